@@ -1,0 +1,234 @@
+"""The settings catalog: every fact about Oro's MS Outlook settings, in one place.
+
+The form, the command line, validation, the store's pydantic models and its JSON Schema all read
+this module; nothing else spells out a key, a label, a default or a range. Adding a setting is one
+``Setting(...)`` entry below.
+
+Facts follow ``shared/oro-reference.md`` (OroCRM Enterprise's ``oro_crm_pro_outlook`` section).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+SECTION = "oro_crm_pro_outlook"
+
+#: Where the page sits in Oro's configuration tree (System Configuration > Integrations > ...).
+PAGE_PATH: tuple[str, ...] = ("System Configuration", "Integrations", "MS Outlook Settings")
+
+INTEGRATION_SETTINGS = "Integration settings"
+SYNCHRONIZATION_SETTINGS = "Synchronization settings"
+#: Fieldsets shown at organization level, in Oro's order (the XAML "MS Outlook Add-in" fieldset
+#: is global-only and not managed here).
+FIELDSETS: tuple[str, ...] = (INTEGRATION_SETTINGS, SYNCHRONIZATION_SETTINGS)
+
+
+class SettingType(StrEnum):
+    CHOICE = "choice"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+
+
+class Scope(StrEnum):
+    """Where a value can come from, most specific first (Oro: organization, global/app, code)."""
+
+    ORGANIZATION = "organization"
+    SYSTEM = "system"
+    DEFAULT = "default"
+
+
+Value = str | int | bool
+
+_TRUE_WORDS = frozenset({"true", "yes", "1", "on", "enabled", "y"})
+_FALSE_WORDS = frozenset({"false", "no", "0", "off", "disabled", "n"})
+
+
+class InvalidValue(ValueError):
+    """A value a setting does not accept; the message says what is allowed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str  # what Oro stores
+    label: str  # what Oro shows
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str  # the part after the dot: the key used in the store
+    label: str
+    description: str
+    fieldset: str
+    type: SettingType
+    default: Value
+    short_label: str  # column header where space is tight (80 columns)
+    choices: tuple[Choice, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    #: Another setting's (name, value) under which this one has an effect; shown as a note.
+    effective_when: tuple[str, str] | None = None
+
+    @property
+    def key(self) -> str:
+        """The full Oro key, e.g. ``oro_crm_pro_outlook.contacts_sync_direction``."""
+        return f"{SECTION}.{self.name}"
+
+    @property
+    def allowed(self) -> str:
+        """What the setting accepts, in words, for error messages and help."""
+        if self.type is SettingType.CHOICE:
+            return "one of " + ", ".join(f"{c.value} ({c.label})" for c in self.choices)
+        if self.type is SettingType.INTEGER:
+            return f"a whole number from {self.minimum} to {self.maximum}"
+        return "true or false"
+
+    def label_of(self, value: Value) -> str:
+        """Oro's label for a stored value (``Both`` -> ``Bidirectional``)."""
+        if self.type is SettingType.CHOICE:
+            for choice in self.choices:
+                if choice.value == value:
+                    return choice.label
+            return str(value)
+        if self.type is SettingType.BOOLEAN:
+            return "Yes" if value else "No"
+        return str(value)
+
+    def check(self, value: object) -> Value:
+        """Return ``value`` if it is a valid stored value, else raise :class:`InvalidValue`."""
+        if self.type is SettingType.CHOICE:
+            if isinstance(value, str) and any(c.value == value for c in self.choices):
+                return value
+        elif self.type is SettingType.INTEGER:
+            if isinstance(value, int) and not isinstance(value, bool):
+                assert self.minimum is not None and self.maximum is not None
+                if self.minimum <= value <= self.maximum:
+                    return value
+                raise InvalidValue(f"must be {self.allowed}, got {value}")
+        elif isinstance(value, bool):
+            return value
+        raise InvalidValue(f"must be {self.allowed}, got {value!r}")
+
+    def parse(self, text: str) -> Value:
+        """Read a value typed by a person: the stored value or its label, case-insensitive;
+        booleans as true/false/yes/no/1/0; integers as whole numbers in range."""
+        raw = text.strip()
+        folded = raw.casefold()
+        if self.type is SettingType.CHOICE:
+            for choice in self.choices:
+                if folded in (choice.value.casefold(), choice.label.casefold()):
+                    return choice.value
+            raise InvalidValue(f"must be {self.allowed}, got {raw!r}")
+        if self.type is SettingType.INTEGER:
+            if not raw.lstrip("+-").isdigit() or not raw.isascii():
+                raise InvalidValue(f"must be {self.allowed}, got {raw!r}")
+            return self.check(int(raw))
+        if folded in _TRUE_WORDS:
+            return True
+        if folded in _FALSE_WORDS:
+            return False
+        raise InvalidValue(f"must be true or false (yes/no, 1/0), got {raw!r}")
+
+
+CATALOG: tuple[Setting, ...] = (
+    Setting(
+        name="contacts_sync_direction",
+        label="Sync Direction",
+        short_label="Direction",
+        description="The data synchronization direction",
+        fieldset=INTEGRATION_SETTINGS,
+        type=SettingType.CHOICE,
+        choices=(
+            Choice("OroCRMToOutlook", "OroCRM to Outlook"),
+            Choice("OutlookToOroCRM", "Outlook to OroCRM"),
+            Choice("Both", "Bidirectional"),
+        ),
+        default="Both",
+    ),
+    Setting(
+        name="contacts_conflict_resolution",
+        label="Conflict Resolution",
+        short_label="Conflicts",
+        description=(
+            "Conflict resolution strategy to be used if the same data are changed in both "
+            "Outlook and OroCRM"
+        ),
+        fieldset=INTEGRATION_SETTINGS,
+        type=SettingType.CHOICE,
+        choices=(
+            Choice("OroCRMAlwaysWins", "OroCRM always wins"),
+            Choice("OutlookAlwaysWins", "Outlook always wins"),
+        ),
+        default="OroCRMAlwaysWins",
+        effective_when=("contacts_sync_direction", "Both"),
+    ),
+    Setting(
+        name="contacts_sync_interval_orocrm",
+        label="CRM Sync Interval (In Seconds)",
+        short_label="CRM s",
+        description="How often changes on the CRM side are checked",
+        fieldset=INTEGRATION_SETTINGS,
+        type=SettingType.INTEGER,
+        default=120,
+        minimum=1,
+        maximum=86399,  # one day less one second
+    ),
+    Setting(
+        name="contacts_sync_interval_outlook",
+        label="Outlook Sync Interval (In Seconds)",
+        short_label="Outlook s",
+        description="How often changes on Outlook side are checked",
+        fieldset=INTEGRATION_SETTINGS,
+        type=SettingType.INTEGER,
+        default=30,
+        minimum=1,
+        maximum=86399,
+    ),
+    Setting(
+        name="contacts_enabled",
+        label="Contacts",
+        short_label="Contacts",
+        description="Synchronize contacts",
+        fieldset=SYNCHRONIZATION_SETTINGS,
+        type=SettingType.BOOLEAN,
+        default=True,
+    ),
+    Setting(
+        name="tasks_enabled",
+        label="Tasks",
+        short_label="Tasks",
+        description="Synchronize tasks",
+        fieldset=SYNCHRONIZATION_SETTINGS,
+        type=SettingType.BOOLEAN,
+        default=True,
+    ),
+    Setting(
+        name="calendar_events_enabled",
+        label="Calendar Events",
+        short_label="Events",
+        description="Synchronize calendar events",
+        fieldset=SYNCHRONIZATION_SETTINGS,
+        type=SettingType.BOOLEAN,
+        default=True,
+    ),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in CATALOG}
+DEFAULTS: dict[str, Value] = {s.name: s.default for s in CATALOG}
+
+
+def lookup(key: str) -> Setting:
+    """Find a setting by its full Oro key or the part after the dot (case-insensitive)."""
+    folded = key.strip().casefold()
+    prefix = SECTION.casefold() + "."
+    if folded.startswith(prefix):
+        folded = folded[len(prefix) :]
+    for setting in CATALOG:
+        if setting.name == folded:
+            return setting
+    known = ", ".join(s.name for s in CATALOG)
+    raise KeyError(f"unknown setting {key!r}; known settings: {known}")
+
+
+def in_fieldset(fieldset: str) -> Iterator[Setting]:
+    return (s for s in CATALOG if s.fieldset == fieldset)

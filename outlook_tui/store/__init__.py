@@ -1,0 +1,37 @@
+"""The store: load a validated snapshot, commit changes against a base revision, read history.
+
+Never imports Textual (``tests/test_import_hygiene.py``); pydantic is imported only when a
+document is validated, so the app can paint before it loads.
+"""
+
+from outlook_tui.store.backend import StoreBackend
+from outlook_tui.store.changes import (
+    AppliedChange,
+    Change,
+    NewOrganization,
+    OrganizationChange,
+    SettingChange,
+)
+from outlook_tui.store.errors import (
+    Conflict,
+    ConflictError,
+    InputError,
+    LockTimeout,
+    NewerSchemaError,
+    ReadOnlyError,
+    StoreError,
+    StoreFormatError,
+    StoreWriteError,
+    UnsafeStoreError,
+)
+from outlook_tui.store.history import HistoryEntry
+from outlook_tui.store.json_store import Backup, CommitResult, JsonStore
+from outlook_tui.store.snapshot import Organization, Snapshot
+
+__all__ = [
+    "AppliedChange", "Backup", "Change", "CommitResult", "Conflict", "ConflictError",
+    "HistoryEntry", "InputError", "JsonStore", "LockTimeout", "NewOrganization",
+    "NewerSchemaError", "Organization", "OrganizationChange", "ReadOnlyError", "SettingChange",
+    "Snapshot", "StoreBackend", "StoreError", "StoreFormatError", "StoreWriteError",
+    "UnsafeStoreError",
+]

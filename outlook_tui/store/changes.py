@@ -1,0 +1,182 @@
+"""Changes made against a base revision, and how they apply to a newer one.
+
+Every change carries the value its author saw (``old``) and the value wanted (``new``). Applied to
+the store as it is now:
+
+- now == old: the change applies (whatever else changed meanwhile: different keys merge);
+- now == new: someone already did the same; nothing to do;
+- otherwise: a conflict that names the key and both values. Nothing is ever silently overwritten.
+
+A commit applies all of its changes or none. This module is pure: no I/O, no clock of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from outlook_tui.catalog import BY_NAME, CATALOG, Scope, Value
+from outlook_tui.store.errors import Conflict, InputError
+from outlook_tui.store.snapshot import sort_key
+
+Column = Literal["name", "description", "enabled"]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChange:
+    """Set or clear one setting at one scope. ``None`` means not stored: Use System (or Use
+    default at system level)."""
+
+    organization_id: int | None  # None: the system scope
+    name: str  # the setting's name in the catalog
+    old: Value | None
+    new: Value | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationChange:
+    """Change one column of an organization (Name, Description, Status)."""
+
+    organization_id: int
+    column: Column
+    old: str | bool
+    new: str | bool
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrganization:
+    name: str
+    description: str = ""
+    enabled: bool = True
+
+
+Change = SettingChange | OrganizationChange | NewOrganization
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedChange:
+    """A change as committed: what the history records."""
+
+    scope: Scope  # organization or system
+    organization_id: int | None
+    organization_name: str | None
+    key: str  # the full Oro key of a setting, or an organization column, or "organization"
+    old: Any
+    new: Any
+
+
+@dataclass
+class Outcome:
+    document: dict[str, Any]
+    applied: list[AppliedChange]
+    conflicts: list[Conflict]
+
+
+def _ordered(overrides: dict[str, Any]) -> dict[str, Any]:
+    return {s.name: overrides[s.name] for s in CATALOG if s.name in overrides}
+
+
+def apply(document: dict[str, Any], changes: Sequence[Change], now: str) -> Outcome:
+    """Apply ``changes`` to ``document`` (never modified) and return the new document.
+
+    Only the records touched are copied, so a change to one of 100k organizations costs a list
+    copy, not a deep copy. Raises InputError for requests no merge can fix (an unknown setting or
+    organization, a duplicate name); returns conflicts for values changed meanwhile.
+    """
+    new = dict(document)
+    records: list[dict[str, Any]] = list(document.get("organizations", []))
+    new["organizations"] = records
+    by_id = {r["id"]: i for i, r in enumerate(records)}
+    names = {r["name"] for r in records}
+    copied: set[int] = set()
+    system = dict(document.get("system", {}))
+    applied: list[AppliedChange] = []
+    conflicts: list[Conflict] = []
+    resort = False
+
+    def record(organization_id: int) -> dict[str, Any]:
+        if organization_id not in by_id:
+            raise InputError(f"no organization with id {organization_id}")
+        at = by_id[organization_id]
+        if at not in copied:
+            records[at] = dict(records[at])
+            records[at]["overrides"] = dict(records[at].get("overrides", {}))
+            copied.add(at)
+        return records[at]
+
+    for change in changes:
+        if isinstance(change, NewOrganization):
+            if change.name in names:
+                raise InputError(f"an organization named {change.name!r} already exists")
+            next_id = max(by_id, default=0) + 1
+            by_id[next_id] = len(records)
+            copied.add(len(records))
+            records.append({
+                "id": next_id, "name": change.name, "description": change.description,
+                "enabled": change.enabled, "created_at": now, "updated_at": now, "overrides": {},
+            })
+            names.add(change.name)
+            resort = True
+            applied.append(AppliedChange(
+                Scope.ORGANIZATION, next_id, change.name, "organization", None, change.name))
+            continue
+
+        if isinstance(change, OrganizationChange):
+            target = record(change.organization_id)
+            current = target.get(change.column, {"description": "", "enabled": True}.get(
+                change.column))
+            if current == change.new:
+                continue
+            if current != change.old:
+                conflicts.append(Conflict(
+                    target["name"], change.column.capitalize(), change.column,
+                    change.organization_id, change.old, change.new, current))
+                continue
+            if change.column == "name":
+                assert isinstance(change.new, str)
+                if change.new in names:
+                    raise InputError(f"an organization named {change.new!r} already exists")
+                names.discard(str(current))
+                names.add(change.new)
+                resort = True
+            target[change.column] = change.new
+            target["updated_at"] = now
+            applied.append(AppliedChange(
+                Scope.ORGANIZATION, change.organization_id, target["name"], change.column,
+                current, change.new))
+            continue
+
+        setting = BY_NAME.get(change.name)
+        if setting is None:
+            raise InputError(f"unknown setting {change.name!r}")
+        if change.new is not None:
+            setting.check(change.new)
+        if change.organization_id is None:
+            values, where, org_name = system, "System", None
+        else:
+            target = record(change.organization_id)
+            values, where, org_name = target["overrides"], target["name"], target["name"]
+        current = values.get(change.name)
+        if current == change.new and type(current) is type(change.new):
+            continue
+        if current != change.old or type(current) is not type(change.old):
+            conflicts.append(Conflict(
+                where, setting.label, setting.name, change.organization_id,
+                change.old, change.new, current))
+            continue
+        if change.new is None:
+            del values[change.name]
+        else:
+            values[change.name] = change.new
+        if change.organization_id is not None:
+            target["overrides"] = _ordered(values)
+            target["updated_at"] = now
+        applied.append(AppliedChange(
+            Scope.SYSTEM if change.organization_id is None else Scope.ORGANIZATION,
+            change.organization_id, org_name, setting.key, current, change.new))
+
+    new["system"] = _ordered(system)
+    if resort:
+        records.sort(key=lambda r: sort_key(r["name"]))
+    return Outcome(new, applied, conflicts)

@@ -1,0 +1,92 @@
+"""Errors the store raises. Each message names what is wrong and where, for a person to act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base of every error the store reports; ``str()`` is the message for the user."""
+
+
+class StoreFormatError(StoreError):
+    """The store file is not valid JSON or does not match the schema. Nothing was written."""
+
+    def __init__(self, path: Path, problems: list[str], line: int | None = None,
+                 column: int | None = None) -> None:
+        self.path = path
+        self.problems = problems
+        self.line = line
+        self.column = column
+        where = str(path)
+        if line is not None:
+            where += f":{line}" + (f":{column}" if column is not None else "")
+        shown = problems[:10]
+        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        super().__init__(f"{where}: the store is damaged:\n  " + "\n  ".join(shown) + more)
+
+
+class NewerSchemaError(StoreError):
+    """Written by a newer outlook-tui than this one."""
+
+
+class UnsafeStoreError(StoreError):
+    """A store we refuse to trust: a symlink, owned by a stranger, or writable by anyone."""
+
+
+class ReadOnlyError(StoreError):
+    """A write was asked of a store opened read-only."""
+
+
+class LockTimeout(StoreError):
+    """Another writer held the lock for too long."""
+
+    def __init__(self, path: Path, holder: str, waited: float) -> None:
+        self.holder = holder
+        super().__init__(
+            f"{path} is locked by {holder}; waited {waited:.0f} s. Nothing was saved: "
+            "try again when they are done."
+        )
+
+
+class StoreWriteError(StoreError):
+    """The operating system refused a write; the previous store is intact."""
+
+
+class InputError(StoreError):
+    """A request that the store rejects: an unknown organization, a name already taken..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Another writer changed the same thing since our base revision."""
+
+    where: str  # "system" or the organization's name
+    field: str  # a setting's label, or an organization column
+    key: str  # the setting name or column, as stored
+    organization_id: int | None
+    base: object  # what we started from (None: not stored)
+    mine: object  # what we wanted to store (None: remove the override)
+    theirs: object  # what is stored now
+
+
+def _shown(value: object) -> str:
+    return "(Use System)" if value is None else repr(value)
+
+
+class ConflictError(StoreError):
+    """Some changes collide with changes committed since the base revision. Nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict], revision: int) -> None:
+        self.conflicts = conflicts
+        self.revision = revision
+        lines = [
+            f"{c.where}: {c.field}: you set {_shown(c.mine)}, but someone else saved "
+            f"{_shown(c.theirs)} (it was {_shown(c.base)} when you started)"
+            for c in conflicts
+        ]
+        super().__init__(
+            "conflict with a change saved meanwhile (now at revision "
+            f"{revision}); nothing was saved:\n  " + "\n  ".join(lines)
+        )

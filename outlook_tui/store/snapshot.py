@@ -1,0 +1,141 @@
+"""A read-only view of one committed revision of the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from outlook_tui.catalog import Value
+from outlook_tui.scopes import EffectiveValue, effective, system_effective
+from outlook_tui.store.errors import InputError
+
+#: (device, inode, size, mtime in ns) of the file a snapshot was read from. Every commit replaces
+#: the file (a new inode), and a hand edit changes size or mtime: a cheap "has it changed?" test.
+Fingerprint = tuple[int, int, int, int]
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """Organizations are kept in name order, case-insensitively, as Oro's grid sorts them."""
+    return (name.casefold(), name)
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    id: int
+    name: str
+    description: str
+    enabled: bool
+    created_at: str
+    updated_at: str
+    overrides: Mapping[str, Value]
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Organization:
+        return cls(
+            id=record["id"],
+            name=record["name"],
+            description=record.get("description", ""),
+            enabled=record.get("enabled", True),
+            created_at=record["created_at"],
+            updated_at=record["updated_at"],
+            overrides=record.get("overrides", {}),
+        )
+
+    @property
+    def status(self) -> str:
+        return "Active" if self.enabled else "Inactive"
+
+
+class Snapshot:
+    """One revision: the header, the system scope and the organizations, in name order.
+
+    ``validated`` is False for a document the app has parsed but not yet checked; the store never
+    writes on top of such a snapshot (it re-reads and validates under the lock instead).
+    """
+
+    def __init__(
+        self,
+        document: dict[str, Any],
+        *,
+        path: Path | None = None,
+        fingerprint: Fingerprint | None = None,
+        validated: bool = True,
+    ) -> None:
+        self.document = document
+        self.path = path
+        self.fingerprint = fingerprint
+        self.validated = validated
+        self._by_id: dict[int, int] | None = None
+        self._by_name: dict[str, int] | None = None
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.document["schema_version"])
+
+    @property
+    def store_id(self) -> str:
+        return str(self.document["store_id"])
+
+    @property
+    def revision(self) -> int:
+        return int(self.document["revision"])
+
+    @property
+    def system(self) -> Mapping[str, Value]:
+        return self.document.get("system", {})  # type: ignore[no-any-return]
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The raw organization records, in name order. Do not modify them."""
+        return self.document.get("organizations", [])  # type: ignore[no-any-return]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def organizations(self) -> Iterator[Organization]:
+        return (Organization.from_record(r) for r in self.records)
+
+    def _index(self) -> tuple[dict[int, int], dict[str, int]]:
+        if self._by_id is None or self._by_name is None:
+            self._by_id = {r["id"]: i for i, r in enumerate(self.records)}
+            self._by_name = {r["name"]: i for i, r in enumerate(self.records)}
+        return self._by_id, self._by_name
+
+    def position(self, organization_id: int) -> int | None:
+        """Where the organization stands in name order, or None."""
+        return self._index()[0].get(organization_id)
+
+    def get(self, organization_id: int) -> Organization | None:
+        at = self.position(organization_id)
+        return None if at is None else Organization.from_record(self.records[at])
+
+    def by_name(self, name: str) -> Organization | None:
+        at = self._index()[1].get(name)
+        return None if at is None else Organization.from_record(self.records[at])
+
+    def find(self, ref: str | int) -> Organization:
+        """An organization by its id or its exact name; InputError names what was not found."""
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+            found = self.get(int(ref))
+            if found is not None:
+                return found
+        if isinstance(ref, str):
+            found = self.by_name(ref)
+            if found is not None:
+                return found
+            lowered = ref.casefold()
+            near = [r["name"] for r in self.records if lowered in r["name"].casefold()][:5]
+            hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+            raise InputError(f"no organization with id or name {ref!r}{hint}")
+        raise InputError(f"no organization with id {ref}")
+
+    def effective(self, organization_id: int | None) -> dict[str, EffectiveValue]:
+        """Every setting's effective value and source for an organization, or the system level."""
+        if organization_id is None:
+            return system_effective(self.system)
+        org = self.get(organization_id)
+        if org is None:
+            raise InputError(f"no organization with id {organization_id}")
+        return effective(org.overrides, self.system)
