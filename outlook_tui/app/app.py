@@ -1,0 +1,213 @@
+"""The outlook-tui terminal app: holds the store and its current snapshot, loads big stores
+without blocking the first paint, notices changes on disk, and saves for the screens."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable, Sequence
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from outlook_tui.app.commands import OrganizationCommands
+from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.store import (
+    Change,
+    CommitResult,
+    HistoryEntry,
+    JsonStore,
+    Snapshot,
+    StoreError,
+)
+
+#: Organizations parsed from the head of the file for the first paint (a screen and a half).
+PREVIEW_ROWS = 40
+#: How often the store file is checked for changes by others (one stat call).
+WATCH_SECONDS = 1.0
+
+
+class OutlookApp(App[None]):
+    """System > User Management > Organizations, and each organization's Configuration."""
+
+    TITLE = "outlook-tui"
+    CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {OrganizationCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave outlook-tui"),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Every key, on one screen"),
+        Binding("question_mark", "help", "Help", show=False, id="app.help_question"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette",
+                tooltip="Open organization..., System configuration, ..."),
+    ]
+
+    def __init__(self, store: JsonStore, *, watch_seconds: float = WATCH_SECONDS) -> None:
+        super().__init__()
+        self.store = store
+        self.snapshot: Snapshot | None = None
+        #: Set once the whole store has been validated; nothing is written before that.
+        self.validated = False
+        self.load_error: StoreError | None = None
+        self._watch_seconds = watch_seconds
+        self._saving = False
+        self._started = time.monotonic()
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    def _subtitle(self) -> str:
+        where = self.store.location
+        if self.store.read_only:
+            return f"{where} · read-only: {self.store.read_only_reason}"
+        return where
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from outlook_tui.app.screens.organizations import OrganizationsScreen
+
+        self.sub_title = self._subtitle()
+        self.push_screen(OrganizationsScreen())
+        try:
+            if not self.store.exists():
+                self._publish(self.store.load(), "validated")
+                self.validated = True
+            else:
+                preview = self.store.peek(PREVIEW_ROWS)
+                if preview is not None:
+                    self._publish(preview, "preview")
+        except StoreError as error:
+            self._damaged(error)
+            return
+        if not self.validated:
+            self._load()
+        if self._watch_seconds > 0:
+            self.set_interval(self._watch_seconds, self._poll_disk, name="watch-store")
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        """Parse, show, then validate in small chunks so the UI thread keeps painting."""
+        try:
+            raw = self.store.read_raw()
+            self.call_from_thread(self._publish, raw, "parsed")
+            snapshot = self.store.validate(raw, pause=lambda: time.sleep(0.001))
+        except StoreError as error:
+            self.call_from_thread(self._damaged, error)
+            return
+        self.call_from_thread(self._loaded, snapshot)
+
+    def _loaded(self, snapshot: Snapshot) -> None:
+        self.validated = True
+        self.sub_title = self._subtitle()  # validation may have found a newer schema
+        self._publish(snapshot, "validated")
+        self.log(f"store validated {time.monotonic() - self._started:.3f}s after start")
+
+    def _damaged(self, error: StoreError) -> None:
+        """A store that fails to load opens the recovery screen instead of a crash."""
+        from outlook_tui.app.screens.recovery import RecoveryScreen
+
+        self.load_error = error
+        self.push_screen(RecoveryScreen(error))
+
+    # -- keeping up with the disk --------------------------------------------------------------
+
+    def _poll_disk(self) -> None:
+        if self._saving or not self.validated or self.snapshot is None:
+            return
+        if self.store.changed_since(self.snapshot):
+            self._reload()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _reload(self) -> None:
+        previous = self.snapshot
+        try:
+            snapshot = self.store.validate(self.store.read_raw(),
+                                           pause=lambda: time.sleep(0.001))
+        except StoreError as error:
+            self.call_from_thread(self._damaged, error)
+            return
+        entries = self._entries_since(previous)
+        self.call_from_thread(self._publish, snapshot, "external", entries)
+
+    def _entries_since(self, previous: Snapshot | None) -> list[HistoryEntry]:
+        if previous is None:
+            return []
+        return [e for e in self.store.history() if e.revision > previous.revision]
+
+    def reload_store(self) -> None:
+        """Read the store again from disk (after a restore, say)."""
+        self.validated = False
+        self.load_error = None
+        self._reload_all()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _reload_all(self) -> None:
+        try:
+            snapshot = self.store.load()
+        except StoreError as error:
+            self.call_from_thread(self._damaged, error)
+            return
+        self.call_from_thread(self._loaded, snapshot)
+
+    # -- the screens' side ---------------------------------------------------------------------
+
+    def _publish(self, snapshot: Snapshot, reason: str,
+                 entries: list[HistoryEntry] | None = None) -> None:
+        previous, self.snapshot = self.snapshot, snapshot
+        for screen in self.screen_stack:
+            screen.post_message(SnapshotChanged(snapshot, previous, reason, entries))
+        if reason == "external" and entries:
+            who = sorted({e.who for e in entries})
+            self.notify(f"{len(entries)} change(s) saved by {', '.join(who)} "
+                        f"(revision {snapshot.revision})", title="Store updated")
+
+    async def commit(self, changes: Sequence[Change]) -> CommitResult:
+        """Save ``changes`` (made against what the user saw) as one revision.
+
+        Runs in a thread so the screen keeps painting; the lock is held only inside it, never
+        while a person looks at a dialog. Raises the store's errors (ConflictError...) for the
+        screen to show. Publishes the new snapshot to every screen.
+        """
+        assert self.snapshot is not None
+        base = self.snapshot
+        self._saving = True
+        try:
+            result = await asyncio.to_thread(self.store.commit, base, list(changes))
+        finally:
+            self._saving = False
+        entries: list[HistoryEntry] = []
+        if result.merged_over:
+            entries = [e for e in self._entries_since(base)
+                       if e.revision != result.snapshot.revision]
+        self.validated = True
+        self._publish(result.snapshot, "saved", entries)
+        if entries:
+            who = sorted({e.who for e in entries})
+            self.notify(f"merged with {len(entries)} change(s) saved meanwhile by "
+                        f"{', '.join(who)}", title="Merged")
+        for warning in result.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        return result
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from outlook_tui.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_configuration(self, organization_id: int | None) -> None:
+        """Oro's row action "Configuration"; ``None`` opens System configuration."""
+        from outlook_tui.app.screens.configuration import ConfigurationScreen
+
+        self.push_screen(ConfigurationScreen(organization_id))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield SystemCommand("System configuration",
+                            "MS Outlook Settings at system level (Use default)",
+                            lambda: self.open_configuration(None))
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,65 @@
+"""Command palette: "Open organization..." by name, fuzzy.
+
+With 100k organizations, fuzzy-scoring every name per keystroke is too slow, so names are first
+narrowed by their letters in order (a cheap subsequence test on the casefolded name) and only the
+first few hundred candidates are scored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+CANDIDATES = 300
+
+
+def _subsequence(needle: str, hay: str) -> bool:
+    at = 0
+    for char in needle:
+        at = hay.find(char, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+class OrganizationCommands(Provider):
+    @property
+    def _app(self) -> OutlookApp:
+        return cast("OutlookApp", self.app)
+
+    async def discover(self) -> Hits:
+        snapshot = self._app.snapshot
+        if snapshot is None:
+            return
+        for org in list(snapshot.organizations())[:10]:
+            yield DiscoveryHit(
+                f"Open organization: {org.name}",
+                lambda org_id=org.id: self._app.open_configuration(org_id),
+                help="MS Outlook Settings of this organization",
+            )
+
+    async def search(self, query: str) -> Hits:
+        snapshot = self._app.snapshot
+        if snapshot is None:
+            return
+        matcher = self.matcher(query)
+        needle = query.casefold().replace(" ", "")
+        found = 0
+        for record in snapshot.records:
+            name = record["name"]
+            if not _subsequence(needle, name.casefold()):
+                continue
+            text = f"Open organization: {name}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text),
+                          lambda org_id=record["id"]: self._app.open_configuration(org_id),
+                          text=text, help="MS Outlook Settings of this organization")
+                found += 1
+                if found >= CANDIDATES:
+                    return
