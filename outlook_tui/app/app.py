@@ -4,6 +4,7 @@ without blocking the first paint, notices changes on disk, and saves for the scr
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Iterable, Sequence
 
@@ -29,6 +30,11 @@ PREVIEW_ROWS = 40
 WATCH_SECONDS = 1.0
 
 
+def _shorten(path: str) -> str:
+    home = os.path.expanduser("~")
+    return "~" + path[len(home):] if home != "/" and path.startswith(home + os.sep) else path
+
+
 class OutlookApp(App[None]):
     """System > User Management > Organizations, and each organization's Configuration."""
 
@@ -43,9 +49,12 @@ class OutlookApp(App[None]):
                 tooltip="Open organization..., System configuration, ..."),
     ]
 
-    def __init__(self, store: JsonStore, *, watch_seconds: float = WATCH_SECONDS) -> None:
+    def __init__(self, store: JsonStore, *, watch_seconds: float = WATCH_SECONDS,
+                 location_label: str | None = None) -> None:
         super().__init__()
         self.store = store
+        #: How the header names the store (default: its path, with ~ for the home directory).
+        self.location_label = location_label or _shorten(store.location)
         self.snapshot: Snapshot | None = None
         #: Set once the whole store has been validated; nothing is written before that.
         self.validated = False
@@ -59,7 +68,7 @@ class OutlookApp(App[None]):
         return self.store.read_only
 
     def _subtitle(self) -> str:
-        where = self.store.location
+        where = self.location_label
         if self.store.read_only:
             return f"{where} · read-only: {self.store.read_only_reason}"
         return where

@@ -1,0 +1,71 @@
+"""Fixtures shared by the whole suite: stores made to order, and the app on one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from outlook_tui.store import JsonStore
+from outlook_tui.store.json_store import serialize
+from outlook_tui.store.snapshot import sort_key
+
+FIXED_TIME = "2026-01-15T09:30:00Z"
+StoreFactory = Callable[..., JsonStore]
+
+
+def write_store(
+    path: Path,
+    organizations: Iterable[str | Mapping[str, Any]] = ("Default Organization",),
+    system: Mapping[str, Any] | None = None,
+    revision: int = 0,
+) -> Path:
+    """Write a valid store file: organizations by name (or as partial records: name, enabled,
+    description, overrides), ids in the order given, fixed timestamps."""
+    records = []
+    for number, org in enumerate(organizations, start=1):
+        given = {"name": org} if isinstance(org, str) else dict(org)
+        records.append({
+            "id": given.get("id", number),
+            "name": given["name"],
+            "description": given.get("description", ""),
+            "enabled": given.get("enabled", True),
+            "created_at": given.get("created_at", FIXED_TIME),
+            "updated_at": given.get("updated_at", FIXED_TIME),
+            "overrides": dict(given.get("overrides", {})),
+        })
+    records.sort(key=lambda r: sort_key(r["name"]))
+    document = {
+        "schema_version": 1,
+        "store_id": "0123456789abcdef0123456789abcdef",
+        "revision": revision,
+        "system": dict(system or {}),
+        "organizations": records,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(serialize(document))
+    return path
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.json"
+
+
+@pytest.fixture
+def make_store(store_path: Path) -> StoreFactory:
+    """``make_store(["Acme", {"name": "Globex", "overrides": {...}}], system={...})``"""
+
+    def make(
+        organizations: Iterable[str | Mapping[str, Any]] = ("Default Organization",),
+        system: Mapping[str, Any] | None = None,
+        *,
+        read_only: bool = False,
+        revision: int = 0,
+    ) -> JsonStore:
+        write_store(store_path, organizations, system, revision)
+        return JsonStore(store_path, read_only=read_only, lock_timeout=2)
+
+    return make
