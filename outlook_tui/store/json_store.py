@@ -630,10 +630,22 @@ def _normalize(document: dict[str, Any]) -> None:
         document.clear()
         document.update(ordered)
     defaults: dict[str, Any] = {"description": "", "enabled": True, "overrides": {}}
+    document["system"] = _in_catalog_order(document["system"])
     records = document["organizations"]
     for index, record in enumerate(records):
         if len(record) != len(ORGANIZATION_FIELDS) or tuple(record) != ORGANIZATION_FIELDS:
-            records[index] = {k: record.get(k, defaults.get(k)) for k in ORGANIZATION_FIELDS}
+            record = records[index] = {
+                k: record.get(k, defaults.get(k)) for k in ORGANIZATION_FIELDS}
+        if len(record["overrides"]) > 1:
+            record["overrides"] = _in_catalog_order(record["overrides"])
     if any(sort_key(a["name"]) > sort_key(b["name"]) for a, b in zip(records, records[1:],
                                                                         strict=False)):
         records.sort(key=lambda r: sort_key(r["name"]))
+
+
+def _in_catalog_order(values: dict[str, Any]) -> dict[str, Any]:
+    """Overrides in the catalog's order (a hand edit may list them in any order)."""
+    from outlook_tui.catalog import CATALOG
+
+    order = [s.name for s in CATALOG if s.name in values]
+    return values if list(values) == order else {name: values[name] for name in order}
