@@ -14,7 +14,7 @@ CRM_INTERVAL = BY_NAME["contacts_sync_interval_orocrm"]
 CONTACTS = BY_NAME["contacts_enabled"]
 
 
-def valid_values(setting):  # type: ignore[no-untyped-def]
+def valid_values(setting):
     if setting.type is SettingType.CHOICE:
         return st.sampled_from([c.value for c in setting.choices])
     if setting.type is SettingType.INTEGER:
@@ -27,7 +27,7 @@ settings_and_values = st.sampled_from(CATALOG).flatmap(
 
 
 @given(settings_and_values)
-def test_what_the_form_shows_reads_back_as_the_stored_value(pair) -> None:  # type: ignore[no-untyped-def]
+def test_what_the_form_shows_reads_back_as_the_stored_value(pair) -> None:
     setting, value = pair
     assert setting.parse(setting.label_of(value)) == value
     assert setting.parse(str(value) if setting.type is not SettingType.BOOLEAN
@@ -37,7 +37,7 @@ def test_what_the_form_shows_reads_back_as_the_stored_value(pair) -> None:  # ty
 
 @given(settings_and_values, st.sampled_from([str.upper, str.lower, str.title]),
        st.sampled_from(["", " ", "  \t"]))
-def test_admin_may_type_labels_in_any_case_with_stray_spaces(pair, case, pad) -> None:  # type: ignore[no-untyped-def]
+def test_admin_may_type_labels_in_any_case_with_stray_spaces(pair, case, pad) -> None:
     setting, value = pair
     assert setting.parse(pad + case(setting.label_of(value)) + pad) == value
 
@@ -104,7 +104,7 @@ def test_crm_interval_refuses_what_is_not_a_whole_number(typed: str) -> None:
     (CONTACTS, "yes"),
     (DIRECTION, "Bidirectional"),  # the label is shown, the value is stored
 ])
-def test_check_accepts_only_stored_values_of_the_right_type(setting, bad) -> None:  # type: ignore[no-untyped-def]
+def test_check_accepts_only_stored_values_of_the_right_type(setting, bad) -> None:
     with pytest.raises(InvalidValue):
         setting.check(bad)
 

@@ -66,7 +66,7 @@ def test_system_value_equal_to_the_default_is_stale() -> None:
 
 @given(st.dictionaries(st.sampled_from([s.name for s in CATALOG]), st.integers(1, 86399)),
        st.dictionaries(st.sampled_from([s.name for s in CATALOG]), st.integers(1, 86399)))
-def test_first_scope_that_stores_a_value_wins(overrides, system) -> None:  # type: ignore[no-untyped-def]
+def test_first_scope_that_stores_a_value_wins(overrides, system) -> None:
     for name, ev in effective(overrides, system).items():
         if name in overrides:
             assert (ev.value, ev.source) == (overrides[name], Scope.ORGANIZATION)

@@ -19,7 +19,9 @@ reports success. A failure at any step puts the previous file back and removes t
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import itertools
 import json
 import os
 import pwd
@@ -426,10 +428,9 @@ class JsonStore:
                 mode = stat.S_IMODE(previous.st_mode) if previous else 0o664 & ~_umask()
                 os.fchmod(fd, mode)
                 if previous is not None and previous.st_gid != os.getegid():
-                    try:  # keep the shared group, so fellow admins can still write
+                    # keep the shared group, so fellow admins can still write
+                    with contextlib.suppress(OSError):
                         os.fchown(fd, -1, previous.st_gid)
-                    except OSError:
-                        pass
                 step = "writing"
                 self.ops.write(fd, data)
                 step = "flushing to disk (fsync)"
@@ -481,15 +482,11 @@ class JsonStore:
     def _undo(self, tmp: Path, kept: Path | None, replaced: bool,
               history_size: int | None) -> None:
         """Put things back as they were before a failed save (best effort, each step)."""
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
         if history_size is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.truncate(self.history_path, history_size)
-            except OSError:
-                pass
         if replaced and kept is not None:
             undo = tmp.with_name(tmp.name + "-undo")
             try:
@@ -501,17 +498,13 @@ class JsonStore:
                 # records the gap. The backup link is then the only copy of the old one: keep it.
                 return
         if kept is not None:
-            try:
+            with contextlib.suppress(OSError):
                 kept.unlink()
-            except OSError:
-                pass
 
     def _rotate_backups(self) -> None:
         for old in self._backup_files()[self.backups_kept :]:
-            try:
+            with contextlib.suppress(OSError):
                 old.unlink()
-            except OSError:
-                pass
 
     def _backup_files(self) -> list[Path]:
         try:
@@ -638,8 +631,7 @@ def _normalize(document: dict[str, Any]) -> None:
                 k: record.get(k, defaults.get(k)) for k in ORGANIZATION_FIELDS}
         if len(record["overrides"]) > 1:
             record["overrides"] = _in_catalog_order(record["overrides"])
-    if any(sort_key(a["name"]) > sort_key(b["name"]) for a, b in zip(records, records[1:],
-                                                                        strict=False)):
+    if any(sort_key(a["name"]) > sort_key(b["name"]) for a, b in itertools.pairwise(records)):
         records.sort(key=lambda r: sort_key(r["name"]))
 
 

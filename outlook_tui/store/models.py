@@ -14,11 +14,10 @@ the first records of the file.
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any, Literal
-
-from typing_extensions import NotRequired, TypedDict
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from outlook_tui.catalog import CATALOG, Setting, SettingType
 
@@ -33,20 +32,21 @@ OrganizationName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"
 
 def _value_type(setting: Setting) -> Any:
     """The pydantic type of one setting's stored value, from the catalog."""
-    described = {"description": f"{setting.label}: {setting.description}"}
+    described = f"{setting.label}: {setting.description}"
     if setting.type is SettingType.CHOICE:
         values = tuple(c.value for c in setting.choices)
-        return Annotated[Literal[values], Field(**described)]  # type: ignore[valid-type]
+        return Annotated[Literal[values], Field(description=described)]
     if setting.type is SettingType.INTEGER:
-        return Annotated[StrictInt, Field(ge=setting.minimum, le=setting.maximum, **described)]
-    return Annotated[StrictBool, Field(**described)]
+        return Annotated[
+            StrictInt, Field(ge=setting.minimum, le=setting.maximum, description=described)]
+    return Annotated[StrictBool, Field(description=described)]
 
 
 # A missing key means "Use System" (or "Use default" at system level). null is refused, so that
 # every stored key really is an override.
 Overrides = TypedDict(  # type: ignore[misc]
     "Overrides",
-    {s.name: NotRequired[_value_type(s)] for s in CATALOG},  # type: ignore[misc]
+    {s.name: NotRequired[_value_type(s)] for s in CATALOG},
 )
 Overrides.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
 

@@ -84,12 +84,12 @@ class Snapshot:
 
     @property
     def system(self) -> Mapping[str, Value]:
-        return self.document.get("system", {})  # type: ignore[no-any-return]
+        return self.document.get("system", {})
 
     @property
     def records(self) -> list[dict[str, Any]]:
         """The raw organization records, in name order. Do not modify them."""
-        return self.document.get("organizations", [])  # type: ignore[no-any-return]
+        return self.document.get("organizations", [])
 
     def __len__(self) -> int:
         return len(self.records)

@@ -42,7 +42,9 @@ def test_a_change_set_back_to_what_is_stored_writes_nothing(store: JsonStore) ->
 @given(st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs")),
                         min_size=1, max_size=20), min_size=1, max_size=5, unique=True),
        st.integers(1, 86399))
-def test_saved_documents_serialize_back_to_the_same_bytes(tmp_path_factory, names, interval) -> None:  # type: ignore[no-untyped-def]
+def test_saved_documents_serialize_back_to_the_same_bytes(
+    tmp_path_factory, names, interval
+) -> None:
     store = JsonStore(tmp_path_factory.mktemp("rt") / "store.json")
     snapshot = store.load()
     names = [n for n in names if n != "Default Organization"]
