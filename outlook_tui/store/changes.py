@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from outlook_tui.catalog import BY_NAME, CATALOG, Scope, Value
+from outlook_tui.catalog import BY_NAME, CATALOG, InvalidValue, Scope, Setting, Value
 from outlook_tui.store.errors import Conflict, InputError
 from outlook_tui.store.snapshot import sort_key
 
@@ -49,6 +49,8 @@ class NewOrganization:
     name: str
     description: str = ""
     enabled: bool = True
+    #: Settings the new organization overrides from the start (an import creates these).
+    overrides: tuple[tuple[str, Value], ...] = ()
 
 
 Change = SettingChange | OrganizationChange | NewOrganization
@@ -71,6 +73,13 @@ class Outcome:
     document: dict[str, Any]
     applied: list[AppliedChange]
     conflicts: list[Conflict]
+
+
+def _checked(setting: Setting, value: object) -> Value:
+    try:
+        return setting.check(value)
+    except InvalidValue as error:
+        raise InputError(f"{setting.label}: {error}") from None
 
 
 def _ordered(overrides: dict[str, Any]) -> dict[str, Any]:
@@ -112,14 +121,24 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str) -> Outc
             next_id = max(by_id, default=0) + 1
             by_id[next_id] = len(records)
             copied.add(len(records))
+            overrides = {}
+            for name, value in change.overrides:
+                if name not in BY_NAME:
+                    raise InputError(f"unknown setting {name!r}")
+                overrides[name] = _checked(BY_NAME[name], value)
             records.append({
                 "id": next_id, "name": change.name, "description": change.description,
-                "enabled": change.enabled, "created_at": now, "updated_at": now, "overrides": {},
+                "enabled": change.enabled, "created_at": now, "updated_at": now,
+                "overrides": _ordered(overrides),
             })
             names.add(change.name)
             resort = True
             applied.append(AppliedChange(
                 Scope.ORGANIZATION, next_id, change.name, "organization", None, change.name))
+            applied.extend(
+                AppliedChange(Scope.ORGANIZATION, next_id, change.name, BY_NAME[name].key, None,
+                              value)
+                for name, value in _ordered(overrides).items())
             continue
 
         if isinstance(change, OrganizationChange):
@@ -151,7 +170,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str) -> Outc
         if setting is None:
             raise InputError(f"unknown setting {change.name!r}")
         if change.new is not None:
-            setting.check(change.new)
+            _checked(setting, change.new)
         if change.organization_id is None:
             values, where, org_name = system, "System", None
         else:
