@@ -1,0 +1,509 @@
+"""The benchmark suite: first paint, key-to-paint, store load and save, peak memory.
+
+    .venv/bin/python benchmarks/run.py            # everything; writes benchmarks/results.md
+    .venv/bin/python benchmarks/run.py --strict   # exit 1 when a target is missed
+
+Targets are ratios against a bare Textual app measured in the same run (the machines are shared
+and noisy), or absolute budgets for what the user feels per key. Baseline and app runs are
+interleaved (ABAB) so that a burst of load on the machine hits both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import gc
+import os
+import platform
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for entry in (str(ROOT), str(HERE)):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)
+
+import generate  # noqa: E402
+from terminal import Terminal, Timeout, terminal_env  # noqa: E402
+
+BIG = 100_000
+WORK = HERE / ".work"
+RESULTS = HERE / "results.md"
+README = ROOT / "README.md"
+MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
+#: The organizations screen's status line once the whole store is parsed: "100,000 organizations".
+LOADED_PATTERN = r"100[,. \u202f\u00a0]?000\s+organi[sz]ations"
+BARE_FIRST_ROW = "Baseline Organization 00"
+
+
+# -- what the table shows --------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    name: str
+    value: float | None  # seconds or bytes; None: timed out / not measured
+    unit: str  # "s", "ms", "MB"
+    target: str = "—"
+    limit: float | None = None  # in the figure's own unit (after scaling)
+    relative_to: float | None = None  # the baseline value, for "x bare"
+    note: str = ""
+    missing: str = "timeout"
+
+    def scaled(self, value: float | None) -> float | None:
+        if value is None:
+            return None
+        return {"s": value, "ms": value * 1000, "MB": value / 1e6}[self.unit]
+
+    @property
+    def shown(self) -> str:
+        value = self.scaled(self.value)
+        if value is None:
+            return self.missing
+        return f"{value:.3f} s" if self.unit == "s" else f"{value:.1f} {self.unit}"
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None:
+            return None
+        if self.relative_to:
+            return self.value / self.relative_to
+        scaled = self.scaled(self.value)
+        if self.limit and scaled is not None:
+            return scaled / self.limit
+        return None
+
+    @property
+    def ratio_text(self) -> str:
+        ratio = self.ratio
+        if ratio is None:
+            return "—"
+        return f"{ratio:.2f}x bare" if self.relative_to else f"{ratio:.2f}x target"
+
+    @property
+    def result(self) -> str:
+        if self.limit is None:
+            return ""
+        if self.value is None:
+            return "MISSED"
+        measured = self.ratio if self.relative_to else self.scaled(self.value)
+        return "ok" if measured is not None and measured <= self.limit else "MISSED"
+
+
+def table(figures: Sequence[Figure]) -> str:
+    rows = [("Figure", "Value", "Target", "Ratio", "Result")]
+    for f in figures:
+        name = f"{f.name} ({f.note})" if f.note else f.name
+        rows.append((name, f.shown, f.target, f.ratio_text, f.result))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
+             for r in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+# -- the commands ----------------------------------------------------------------------------
+
+def python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def app_command(store: Path) -> list[str]:
+    script = Path(python()).with_name("outlook-tui")
+    if script.exists():
+        return [str(script), "--store", str(store)]
+    return [python(), "-c", "from outlook_tui.cli import main; main()", "--store", str(store)]
+
+
+def bare_command() -> list[str]:
+    return [python(), str(HERE / "bare_app.py")]
+
+
+def environment() -> dict[str, str]:
+    """A plain xterm; the app's own files (config, state) kept out of the user's home."""
+    home = WORK / "home"
+    extra = {f"XDG_{kind}_HOME": str(home / kind.lower())
+             for kind in ("CONFIG", "DATA", "STATE", "CACHE")}
+    extra["OUTLOOK_TUI_STORE"] = str(WORK / "unused-store.json")
+    return terminal_env(80, 24, extra)
+
+
+def _tail(term: Terminal, lines: int = 6) -> str:
+    text = [line.rstrip() for line in term.screen.display if line.strip()]
+    return " / ".join(text[:lines])[:300]
+
+
+# -- first paint -----------------------------------------------------------------------------
+
+@dataclass
+class Samples:
+    values: list[float] = field(default_factory=list)
+    timeouts: int = 0
+    problem: str = ""
+
+    def add(self, value: float | None, problem: str = "") -> None:
+        if value is None:
+            self.timeouts += 1
+            self.problem = self.problem or problem
+        else:
+            self.values.append(value)
+
+    @property
+    def median(self) -> float | None:
+        # A figure counts only when most of its runs finished.
+        if not self.values or self.timeouts > len(self.values):
+            return None
+        return statistics.median(self.values)
+
+    @property
+    def missing(self) -> str:
+        """What the table shows when there is no value."""
+        return "failed" if "the program ended" in self.problem else "timeout"
+
+    @property
+    def note(self) -> str:
+        runs = len(self.values) + self.timeouts
+        text = f"median of {runs}"
+        if self.timeouts:
+            text += f", {self.timeouts} timed out"
+        return text
+
+
+def first_paint(argv: list[str], row: str, timeout: float) -> tuple[float | None, str]:
+    term = Terminal(argv, env=environment(), cwd=str(ROOT))
+    try:
+        return term.wait_until(term.contains(row), timeout, f"{row!r}", since=term.started), ""
+    except Timeout as error:
+        return None, f"{error}; screen: {_tail(term)}"
+    finally:
+        term.kill()
+
+
+# -- keys ------------------------------------------------------------------------------------
+
+@dataclass
+class KeyRun:
+    downs: Samples = field(default_factory=Samples)
+    open_filter: Samples = field(default_factory=Samples)
+    filter_keys: Samples = field(default_factory=Samples)
+    filter_settled: Samples = field(default_factory=Samples)
+    peak_rss: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _key(term: Terminal, key: str, samples: Samples, timeout: float) -> None:
+    """Send one key; time until the screen (text and attributes) changes. The previous key's
+    output has settled first, so each key is timed on its own."""
+    term.settle(0.05, 2.0)
+    before = term.snapshot()
+    sent = term.send(key)
+    try:
+        samples.add(term.wait_until(term.changed_from(before), timeout, f"a change after {key!r}",
+                                    since=sent))
+    except Timeout as error:
+        samples.add(None, str(error))
+
+
+def key_session(argv: list[str], keys_down: Sequence[str], *, ready: Callable[[Terminal], bool],
+                row: str, filter_text: str | None, timeout: float,
+                load_timeout: float) -> KeyRun:
+    run = KeyRun()
+    term = Terminal(argv, env=environment(), cwd=str(ROOT))
+    try:
+        try:
+            term.wait_until(term.contains(row), load_timeout, f"{row!r}", since=term.started)
+        except Timeout as error:
+            run.notes.append(f"first row never painted: {error}; screen: {_tail(term)}")
+            for samples in (run.downs, run.open_filter, run.filter_keys):
+                samples.add(None, f"first row never painted: {error}")
+            return run
+        try:
+            term.wait_until(ready, load_timeout, "the loaded marker", since=term.started)
+        except Timeout:
+            run.notes.append("the loaded marker never showed; keys were sent once the output "
+                             f"settled. Screen: {_tail(term)}")
+        term.settle(0.3, 10.0)
+        for key in keys_down:
+            _key(term, key, run.downs, timeout)
+        if filter_text is not None:
+            _key(term, "/", run.open_filter, timeout)
+            for char in filter_text:
+                _key_settled(term, char, run.filter_keys, run.filter_settled, timeout)
+        run.peak_rss = term.peak_rss()
+    finally:
+        term.kill()
+    return run
+
+
+def _key_settled(term: Terminal, key: str, first: Samples, settled: Samples,
+                 timeout: float) -> None:
+    """Like ``_key``, and also how long until the screen stopped changing (the filtered table
+    may follow the echo of the keystroke)."""
+    term.settle(0.05, 2.0)
+    before = term.snapshot()
+    sent = term.send(key)
+    try:
+        first.add(term.wait_until(term.changed_from(before), timeout,
+                                  f"a change after {key!r}", since=sent))
+    except Timeout as error:
+        first.add(None, str(error))
+        settled.add(None, str(error))
+        return
+    last_output = time.perf_counter()
+    while term.pump(0.15):
+        last_output = time.perf_counter()
+        if last_output - sent > 10:
+            break
+    settled.add(last_output - sent)
+
+
+# -- the store, in process -------------------------------------------------------------------
+
+def store_figures(path: Path, runs: int) -> tuple[Samples, Samples, str]:
+    from outlook_tui.store.changes import SettingChange
+    from outlook_tui.store.json_store import JsonStore
+
+    loads, saves = Samples(), Samples()
+    described = ""
+    WORK.mkdir(parents=True, exist_ok=True)
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(dir=WORK) as scratch:
+            copy = Path(scratch) / "store.json"
+            shutil.copyfile(path, copy)
+            store = JsonStore(copy)
+            gc.collect()
+            started = time.perf_counter()
+            snapshot = store.load()
+            loads.add(time.perf_counter() - started)
+            records = snapshot.document["organizations"]
+            record = records[len(records) // 2]
+            current = record["overrides"].get("contacts_sync_interval_orocrm")
+            new = 301 if current != 301 else 302
+            change = SettingChange(record["id"], "contacts_sync_interval_orocrm", current, new)
+            described = f"CRM Sync Interval of organization {record['id']} to {new}"
+            gc.collect()
+            started = time.perf_counter()
+            result = store.commit(snapshot, [change])
+            saves.add(time.perf_counter() - started)
+            assert result.applied, "the change was not applied"
+            del snapshot, result, records, record
+    return loads, saves, described
+
+
+# -- the report ------------------------------------------------------------------------------
+
+def machine() -> str:
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 0
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"nproc {cpus}{f' ({cpu})' if cpu else ''}; load average {load}; "
+            f"Python {platform.python_version()}; Textual {version('textual')}; "
+            f"pyte {version('pyte')}; {platform.system()} {platform.release()}")
+
+
+METHOD = (
+    "Method: each figure is measured in this run against a bare Textual app (Header, a DataTable "
+    "of 10 rows, Footer: `benchmarks/bare_app.py`), runs interleaved bare/app so that noise hits "
+    "both. First paint: the command starts in a pseudo-terminal of 80x24 (TERM=xterm-256color, "
+    "TEXTUAL_ANIMATIONS=none), its output is rendered by pyte, and the clock runs from just "
+    "before the fork until the first organization of the store (the first in name order) is on "
+    "the rendered screen; median of {runs} runs each. Key-to-paint: with the 100k store open "
+    "and fully loaded (its status line shows the organization count), Down is sent {downs} "
+    "times, then `/` and the filter `{filter}`; each key is timed until the rendered screen "
+    "changes, attributes included (a moved highlight counts), after the previous key's output "
+    "has settled; \"settled\" is until the screen stopped changing for 150 ms. Store: "
+    "`JsonStore.load()` of the 100k store and `commit()` of one changed setting against the "
+    "loaded snapshot (temp file, fsync, backup link, read-back, history), in process, each on a "
+    "fresh copy in a temp directory on the same disk, median of {runs}. Peak RSS: VmHWM of the "
+    "app process after the key test. Generated stores: `benchmarks/generate.py`, seed 42, about "
+    "10% of organizations with 1-3 overrides."
+)
+
+
+def replace_readme(block: str) -> bool:
+    if not README.exists():
+        return False
+    text = README.read_text()
+    start, end = text.find(MARK_START), text.find(MARK_END)
+    if start < 0 or end < start:
+        return False
+    README.write_text(text[: start + len(MARK_START)] + "\n" + block + "\n" + text[end:])
+    return True
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="outlook-tui benchmarks")
+    parser.add_argument("--runs", type=int, default=5, help="runs per first-paint figure (>= 5)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, BIG],
+                        help="store sizes for first paint")
+    parser.add_argument("--downs", type=int, default=50)
+    parser.add_argument("--filter", default="org 1", help="the filter typed (5 characters)")
+    parser.add_argument("--loaded-pattern", default=LOADED_PATTERN,
+                        help="regex on the screen once the whole store is loaded")
+    parser.add_argument("--timeout", type=float, default=30.0, help="first paint, per run (s)")
+    parser.add_argument("--key-timeout", type=float, default=2.0, help="per key (s)")
+    parser.add_argument("--load-timeout", type=float, default=60.0,
+                        help="until the 100k store is loaded, before the keys (s)")
+    parser.add_argument("--skip-tui", action="store_true", help="store figures only")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--no-write", action="store_true",
+                        help="print only; leave results.md and README alone")
+    args = parser.parse_args(argv)
+    if any(n <= 0 for n in args.sizes):
+        parser.error("--sizes: first paint needs a first row, so at least 1 organization")
+
+    stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    for count in sorted({0, *generate.SIZES, *args.sizes}):
+        generate.write_store(count)
+    WORK.mkdir(parents=True, exist_ok=True)
+    # The app opens working copies: whatever it writes beside a store stays out of the originals.
+    copies: dict[int, Path] = {}
+    for count in sorted({*args.sizes, BIG}):
+        copy = WORK / f"orgs-{count}.json"
+        shutil.copyfile(generate.store_path(count), copy)
+        copies[count] = copy
+    first_rows = {n: generate.first_name(generate.store_path(n)) or "" for n in copies}
+
+    figures: list[Figure] = []
+    problems: list[str] = []
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    if not args.skip_tui:
+        bare = Samples()
+        app = {n: Samples() for n in args.sizes}
+        for run in range(args.runs):
+            for n in args.sizes:  # ABAB: a bare run before each app run
+                value, problem = first_paint(bare_command(), BARE_FIRST_ROW, args.timeout)
+                bare.add(value, problem)
+                value, problem = first_paint(app_command(copies[n]), first_rows[n][:24],
+                                             args.timeout)
+                app[n].add(value, problem)
+            progress(f"first paint, round {run + 1}/{args.runs}: bare "
+                     f"{statistics.median(bare.values) if bare.values else float('nan'):.3f} s")
+        baseline = bare.median
+        figures.append(Figure("First paint, bare Textual app", baseline, "s", note=bare.note))
+        limits = {10_000: 1.3, BIG: 2.0}
+        for n in args.sizes:
+            limit = limits.get(n)
+            figures.append(Figure(
+                f"First paint, {n:,} organizations", app[n].median, "s",
+                target=f"<= {limit}x bare" if limit else "—",
+                limit=limit, relative_to=baseline, note=app[n].note, missing=app[n].missing))
+            if app[n].problem:
+                problems.append(f"first paint at {n:,}: {app[n].problem}")
+        if bare.problem:
+            problems.append(f"first paint of the bare app: {bare.problem}")
+
+        progress("keys: bare app")
+        cycle = ["down"] * 9 + ["up"] * 9
+        bare_keys = key_session(
+            bare_command(), [cycle[i % len(cycle)] for i in range(args.downs)],
+            ready=lambda t: True, row=BARE_FIRST_ROW, filter_text=None,
+            timeout=args.key_timeout, load_timeout=args.timeout)
+        progress(f"keys: {BIG:,} organizations")
+        pattern = re.compile(args.loaded_pattern, re.IGNORECASE)
+        keys = key_session(
+            app_command(copies[BIG]), ["down"] * args.downs,
+            ready=lambda t: any(pattern.search(line) for line in t.screen.display),
+            row=first_rows[BIG][:24], filter_text=args.filter, timeout=args.key_timeout,
+            load_timeout=args.load_timeout)
+        problems.extend(f"keys at {BIG:,}: {n}" for n in keys.notes + bare_keys.notes)
+        for label, samples in (("Down", keys.downs), ("filter keystroke", keys.filter_keys)):
+            if samples.problem:
+                problems.append(f"{label} at {BIG:,}: {samples.problem}")
+
+        def worst(samples: Samples) -> float | None:
+            return max(samples.values) if samples.values and not samples.timeouts else None
+
+        n_downs = f"{args.downs} keys"
+        bare_median = bare_keys.downs.median
+        figures += [
+            Figure("Key-to-paint, Down, bare app, median", bare_median, "ms", note=n_downs),
+            Figure(f"Key-to-paint, Down, {BIG:,}, median", keys.downs.median, "ms",
+                   target="<= 10 ms", limit=10, note=n_downs, missing=keys.downs.missing),
+            Figure(f"Key-to-paint, Down, {BIG:,}, max", worst(keys.downs), "ms",
+                   target="<= 50 ms", limit=50, note=n_downs, missing=keys.downs.missing),
+            Figure(f"Open the filter (/), {BIG:,}", keys.open_filter.median, "ms"),
+            Figure(f"Filter keystroke, {BIG:,}, max", worst(keys.filter_keys), "ms",
+                   target="<= 50 ms", limit=50, note=f"{len(args.filter)} keys",
+                   missing=keys.filter_keys.missing),
+            Figure(f"Filter keystroke, {BIG:,}, median", keys.filter_keys.median, "ms",
+                   note=f"{len(args.filter)} keys"),
+            Figure(f"Filter keystroke until settled, {BIG:,}, max", worst(keys.filter_settled),
+                   "ms", note="informative"),
+            Figure(f"Peak RSS, {BIG:,} (after the keys)", keys.peak_rss, "MB",
+                   target="<= 300 MB", limit=300, missing="not measured"),
+            Figure("Peak RSS, bare app", bare_keys.peak_rss, "MB", missing="not measured"),
+        ]
+
+    progress(f"store: load and save at {BIG:,}")
+    try:
+        loads, saves, change = store_figures(generate.store_path(BIG), args.runs)
+    except Exception as error:  # a broken store must not hide the other figures
+        loads, saves, change = Samples(), Samples(), ""
+        loads.add(None), saves.add(None)
+        problems.append(f"store figures: {type(error).__name__}: {error}")
+    figures += [
+        Figure(f"Store load, {BIG:,}", loads.median, "ms", note=loads.note),
+        Figure(f"Save one change, {BIG:,}", saves.median, "ms", target="<= 150 ms", limit=150,
+               note=saves.note),
+    ]
+
+    block = table(figures)
+    missed = [f.name for f in figures if f.result == "MISSED"]
+    print(block)
+    for problem in problems:
+        print(f"note: {problem}")
+    print(f"MISSED: {len(missed)} target(s): " + "; ".join(missed) if missed
+          else "all targets met")
+
+    if not args.no_write:
+        runs = args.runs
+        text = [
+            "# Benchmark results", "",
+            f"Run {stamp} by `benchmarks/run.py`. Machine: {machine()}.", "",
+            block, "",
+            METHOD.format(runs=runs, downs=args.downs, filter=args.filter), "",
+        ]
+        if change:
+            text += [f"The saved change: {change}.", ""]
+        if problems:
+            text += ["Notes from this run:", "", *[f"- {p}" for p in problems], ""]
+        RESULTS.write_text("\n".join(text))
+        readme = f"Measured {stamp} (`make bench`; details in `benchmarks/results.md`):\n\n{block}"
+        if replace_readme(readme):
+            print(f"updated {README.name}")
+        print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
