@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+
 SECTION = "oro_crm_pro_outlook"
 
 #: Where the page sits in Oro's configuration tree (System Configuration > Integrations > ...).
@@ -52,6 +53,7 @@ class InvalidValue(ValueError):
 class Choice:
     value: str  # what Oro stores
     label: str  # what Oro shows
+    short: str = ""  # compact form for tables at 80 columns (the label if empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,14 @@ class Setting:
         if self.type is SettingType.BOOLEAN:
             return "Yes" if value else "No"
         return str(value)
+
+    def short_label_of(self, value: Value) -> str:
+        """A compact form of :meth:`label_of` for the compare matrix (``Both`` -> ``Both ways``)."""
+        if self.type is SettingType.CHOICE:
+            for choice in self.choices:
+                if choice.value == value:
+                    return choice.short or choice.label
+        return self.label_of(value)
 
     def check(self, value: object) -> Value:
         """Return ``value`` if it is a valid stored value, else raise :class:`InvalidValue`."""
@@ -139,9 +149,9 @@ CATALOG: tuple[Setting, ...] = (
         fieldset=INTEGRATION_SETTINGS,
         type=SettingType.CHOICE,
         choices=(
-            Choice("OroCRMToOutlook", "OroCRM to Outlook"),
-            Choice("OutlookToOroCRM", "Outlook to OroCRM"),
-            Choice("Both", "Bidirectional"),
+            Choice("OroCRMToOutlook", "OroCRM to Outlook", "To Outlook"),
+            Choice("OutlookToOroCRM", "Outlook to OroCRM", "To OroCRM"),
+            Choice("Both", "Bidirectional", "Both ways"),
         ),
         default="Both",
     ),
@@ -156,8 +166,8 @@ CATALOG: tuple[Setting, ...] = (
         fieldset=INTEGRATION_SETTINGS,
         type=SettingType.CHOICE,
         choices=(
-            Choice("OroCRMAlwaysWins", "OroCRM always wins"),
-            Choice("OutlookAlwaysWins", "Outlook always wins"),
+            Choice("OroCRMAlwaysWins", "OroCRM always wins", "OroCRM"),
+            Choice("OutlookAlwaysWins", "Outlook always wins", "Outlook"),
         ),
         default="OroCRMAlwaysWins",
         effective_when=("contacts_sync_direction", "Both"),
