@@ -1,0 +1,437 @@
+"""A table that renders only the rows on screen (Textual's Line API), for 100k organizations.
+
+Textual's DataTable measures every cell when rows are added (seconds for 100k rows). Here the
+owner supplies a row count and a callback ``row(index) -> cells``; the table asks for the rows
+it paints and nothing else, so the cost of a key press does not depend on how many rows exist.
+
+Generic on purpose: the organizations screen and the settings matrix both use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+RowGetter = Callable[[int], Sequence[Cell]]
+Align = Literal["left", "right", "center"]
+
+#: Shown in the gutter of a marked row. In code page 437, so the Linux console draws it too.
+MARK = "•"
+SORT_ASCENDING = "▲"
+SORT_DESCENDING = "▼"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: ``key`` for the owner, ``label`` for the header. A ``flexible`` column takes
+    the width the others leave (never less than ``width``)."""
+
+    key: str
+    label: str
+    width: int = 10
+    align: Align = "left"
+    flexible: bool = False
+
+
+def _fit(text: str, width: int, align: Align) -> str:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
+    if width <= 0:
+        return ""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
+    gap = width - length
+    if align == "right":
+        return " " * gap + text
+    if align == "center":
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return text + " " * gap
+
+
+def _fit_text(text: Text, width: int, align: Align) -> Text:
+    text = text.copy()
+    text.truncate(width, overflow="ellipsis")
+    gap = width - text.cell_len
+    if gap > 0:
+        if align == "right":
+            text.pad_left(gap)
+        elif align == "center":
+            text.pad_left(gap // 2)
+            text.pad_right(gap - gap // 2)
+        else:
+            text.pad_right(gap)
+    return text
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows supplied lazily by ``row(index)``; a header row; a cursor row; a focused column
+    (left/right) the owner can sort by; optional marks shown in a gutter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False, id="virtual_table.up",
+                tooltip="Previous row"),
+        Binding("down", "cursor_down", "Down", show=False, id="virtual_table.down",
+                tooltip="Next row"),
+        Binding("pageup", "page_up", "Page up", show=False, id="virtual_table.page_up",
+                tooltip="One screen of rows up"),
+        Binding("pagedown", "page_down", "Page down", show=False,
+                id="virtual_table.page_down", tooltip="One screen of rows down"),
+        Binding("home", "first", "First", show=False, id="virtual_table.first",
+                tooltip="First row"),
+        Binding("end", "last", "Last", show=False, id="virtual_table.last",
+                tooltip="Last row"),
+        Binding("left", "column_left", "Column left", show=False, id="virtual_table.left",
+                tooltip="Focus the column to the left"),
+        Binding("right", "column_right", "Column right", show=False,
+                id="virtual_table.right", tooltip="Focus the column to the right"),
+        Binding("enter", "select", "Open", show=False, id="virtual_table.select",
+                tooltip="Open the highlighted row"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--header-focused",
+        "virtual-table--cursor",
+        "virtual-table--cursor-cell",
+        "virtual-table--marked",
+        "virtual-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 1;
+        & > .virtual-table--header { text-style: bold; background: $panel; }
+        & > .virtual-table--header-focused { text-style: bold underline; background: $panel; }
+        & > .virtual-table--cursor { background: $surface-lighten-1; }
+        & > .virtual-table--cursor-cell { background: $surface-lighten-2; }
+        & > .virtual-table--marked { color: $accent; text-style: bold; }
+        & > .virtual-table--empty { color: $text-muted; text-style: italic; }
+        &:focus > .virtual-table--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .virtual-table--cursor-cell {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor_column: reactive[int] = reactive(0, init=False)
+
+    class RowHighlighted(Message):
+        """The cursor moved to row ``index``."""
+
+        def __init__(self, table: VirtualTable, index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class RowSelected(Message):
+        """Enter (or a double click) on row ``index``."""
+
+        def __init__(self, table: VirtualTable, index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class HeaderSelected(Message):
+        """A click on the header of column ``column`` (an index into ``columns``)."""
+
+        def __init__(self, table: VirtualTable, column: int) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        row: RowGetter | None = None,
+        count: int = 0,
+        *,
+        marked: Callable[[int], bool] | None = None,
+        empty_text: str = "",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.columns: tuple[Column, ...] = tuple(columns)
+        self._row: RowGetter = row or (lambda index: ())
+        self._count = count
+        #: When given, a gutter shows which rows are marked.
+        self._marked = marked
+        #: Shown in place of rows when there are none.
+        self.empty_text = empty_text
+        #: The column the rows are sorted by (a key) and its direction, drawn in the header.
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self._widths: tuple[int, ...] = ()
+        self._widths_for = -1
+
+    # -- data ------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return self._count
+
+    def set_rows(self, count: int, row: RowGetter | None = None, *,
+                 cursor: int | None = None) -> None:
+        """Show ``count`` rows (from ``row`` if given); keep the cursor at ``cursor`` or as near
+        as it can stay. Cheap: nothing is rendered until it is on screen."""
+        if row is not None:
+            self._row = row
+        self._count = count
+        self._update_virtual_size()
+        target = self.cursor_row if cursor is None else cursor
+        self.cursor_row = self._clamp(target)
+        self.refresh()
+
+    def refresh_row(self, index: int) -> None:
+        """Paint one row again (after it was marked, say)."""
+        y = index - int(self.scroll_y) + 1
+        if 1 <= y < self.scrollable_content_region.height:
+            self.refresh_line(y)
+
+    def set_sort(self, key: str | None, reverse: bool = False) -> None:
+        self.sort_key, self.sort_reverse = key, reverse
+        self.refresh_line(0)
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, self._count - 1)) if self._count else 0
+
+    # -- geometry --------------------------------------------------------------------------
+
+    @property
+    def _gutter(self) -> int:
+        return 2 if self._marked is not None else 0
+
+    def _column_widths(self, width: int) -> tuple[int, ...]:
+        if self._widths_for == width and self._widths:
+            return self._widths
+        fixed = sum(c.width for c in self.columns if not c.flexible)
+        gaps = max(len(self.columns) - 1, 0)
+        flexible = [c for c in self.columns if c.flexible]
+        spare = width - self._gutter - fixed - gaps
+        widths = []
+        for column in self.columns:
+            if column.flexible:
+                widths.append(max(column.width, spare // len(flexible)))
+            else:
+                widths.append(column.width)
+        self._widths, self._widths_for = tuple(widths), width
+        return self._widths
+
+    def _line_width(self) -> int:
+        widths = self._column_widths(self.scrollable_content_region.width)
+        return self._gutter + sum(widths) + max(len(widths) - 1, 0)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._line_width(), self._count + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._widths_for = -1
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    @property
+    def _page(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    # -- cursor ----------------------------------------------------------------------------
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        clamped = self._clamp(new)
+        if clamped != new:
+            self.cursor_row = clamped
+            return
+        self.refresh_row(old)
+        self._scroll_cursor_into_view()
+        self.refresh_row(new)
+        if self._count:
+            self.post_message(self.RowHighlighted(self, new))
+
+    def watch_cursor_column(self, old: int, new: int) -> None:
+        self.refresh_line(0)
+        self.refresh_row(self.cursor_row)
+        self._scroll_column_into_view(new)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_y)
+        page = self._page
+        row = self.cursor_row
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + page:
+            self.scroll_to(y=row - page + 1, animate=False, immediate=True)
+
+    def _scroll_column_into_view(self, column: int) -> None:
+        widths = self._column_widths(self.scrollable_content_region.width)
+        if not widths:
+            return
+        start = self._gutter + sum(widths[:column]) + column
+        end = start + widths[column]
+        left = int(self.scroll_x)
+        view = self.scrollable_content_region.width
+        if start < left:
+            self.scroll_to(x=start, animate=False, immediate=True)
+        elif end > left + view:
+            self.scroll_to(x=end - view, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row = self._clamp(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row = self._clamp(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.cursor_row = self._clamp(self.cursor_row - self._page)
+
+    def action_page_down(self) -> None:
+        self.cursor_row = self._clamp(self.cursor_row + self._page)
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = self._clamp(self._count - 1)
+
+    def action_column_left(self) -> None:
+        self.cursor_column = max(self.cursor_column - 1, 0)
+
+    def action_column_right(self) -> None:
+        self.cursor_column = min(self.cursor_column + 1, len(self.columns) - 1)
+
+    def action_select(self) -> None:
+        if self._count:
+            self.post_message(self.RowSelected(self, self.cursor_row))
+
+    def _column_at(self, x: int) -> int | None:
+        widths = self._column_widths(self.scrollable_content_region.width)
+        at = self._gutter
+        for index, width in enumerate(widths):
+            if at <= x < at + width + 1:
+                return index
+            at += width + 1
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        column = self._column_at(offset.x + int(self.scroll_x))
+        if offset.y == 0:
+            if column is not None:
+                self.cursor_column = column
+                self.post_message(self.HeaderSelected(self, column))
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if 0 <= index < self._count:
+            if column is not None:
+                self.cursor_column = column
+            self.cursor_row = index
+            if event.chain >= 2:
+                self.post_message(self.RowSelected(self, index))
+
+    # -- painting --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        widths = self._column_widths(width)
+        base = self.rich_style
+        if y == 0:
+            strip = self._header(widths)
+        else:
+            index = int(self.scroll_y) + y - 1
+            if index >= self._count:
+                if index == 0 and self._count == 0 and self.empty_text:
+                    style = base + self.get_component_rich_style("virtual-table--empty")
+                    strip = Strip([Segment(_fit(self.empty_text, width, "left"), style)])
+                else:
+                    strip = Strip.blank(width, base)
+                return strip.crop_extend(0, width, base)
+            strip = self._row_strip(index, widths)
+        line_width = self._line_width()
+        left = int(self.scroll_x)
+        return strip.crop_extend(left, left + width, base).simplify() if line_width else strip
+
+    def _header(self, widths: tuple[int, ...]) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("virtual-table--header")
+        focused = self.rich_style + self.get_component_rich_style(
+            "virtual-table--header-focused")
+        segments = [Segment(" " * self._gutter, style)] if self._gutter else []
+        for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            label = column.label
+            if column.key == self.sort_key:
+                arrow = SORT_DESCENDING if self.sort_reverse else SORT_ASCENDING
+                label = f"{arrow}{label}" if column.align == "right" else f"{label}{arrow}"
+            if index:
+                segments.append(Segment(" ", style))
+            is_focused = index == self.cursor_column and self.has_focus
+            segments.append(Segment(_fit(label, width, column.align),
+                                    focused if is_focused else style))
+        return Strip(segments)
+
+    def _row_strip(self, index: int, widths: tuple[int, ...]) -> Strip:
+        base = self.rich_style
+        cursor = index == self.cursor_row
+        row_style = base + self.get_component_rich_style("virtual-table--cursor") if cursor \
+            else base
+        cells = self._row(index)
+        segments: list[Segment] = []
+        if self._marked is not None:
+            if self._marked(index):
+                mark_style = row_style + self.get_component_rich_style("virtual-table--marked")
+                segments.append(Segment(MARK + " ", mark_style))
+            else:
+                segments.append(Segment("  ", row_style))
+        cell_style = row_style + self.get_component_rich_style("virtual-table--cursor-cell") \
+            if cursor else row_style
+        console = self.app.console
+        for column_index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            if column_index:
+                segments.append(Segment(" ", row_style))
+            value: Cell = cells[column_index] if column_index < len(cells) else ""
+            style = cell_style if column_index == self.cursor_column else row_style
+            if isinstance(value, Text):
+                fitted = _fit_text(value, width, column.align)
+                segments.extend(Segment.apply_style(fitted.render(console), style))
+            else:
+                segments.append(Segment(_fit(value, width, column.align), style))
+        return Strip(segments)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+__all__ = ["MARK", "Cell", "Column", "RowGetter", "VirtualTable"]
