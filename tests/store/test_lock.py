@@ -1,0 +1,85 @@
+"""Writers take turns: a second one waits, and past its patience names who holds the lock.
+A killed holder leaves no stale lock."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from outlook_tui.store import JsonStore, LockTimeout
+from outlook_tui.store.identity import current_user
+from outlook_tui.store.lock import locked
+
+from .support import CRM_INTERVAL, files_of, set_system
+
+fork = multiprocessing.get_context("fork")
+
+
+def _hold(lock_path: Path, ready, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    with locked(lock_path, 5):
+        ready.set()
+        time.sleep(seconds)
+
+
+def holder(lock_path: Path, seconds: float):  # type: ignore[no-untyped-def]
+    ready = fork.Event()
+    process = fork.Process(target=_hold, args=(lock_path, ready, seconds), daemon=True)
+    process.start()
+    assert ready.wait(10)
+    return process
+
+
+def test_a_second_writer_waits_for_the_first(store: JsonStore) -> None:
+    snapshot = store.load()
+    first = holder(store.lock_path, 0.4)
+    started = time.monotonic()
+    result = JsonStore(store.path, lock_timeout=10).commit(
+        snapshot, [set_system(snapshot, CRM_INTERVAL, 300)])
+    assert time.monotonic() - started >= 0.3
+    assert result.snapshot.revision == 1
+    first.join(5)
+
+
+def test_past_the_timeout_the_message_names_the_holder(store: JsonStore) -> None:
+    snapshot = store.load()
+    first = holder(store.lock_path, 5)
+    try:
+        before = files_of(store)
+        with pytest.raises(LockTimeout) as raised:
+            JsonStore(store.path, lock_timeout=0.2).commit(
+                snapshot, [set_system(snapshot, CRM_INTERVAL, 300)])
+        message = str(raised.value)
+        assert f"is locked by {current_user()} (pid {first.pid} on " in message
+        assert "Nothing was saved" in message
+        assert raised.value.holder.startswith(f"{current_user()} (pid {first.pid}")
+        assert files_of(store) == before
+    finally:
+        first.kill()
+        first.join(5)
+
+
+def test_a_killed_holder_leaves_no_stale_lock(store: JsonStore) -> None:
+    snapshot = store.load()
+    first = holder(store.lock_path, 60)
+    os.kill(first.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    first.join(5)
+    started = time.monotonic()
+    JsonStore(store.path, lock_timeout=1).commit(
+        snapshot, [set_system(snapshot, CRM_INTERVAL, 300)])
+    assert time.monotonic() - started < 0.5
+    assert store.load().system == {CRM_INTERVAL: 300}
+
+
+def test_a_symlinked_lock_file_is_refused(store: JsonStore, tmp_path: Path) -> None:
+    snapshot = store.load()
+    store.lock_path.unlink()
+    target = tmp_path / "elsewhere"
+    store.lock_path.symlink_to(target)
+    with pytest.raises(Exception, match="symbolic link"):
+        store.commit(snapshot, [set_system(snapshot, CRM_INTERVAL, 300)])
+    assert not target.exists()
