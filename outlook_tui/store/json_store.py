@@ -324,6 +324,7 @@ class JsonStore:
     def _create(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with locked(self.lock_path, self.lock_timeout):
+            self._remove_stale_temp_files()
             if not self.exists():
                 self._write(serialize(initial_document()))
 
@@ -345,6 +346,7 @@ class JsonStore:
         if not self.exists():
             self._create()
         with locked(self.lock_path, self.lock_timeout):
+            self._remove_stale_temp_files()
             current = self._current(base)
             self._refuse_if_read_only()  # a newer schema is only known after validation
             warnings = self._check_history(current)
@@ -368,6 +370,24 @@ class JsonStore:
             fingerprint = self._write(data, history=history_file.encode(entries))
         snapshot = Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True)
         return CommitResult(snapshot, outcome.applied, current.revision - base.revision, warnings)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Under the lock: delete the temp files of writers killed mid-save (their pid is gone).
+
+        A temp file of a live pid is left alone: it may be a writer that does not see our lock
+        (another host on a network file system), and a dead writer's file is harmless anyway.
+        """
+        prefix = f".{self.path.name}.tmp-"
+        try:
+            names = [e.name for e in os.scandir(self.path.parent) if e.name.startswith(prefix)]
+        except OSError:
+            return
+        for name in names:
+            pid = name[len(prefix):].split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(self.path.parent / name)
 
     def _check_touched(self, document: dict[str, Any], applied: list[AppliedChange]) -> None:
         from outlook_tui.store import models
@@ -563,6 +583,7 @@ class JsonStore:
             raise InputError(f"no backup number {number}; `outlook-tui backups` lists them")
         restored = self.load_backup(chosen)
         with locked(self.lock_path, self.lock_timeout):
+            self._remove_stale_temp_files()
             damaged = False
             current_revision = 0
             try:
@@ -586,6 +607,18 @@ class JsonStore:
             fingerprint = self._write(serialize(document), history_file.encode([entry]),
                                       keep_previous_as=aside)
         return Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # under the lock, none of our own saves is under way
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process (EPERM): alive
+    return True
 
 
 def _size(path: Path) -> int:
