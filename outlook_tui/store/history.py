@@ -101,6 +101,19 @@ def read(path: Path) -> list[HistoryEntry]:
     return entries
 
 
+def ends_with_newline(path: Path) -> bool:
+    """True for a missing or empty file, or one whose last line is complete."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return True
+    try:
+        size = os.fstat(fd).st_size
+        return size == 0 or os.pread(fd, 1, size - 1) == b"\n"
+    finally:
+        os.close(fd)
+
+
 def last_revision(path: Path) -> int:
     """The revision of the last complete line, read from the end of the file (0 if none)."""
     try:

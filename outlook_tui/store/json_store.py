@@ -417,12 +417,18 @@ class JsonStore:
         entry = HistoryEntry(utc_now(), current_user(), ssh_client(), current.revision, None,
                              None, None, None, None, None, event=event, detail=detail)
         try:
-            self.ops.append(self.history_path, history_file.encode([entry]),
-                            self._mode())
+            self._append_history(history_file.encode([entry]), self._mode())
         except OSError as error:
             return [f"the history disagrees with the store ({detail}) and recording that failed:"
                     f" {error.strerror}"]
         return [f"recorded in the history: {detail}"]
+
+    def _append_history(self, data: bytes, mode: int) -> None:
+        """Append whole lines. After a torn last line (a crash mid-append), start on a new
+        line: otherwise the first new line would be glued to the fragment and lost with it."""
+        if not history_file.ends_with_newline(self.history_path):
+            data = b"\n" + data
+        self.ops.append(self.history_path, data, mode)
 
     def _mode(self) -> int:
         try:
@@ -474,7 +480,7 @@ class JsonStore:
             if history:
                 step = "appending to the history"
                 history_size = _size(self.history_path)
-                self.ops.append(self.history_path, history, mode)
+                self._append_history(history, mode)
         except OSError as error:
             self._undo(tmp, kept, replaced, history_size)
             revision = "" if previous is None else " and unchanged"
