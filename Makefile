@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`. Nothing else to install by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench screenshots clean tmux
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Re-install when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(BIN)/outlook-tui
+
+# The end-to-end test drives the installed app in tmux; install it if this machine lacks it.
+tmux:
+	@command -v tmux >/dev/null 2>&1 || { \
+	  echo "installing tmux for the end-to-end test"; \
+	  (apt-get update -qq && apt-get install -y -qq tmux >/dev/null) 2>&1 | tail -2 || true; }
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check outlook_tui tests benchmarks
+	$(BIN)/mypy
+
+test: $(VENV)/.installed-test tmux lint
+	$(BIN)/pytest -n 2 -q
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+# Regenerates screenshots/*.svg from the real app at 80x24.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python -m outlook_tui.app.screenshots screenshots
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,509 @@
+"""The command line. ``outlook-tui`` alone opens the terminal app; subcommands script the store.
+
+Exit status: 0 success, 1 rejected input or a conflict (the message on stderr), 2 usage errors.
+ORG is an organization id or its exact name. KEY is the full Oro key or the part after the dot.
+VALUE is the stored value or its label, case-insensitive; booleans as true/false/yes/no/1/0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from outlook_tui.catalog import CATALOG, InvalidValue, Setting, Value, lookup
+from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
+from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
+from outlook_tui.store import (
+    Change,
+    JsonStore,
+    NewOrganization,
+    Organization,
+    OrganizationChange,
+    SettingChange,
+    Snapshot,
+    StoreError,
+)
+from outlook_tui.store.history import HistoryEntry
+
+
+class Rejected(Exception):
+    """Input the command rejects (exit status 1)."""
+
+
+# -- output helpers ------------------------------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    cells = [list(map(str, r)) for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                 for r in cells)
+    return "\n".join(lines)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _shown(setting: Setting | None, value: Any) -> str:
+    if value is None:
+        return "(Use System)"
+    return setting.label_of(value) if setting is not None else str(value)
+
+
+# -- store and lookups ---------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> JsonStore:
+    return JsonStore(resolve_store_path(args.store), read_only=args.read_only)
+
+
+def _setting(key: str) -> Setting:
+    try:
+        return lookup(key)
+    except KeyError as error:
+        raise Rejected(error.args[0]) from None
+
+
+def _value(setting: Setting, text: str) -> Value:
+    try:
+        return setting.parse(text)
+    except InvalidValue as error:
+        raise Rejected(f"{setting.label} ({setting.key}): {error}") from None
+
+
+def _organizations(snapshot: Snapshot, refs: Sequence[str], all_orgs: bool,
+                   where: str | None) -> list[Organization]:
+    """The organizations a command acts on: named ones, all, or those matching KEY=VALUE."""
+    if all_orgs:
+        chosen = list(snapshot.organizations())
+    elif where is not None:
+        key, sep, text = where.partition("=")
+        if not sep:
+            raise Rejected(f"--where takes KEY=VALUE, got {where!r}")
+        setting = _setting(key)
+        wanted = _value(setting, text)
+        chosen = [o for o in snapshot.organizations()
+                  if snapshot.effective(o.id)[setting.name].value == wanted]
+        if not chosen:
+            raise Rejected(f"no organization has {setting.label} = {setting.label_of(wanted)}")
+    else:
+        chosen = [snapshot.find(ref) for ref in refs]
+    seen: set[int] = set()
+    return [o for o in chosen if not (o.id in seen or seen.add(o.id))]  # type: ignore[func-returns-value]
+
+
+def _commit(store: JsonStore, snapshot: Snapshot, changes: list[Change], what: str) -> None:
+    if not changes:
+        print(f"nothing to change: {what} already")
+        return
+    result = store.commit(snapshot, changes)
+    if not result.applied:
+        print(f"nothing to change: {what} already (revision {result.snapshot.revision})")
+        return
+    print(f"saved revision {result.snapshot.revision}: {what} "
+          f"({len(result.applied)} change{'s' if len(result.applied) != 1 else ''})")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_orgs_list(args: argparse.Namespace) -> None:
+    snapshot = _open(args).load()
+    orgs = list(snapshot.organizations())
+    if args.json:
+        _print_json([{"id": o.id, "name": o.name, "status": o.status,
+                      "description": o.description, "overrides": len(o.overrides),
+                      "created_at": o.created_at, "updated_at": o.updated_at} for o in orgs])
+        return
+    print(_table(["ID", "Name", "Status", "Overrides", "Created At", "Updated At"],
+                 [(o.id, o.name, o.status, len(o.overrides), o.created_at, o.updated_at)
+                  for o in orgs]))
+    print(f"{len(orgs):,} organization{'s' if len(orgs) != 1 else ''}")
+
+
+def cmd_orgs_add(args: argparse.Namespace) -> None:
+    store = _open(args)
+    snapshot = store.load()
+    name = args.name.strip()
+    if not name:
+        raise Rejected("the organization's name is required")
+    _commit(store, snapshot, [NewOrganization(name, args.description, not args.inactive)],
+            f"organization {name!r} created")
+
+
+def cmd_orgs_rename(args: argparse.Namespace) -> None:
+    store = _open(args)
+    snapshot = store.load()
+    org = snapshot.find(args.org)
+    new_name = args.new_name.strip()
+    if not new_name:
+        raise Rejected("the new name is empty")
+    _commit(store, snapshot, [OrganizationChange(org.id, "name", org.name, new_name)],
+            f"{org.name!r} renamed to {new_name!r}")
+
+
+def cmd_orgs_status(args: argparse.Namespace) -> None:
+    store = _open(args)
+    snapshot = store.load()
+    org = snapshot.find(args.org)
+    enabled = args.action == "enable"
+    _commit(store, snapshot, [OrganizationChange(org.id, "enabled", org.enabled, enabled)],
+            f"{org.name!r} is {'Active' if enabled else 'Inactive'}")
+
+
+def _effective_json(values: dict[str, EffectiveValue]) -> dict[str, Any]:
+    return {
+        ev.setting.key: {
+            "label": ev.setting.label, "value": ev.value, "value_label": ev.label,
+            "source": str(ev.source), "inherited": ev.inherited,
+            "inherited_source": str(ev.inherited_source), "overridden": ev.overridden,
+            "stale_override": ev.stale_override,
+        }
+        for ev in values.values()
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    snapshot = _open(args).load()
+    if args.system:
+        title, values, org = "System", snapshot.effective(None), None
+    elif args.org:
+        org = snapshot.find(args.org)
+        title, values = f"{org.name} (id {org.id}, {org.status})", snapshot.effective(org.id)
+    else:
+        raise Rejected("name an organization (ORG) or --system")
+    note = conflict_resolution_note(values)
+    if args.json:
+        data: dict[str, Any] = {"scope": "system" if org is None else "organization",
+                                "revision": snapshot.revision, "settings": _effective_json(values),
+                                "notes": [note] if note else []}
+        if org is not None:
+            data["organization"] = {"id": org.id, "name": org.name, "status": org.status}
+        _print_json(data)
+        return
+    upstream = "default" if org is None else "system"
+    rows = []
+    for ev in values.values():
+        remark = ""
+        if ev.overridden:
+            remark = f"{upstream}: {ev.setting.label_of(ev.inherited)}"
+            if ev.stale_override:
+                remark += f" (same value: no longer follows {upstream} changes)"
+        rows.append((ev.setting.label, ev.label, str(ev.source), remark))
+    print(f"{title} · MS Outlook Settings · revision {snapshot.revision}")
+    print(_table(["Setting", "Effective value", "Source", "Note"], rows))
+    if note:
+        print(f"note: {note}")
+
+
+def _targets(args: argparse.Namespace, words: list[str], fixed: int) -> tuple[list[str], list[str]]:
+    """Split positional words into ORGs and the command's ``fixed`` trailing words."""
+    if len(words) < fixed:
+        raise Rejected(f"expected {'KEY VALUE' if fixed == 2 else 'KEY'} after the organizations")
+    refs, tail = words[: len(words) - fixed], words[len(words) - fixed :]
+    scoped = args.system or args.all_orgs or args.where is not None
+    if scoped and refs:
+        raise Rejected("name organizations, or use --system, --all-orgs or --where, not both")
+    if not scoped and not refs:
+        raise Rejected("name at least one organization (ORG) before KEY, or use --system, "
+                       "--all-orgs or --where KEY=VALUE")
+    if sum([args.system, args.all_orgs, args.where is not None]) > 1:
+        raise Rejected("use only one of --system, --all-orgs and --where")
+    return refs, tail
+
+
+def cmd_set(args: argparse.Namespace) -> None:
+    refs, (key, text) = _targets(args, args.words, 2)
+    setting = _setting(key)
+    value = _value(setting, text)
+    store = _open(args)
+    snapshot = store.load()
+    if args.system:
+        old = snapshot.system.get(setting.name)
+        changes: list[Change] = [SettingChange(None, setting.name, old, value)]
+        where = "System"
+    else:
+        orgs = _organizations(snapshot, refs, args.all_orgs, args.where)
+        # An override equal to the inherited value is still stored (Oro does the same):
+        # only organizations that already store exactly this value are left out.
+        changes = [SettingChange(o.id, setting.name, o.overrides.get(setting.name), value)
+                   for o in orgs
+                   if not (setting.name in o.overrides and o.overrides[setting.name] == value)]
+        where = orgs[0].name if len(orgs) == 1 else f"{len(orgs)} organizations"
+    _commit(store, snapshot, changes, f"{where}: {setting.label} = {setting.label_of(value)}")
+
+
+def cmd_reset(args: argparse.Namespace) -> None:
+    refs, tail = _targets(args, args.words, 0 if args.all else 1)
+    names = [s.name for s in CATALOG] if args.all else [_setting(tail[0]).name]
+    what = "all settings" if args.all else lookup(names[0]).label
+    store = _open(args)
+    snapshot = store.load()
+    changes: list[Change] = []
+    if args.system:
+        changes = [SettingChange(None, n, snapshot.system[n], None)
+                   for n in names if n in snapshot.system]
+        where, back = "System", "Use default"
+    else:
+        orgs = _organizations(snapshot, refs, args.all_orgs, args.where)
+        changes = [SettingChange(o.id, n, o.overrides[n], None)
+                   for o in orgs for n in names if n in o.overrides]
+        where = orgs[0].name if len(orgs) == 1 else f"{len(orgs)} organizations"
+        back = "Use System"
+    _commit(store, snapshot, changes, f"{where}: {what} back to {back}")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from outlook_tui.transfer import export_document
+
+    data = json.dumps(export_document(_open(args).load()), indent=2, ensure_ascii=False) + "\n"
+    if args.file in (None, "-"):
+        sys.stdout.write(data)
+        return
+    target = Path(args.file)
+    try:
+        target.write_text(data, encoding="utf-8")
+    except OSError as error:
+        raise Rejected(f"{target}: cannot write: {error.strerror}") from None
+    print(f"exported to {target}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from outlook_tui.transfer import plan_import, read_import
+
+    path = Path(args.file)
+    data = read_import(path)
+    store = _open(args)
+    snapshot = store.load()
+    plan = plan_import(snapshot, data, path)
+    parts = []
+    if plan.created:
+        parts.append(f"{len(plan.created)} organization(s) created")
+    if plan.updated:
+        parts.append(f"{len(plan.updated)} organization(s) updated")
+    _commit(store, snapshot, plan.changes,
+            f"imported {path.name}" + (f": {', '.join(parts)}" if parts else ""))
+
+
+def _history_row(entry: HistoryEntry) -> tuple[str, ...]:
+    if entry.event:
+        return (entry.time, f"r{entry.revision}", entry.who, "", entry.event, entry.detail or "")
+    setting: Setting | None = None
+    if entry.key and "." in entry.key:
+        try:
+            setting = lookup(entry.key)
+        except KeyError:
+            setting = None
+    field = setting.label if setting else (entry.key or "")
+    where = "System" if entry.scope == "system" else (entry.organization_name or "")
+    change = f"{_shown(setting, entry.old)} -> {_shown(setting, entry.new)}"
+    if entry.key == "organization":
+        field, change = "Organization", f"created {entry.new!r}"
+    return (entry.time, f"r{entry.revision}", entry.who, where, field, change)
+
+
+def cmd_history(args: argparse.Namespace) -> None:
+    store = _open(args)
+    org_id = None
+    if args.org:
+        org_id = store.load().find(args.org).id
+    entries = store.history(org_id, system=args.system, limit=args.limit)
+    if args.json:
+        _print_json([e.to_json() for e in entries])
+        return
+    if not entries:
+        print("no history yet")
+        return
+    print(_table(["Time (UTC)", "Rev", "Who", "Where", "Setting", "Change"],
+                 [_history_row(e) for e in entries]))
+
+
+def cmd_schema(args: argparse.Namespace) -> None:
+    from outlook_tui.store.models import json_schema
+
+    _print_json(json_schema())
+
+
+def cmd_diff(args: argparse.Namespace) -> None:
+    from outlook_tui import compare
+
+    snapshot = _open(args).load()
+    rows = compare.compare_rows(snapshot, only_overrides=args.only_overrides)
+    if args.json:
+        _print_json([row.to_json() for row in rows])
+    else:
+        print(compare.format_table(rows))
+
+
+def cmd_backups(args: argparse.Namespace) -> None:
+    store = _open(args)
+    backups = store.backups()
+    if args.json:
+        _print_json([{"number": b.number, "file": str(b.path), "revision": b.revision,
+                      "saved_at": b.saved_at, "size": b.size} for b in backups])
+        return
+    if not backups:
+        print(f"no backups yet (they appear in {store.backups_path} after the first save)")
+        return
+    rows = []
+    for backup in backups:
+        try:
+            snapshot = store.load_backup(backup)
+            state = f"valid, {len(snapshot):,} organizations"
+        except StoreError as error:
+            state = "damaged: " + str(error).splitlines()[-1].strip()
+        rows.append((str(backup.number), f"r{backup.revision}", backup.saved_at,
+                     f"{backup.size:,} B", state))
+    print(_table(["N", "Revision", "Replaced at (UTC)", "Size", "State"], rows))
+    print("restore one with: outlook-tui restore N")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    store = _open(args)
+    snapshot = store.restore(args.number)
+    print(f"restored backup {args.number} as revision {snapshot.revision} "
+          f"({len(snapshot):,} organizations)")
+
+
+def cmd_tui(args: argparse.Namespace) -> None:
+    from outlook_tui.app.app import OutlookApp
+
+    OutlookApp(_open(args)).run()
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
+                        help=f"the store file (default: ${ENVIRONMENT_VARIABLE}, else the user "
+                             "data directory)")
+    common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                        help="open without the lock; refuse every write")
+
+    parser = _Parser(
+        prog="outlook-tui", parents=[common],
+        description="OroCRM MS Outlook settings per organization. Without a command, opens "
+                    "the terminal app.",
+        epilog="ORG: an organization id or exact name. KEY: the Oro key "
+               "(oro_crm_pro_outlook.tasks_enabled) or the part after the dot. VALUE: the "
+               "stored value or its label (Both, bidirectional, \"Outlook to OroCRM\"); "
+               "booleans true/false/yes/no/1/0.",
+    )
+    parser.set_defaults(func=cmd_tui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, func: Callable[[argparse.Namespace], None], help: str,
+                json_output: bool = False, **kwargs: Any) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help, **kwargs)
+        p.set_defaults(func=func)
+        if json_output:
+            p.add_argument("--json", action="store_true", help="print JSON, for scripts")
+        return p
+
+    orgs = command("orgs", lambda a: orgs.print_help(), "list and manage organizations")
+    orgs_sub = orgs.add_subparsers(title="orgs commands", metavar="ACTION", parser_class=_Parser)
+
+    def org_command(name: str, func: Callable[[argparse.Namespace], None], help: str,
+                    json_output: bool = False) -> argparse.ArgumentParser:
+        p = orgs_sub.add_parser(name, parents=[common], help=help, description=help)
+        p.set_defaults(func=func)
+        if json_output:
+            p.add_argument("--json", action="store_true", help="print JSON, for scripts")
+        return p
+
+    org_command("list", cmd_orgs_list, "list organizations (name order)", json_output=True)
+    p = org_command("add", cmd_orgs_add, "create an organization")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--description", default="", metavar="TEXT")
+    p.add_argument("--inactive", action="store_true", help="create it with status Inactive")
+    p = org_command("rename", cmd_orgs_rename, "rename an organization")
+    p.add_argument("org", metavar="ORG")
+    p.add_argument("new_name", metavar="NEW_NAME")
+    for action in ("enable", "disable"):
+        status = "Active" if action == "enable" else "Inactive"
+        p = org_command(action, cmd_orgs_status, f"set an organization's status to {status}")
+        p.add_argument("org", metavar="ORG")
+        p.set_defaults(action=action)
+
+    p = command("show", cmd_show, "every setting's effective value and where it comes from",
+                json_output=True)
+    p.add_argument("org", nargs="?", metavar="ORG")
+    p.add_argument("--system", action="store_true", help="the system level")
+
+    def targets(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--system", action="store_true", help="the system level")
+        p.add_argument("--all-orgs", action="store_true", help="every organization")
+        p.add_argument("--where", metavar="KEY=VALUE",
+                       help="the organizations whose effective KEY is VALUE")
+
+    p = command("set", cmd_set, "give organizations (or the system) their own value: clears "
+                "Use System; several organizations are one revision",
+                usage="outlook-tui set [ORG ...] KEY VALUE [--system | --all-orgs | --where K=V]")
+    p.add_argument("words", nargs="+", metavar="ORG... KEY VALUE")
+    targets(p)
+    p = command("reset", cmd_reset, "back to Use System (organizations) or Use default "
+                "(system): removes the stored value",
+                usage="outlook-tui reset [ORG ...] (KEY | --all) [--system | --all-orgs | "
+                      "--where K=V]")
+    p.add_argument("words", nargs="*", metavar="ORG... KEY")
+    p.add_argument("--all", action="store_true", help="every setting")
+    targets(p)
+
+    p = command("export", cmd_export, "write every stored value, in Oro key names, as JSON")
+    p.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
+    p = command("import", cmd_import, "apply an export file: checked whole first, then "
+                "applied all or nothing as one revision")
+    p.add_argument("file", metavar="FILE")
+    p = command("history", cmd_history, "who changed what, newest first", json_output=True)
+    p.add_argument("org", nargs="?", metavar="ORG")
+    p.add_argument("--system", action="store_true", help="only the system level")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N entries")
+    command("schema", cmd_schema, "print the store's JSON Schema (for editors)")
+    p = command("diff", cmd_diff, "compare organizations: effective values, overrides marked *",
+                json_output=True)
+    p.add_argument("--only-overrides", action="store_true",
+                   help="only organizations that override something")
+    command("backups", cmd_backups, "list the kept previous versions of the store",
+            json_output=True)
+    p = command("restore", cmd_restore, "make backup N the store again (as a new revision)")
+    p.add_argument("number", type=int, metavar="N")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.store = getattr(args, "store", None)
+    args.read_only = getattr(args, "read_only", False)
+    try:
+        args.func(args)
+    except Rejected as error:
+        print(f"outlook-tui: {error}", file=sys.stderr)
+        return 1
+    except (StoreError, InvalidValue) as error:
+        print(f"outlook-tui: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

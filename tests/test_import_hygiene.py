@@ -1,0 +1,32 @@
+"""The core (catalog, scopes, store, import/export, command line) works without Textual, and the
+app's first paint does not wait for pydantic to load."""
+
+import subprocess
+import sys
+
+CORE = ["outlook_tui.catalog", "outlook_tui.scopes", "outlook_tui.store", "outlook_tui.transfer",
+        "outlook_tui.cli", "outlook_tui.paths", "outlook_tui.store.models",
+        "outlook_tui.compare"]
+
+
+def _imported_after(modules: list[str]) -> set[str]:
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print('\\n'.join(sorted({n.split('.')[0] for n in sys.modules})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_the_core_never_imports_textual() -> None:
+    loaded = _imported_after(CORE)
+    assert "outlook_tui" in loaded
+    assert "textual" not in loaded
+    assert "rich" not in loaded
+
+
+def test_opening_the_app_does_not_load_pydantic_before_the_first_paint() -> None:
+    loaded = _imported_after(["outlook_tui.app.app", "outlook_tui.store.json_store"])
+    assert "textual" in loaded
+    assert "pydantic" not in loaded
