@@ -1,0 +1,150 @@
+"""Effective settings of one organization: what Oro uses, and where each value comes from.
+
+The support staff's screen ("why does this customer sync every 5 minutes?"): every setting's
+effective value, its source (organization, system or default), the system value beside an
+override, and a warning on overrides equal to the inherited value. It never writes, so every key
+works in read-only mode.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.catalog import CATALOG, FIELDSETS, Scope, in_fieldset
+from outlook_tui.compare import STALE_MARK
+from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
+from outlook_tui.store import Snapshot
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+#: How a source reads in the Source column.
+SOURCE_WORDS = {Scope.ORGANIZATION: "Organization", Scope.SYSTEM: "System",
+                Scope.DEFAULT: "Default"}
+
+
+def source_text(ev: EffectiveValue) -> str:
+    """``Organization`` (its own value), ``System`` or ``Default``; ``!`` marks a stale override."""
+    return SOURCE_WORDS[ev.source] + (f" {STALE_MARK}" if ev.stale_override else "")
+
+
+def stale_warning(ev: EffectiveValue) -> str:
+    return (f"{STALE_MARK} {ev.setting.label}: the organization stores {ev.label}, the value it"
+            " would inherit anyway, so it no longer follows system changes. Tick Use System to"
+            " inherit again.")
+
+
+class EffectiveSettingsScreen(Screen[None]):
+    """Every setting of one organization as Oro resolves it: organization, system, default."""
+
+    CSS_PATH = "../styles/effective.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="effective.back",
+                tooltip="Back to the previous screen"),
+        Binding("c", "configuration", "Configuration", id="effective.configuration",
+                tooltip="Open this organization's MS Outlook Settings"),
+        Binding("h", "history", "History", id="effective.history",
+                tooltip="Who changed this organization's settings, and when"),
+    ]
+
+    def __init__(self, organization_id: int) -> None:
+        super().__init__()
+        self.organization_id = organization_id
+        self.title = "Effective settings"
+
+    @property
+    def _app(self) -> OutlookApp:
+        return cast("OutlookApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self._app.read_only:
+            yield Static(f"Read-only: {self._app.store.read_only_reason}. Nothing here writes.",
+                         classes="banner-read-only")
+        yield Static("Loading…", id="organization")
+        with VerticalScroll(id="body"):
+            with Vertical(id="settings"):
+                with Horizontal(classes="row column-headers"):
+                    for column, kind in (("Setting", "label"), ("Effective value", "value"),
+                                         ("Source", "source"), ("System value", "system")):
+                        yield Static(column, classes=kind)
+                for number, fieldset in enumerate(FIELDSETS):
+                    yield Static(fieldset, classes="fieldset" + (" -later" if number else ""))
+                    for setting in in_fieldset(fieldset):
+                        with Horizontal(classes="row"):
+                            yield Static(setting.label, classes="label")
+                            yield Static("", id=f"value-{setting.name}", classes="value")
+                            yield Static("", id=f"source-{setting.name}", classes="source")
+                            yield Static("", id=f"system-{setting.name}", classes="system")
+            yield Static("", id="notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#body").focus()
+        self._show(self._app.snapshot)
+
+    def on_snapshot_changed(self, message: SnapshotChanged) -> None:
+        self._show(message.snapshot)
+
+    def _show(self, snapshot: Snapshot | None) -> None:
+        title = self.query_one("#organization", Static)
+        organization = snapshot.get(self.organization_id) if snapshot is not None else None
+        if organization is None or snapshot is None:
+            loading = snapshot is None or not snapshot.validated
+            title.update("Loading…" if loading else
+                         f"No organization with id {self.organization_id} in this store.")
+            self.query_one("#settings").display = False
+            return
+        self.query_one("#settings").display = True
+        values = snapshot.effective(self.organization_id)
+        overridden = sum(1 for ev in values.values() if ev.overridden)
+        title.update(
+            f"[b]{_escape(organization.name)}[/b]  [dim]id {organization.id} · "
+            f"{organization.status} · {overridden} of {len(CATALOG)} settings overridden[/dim]")
+        notes: list[str] = []
+        for setting in CATALOG:
+            ev = values[setting.name]
+            value = self.query_one(f"#value-{setting.name}", Static)
+            source = self.query_one(f"#source-{setting.name}", Static)
+            system = self.query_one(f"#system-{setting.name}", Static)
+            value.update(_escape(ev.label))
+            source.update(source_text(ev))
+            # Beside an override, what Use System would give (the system value, else default).
+            system.update(_escape(ev.setting.label_of(ev.inherited)) if ev.overridden else "")
+            for widget in (value, source, system):
+                widget.set_class(ev.overridden, "-overridden")
+                widget.set_class(ev.stale_override, "-stale")
+            if ev.stale_override:
+                notes.append(stale_warning(ev))
+        note = conflict_resolution_note(values)
+        if note:
+            notes.append(f"Note: {note}.")
+        notes_widget = self.query_one("#notes", Static)
+        notes_widget.update(_escape("\n".join(notes)))
+        notes_widget.display = bool(notes)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_configuration(self) -> None:
+        self._app.open_configuration(self.organization_id)
+
+    def action_history(self) -> None:
+        from outlook_tui.app.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.organization_id))
+
+
+def _escape(text: str) -> str:
+    from textual.markup import escape
+
+    return escape(text)

@@ -1,0 +1,173 @@
+"""History: who changed what, when, newest first; for one organization, the system level or
+the whole store.
+
+The history file can hold hundreds of thousands of lines: it is read in a thread worker, and the
+table (a VirtualTable) describes only the rows it paints. Read-only: works in read-only mode.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
+from outlook_tui.history_text import DescribedEntry, describe
+from outlook_tui.store import HistoryEntry, StoreError
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+
+class HistoryScreen(Screen[None]):
+    """Entries newest first. ``HistoryScreen()`` shows everything, with an Organization column."""
+
+    CSS_PATH = "../styles/history.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="history.back",
+                tooltip="Back to the previous screen"),
+        Binding("e", "effective", "Effective settings", id="history.effective",
+                tooltip="Effective settings of the highlighted entry's organization"),
+        Binding("r", "reload", "Reload", id="history.reload",
+                tooltip="Read the history file again"),
+    ]
+
+    def __init__(self, organization_id: int | None = None, *, system: bool = False) -> None:
+        super().__init__()
+        self.organization_id = organization_id
+        self.system = system
+        self.entries: list[HistoryEntry] = []
+        self._described: dict[int, DescribedEntry] = {}
+        self.title = "History"
+
+    @property
+    def _app(self) -> OutlookApp:
+        return cast("OutlookApp", self.app)
+
+    @property
+    def whole_store(self) -> bool:
+        return self.organization_id is None and not self.system
+
+    def _heading(self) -> str:
+        if self.system:
+            return "History of System configuration"
+        if self.organization_id is None:
+            return "History of all changes"
+        snapshot = self._app.snapshot
+        organization = snapshot.get(self.organization_id) if snapshot is not None else None
+        if organization is None:
+            return f"History of organization {self.organization_id}"
+        return f"History of {organization.name}"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self._app.read_only:
+            yield Static(f"Read-only: {self._app.store.read_only_reason}. Nothing here writes.",
+                         classes="banner-read-only")
+        yield Static(self._heading(), id="heading", markup=False)
+        columns = [Column("when", "When (UTC)", 16), Column("who", "Who", 10)]
+        if self.whole_store:
+            columns.append(Column("where", "Organization", 13))
+        columns += [Column("what", "Setting", 19), Column("change", "Old -> New", 16,
+                                                          flexible=True)]
+        yield VirtualTable(columns, self._row, 0, empty_text="Reading the history…",
+                           id="entries")
+        yield Static("", id="detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualTable).focus()
+        self._read()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="history")
+    def _read(self) -> None:
+        try:
+            entries = self._app.store.history(self.organization_id, system=self.system)
+        except (StoreError, OSError) as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._show, entries)
+
+    def _failed(self, message: str) -> None:
+        table = self.query_one(VirtualTable)
+        table.empty_text = f"The history could not be read: {message}"
+        table.set_rows(0)
+
+    def _show(self, entries: list[HistoryEntry]) -> None:
+        table = self.query_one(VirtualTable)
+        # Keep the cursor on the entry it was on: new entries arrive at the top.
+        cursor = table.cursor_row + (len(entries) - len(self.entries)) if self.entries else 0
+        self.entries = entries
+        self._described.clear()
+        table.empty_text = "No changes recorded yet."
+        table.set_rows(len(entries), self._row, cursor=max(cursor, 0))
+        self.query_one("#heading", Static).update(
+            f"{self._heading()} · {len(entries)} change{'s' if len(entries) != 1 else ''},"
+            " newest first")
+        self._show_detail(table.cursor_row)
+
+    def on_snapshot_changed(self, message: SnapshotChanged) -> None:
+        if message.reason in ("saved", "external"):
+            self._read()
+
+    # -- rows ----------------------------------------------------------------------------------
+
+    def _describe(self, index: int) -> DescribedEntry:
+        found = self._described.get(index)
+        if found is None:
+            found = self._described[index] = describe(self.entries[index])
+        return found
+
+    def _row(self, index: int) -> list[Cell]:
+        entry = self._describe(index)
+        cells: list[Cell] = [entry.when[:16], entry.who]
+        if self.whole_store:
+            cells.append(entry.where)
+        cells += [entry.what, entry.change]
+        return cells
+
+    def on_virtual_table_row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
+        self._show_detail(message.index)
+
+    def _show_detail(self, index: int) -> None:
+        detail = self.query_one("#detail", Static)
+        if not 0 <= index < len(self.entries):
+            detail.update("")
+            return
+        entry = self._describe(index)
+        revision = self.entries[index].revision
+        where = f"{entry.where} · " if entry.where else ""
+        detail.update(f"{entry.when} UTC · {entry.who} · revision {revision}\n"
+                      f"{where}{entry.what}: {entry.change}")
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self._read()
+
+    def on_virtual_table_row_selected(self, message: VirtualTable.RowSelected) -> None:
+        self.action_effective()
+
+    def action_effective(self) -> None:
+        from outlook_tui.app.screens.effective import EffectiveSettingsScreen
+
+        index = self.query_one(VirtualTable).cursor_row
+        if not 0 <= index < len(self.entries):
+            return
+        organization_id = self.entries[index].organization_id
+        snapshot = self._app.snapshot
+        if organization_id is None or snapshot is None or snapshot.get(organization_id) is None:
+            self.notify("This entry is not about an organization that exists now.",
+                        severity="warning")
+            return
+        self.app.push_screen(EffectiveSettingsScreen(organization_id))

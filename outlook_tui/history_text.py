@@ -1,0 +1,91 @@
+"""History entries in words, as the History screen and the command line show them.
+
+Setting keys become the catalog's labels, stored values Oro's labels (``Both`` -> Bidirectional),
+a missing value "(Use System)" (or "(Use default)" at system level, as Oro's checkbox says), and
+the store's own events (a history gap, a restored backup) a sentence. Pure: no Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from outlook_tui.catalog import SECTION, lookup
+from outlook_tui.store.history import HistoryEntry
+
+USE_SYSTEM = "(Use System)"
+USE_DEFAULT = "(Use default)"
+
+_COLUMNS = {"name": "Name", "description": "Description", "enabled": "Status"}
+_EVENTS = {
+    "history_gap": "History gap",
+    "history_ahead": "History ahead of store",
+    "restore": "Backup restored",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DescribedEntry:
+    when: str  # "2026-01-15 09:30:00" (UTC)
+    who: str  # user, and @ssh-client over SSH
+    where: str  # the organization's name, "System", or "" for a store event
+    what: str  # a setting's label, an organization column, or the event
+    old: str
+    new: str
+    detail: str = ""  # the store's explanation of an event
+
+    @property
+    def change(self) -> str:
+        """``old -> new``, or the event's detail."""
+        if self.detail:
+            return self.detail
+        if not self.old:
+            return self.new
+        return f"{self.old} -> {self.new}"
+
+
+def when(time: str) -> str:
+    """``2026-01-15T09:30:00Z`` -> ``2026-01-15 09:30:00`` (the history is in UTC)."""
+    return time.replace("T", " ").removesuffix("Z")
+
+
+def _value(entry: HistoryEntry, value: Any) -> str:
+    key = entry.key or ""
+    if key.startswith(SECTION + "."):
+        if value is None:
+            return USE_DEFAULT if entry.scope == "system" else USE_SYSTEM
+        try:
+            return lookup(key).label_of(value)
+        except KeyError:
+            return str(value)
+    if key == "enabled" and isinstance(value, bool):
+        return "Active" if value else "Inactive"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def describe(entry: HistoryEntry) -> DescribedEntry:
+    """One history line in words."""
+    if entry.event:
+        return DescribedEntry(when(entry.time), entry.who, "", _EVENTS.get(entry.event,
+                              entry.event.replace("_", " ").capitalize()), "", "",
+                              entry.detail or "")
+    if entry.scope == "system":
+        where = "System"
+    else:
+        where = entry.organization_name or (
+            f"organization {entry.organization_id}" if entry.organization_id is not None else "")
+    key = entry.key or ""
+    if key == "organization":
+        return DescribedEntry(when(entry.time), entry.who, where, "Organization created", "",
+                              _value(entry, entry.new))
+    if key.startswith(SECTION + "."):
+        try:
+            what = lookup(key).label
+        except KeyError:
+            what = key  # a setting this version does not know: show the key as stored
+    else:
+        what = _COLUMNS.get(key, key)
+    return DescribedEntry(when(entry.time), entry.who, where, what, _value(entry, entry.old),
+                          _value(entry, entry.new))
