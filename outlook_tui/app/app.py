@@ -61,6 +61,7 @@ class OutlookApp(App[None]):
         self.load_error: StoreError | None = None
         self._watch_seconds = watch_seconds
         self._saving = False
+        self._damaged_fingerprint: object = None
         self._started = time.monotonic()
 
     @property
@@ -115,18 +116,22 @@ class OutlookApp(App[None]):
         self.log(f"store validated {time.monotonic() - self._started:.3f}s after start")
 
     def _damaged(self, error: StoreError) -> None:
-        """A store that fails to load opens the recovery screen instead of a crash."""
+        """A store that fails to load opens the recovery screen instead of a crash (once per
+        damaged version of the file: the disk watch must not stack them)."""
         from outlook_tui.app.screens.recovery import RecoveryScreen
 
         self.load_error = error
-        self.push_screen(RecoveryScreen(error))
+        self._damaged_fingerprint = self.store.fingerprint()
+        if not isinstance(self.screen, RecoveryScreen):
+            self.push_screen(RecoveryScreen(error))
 
     # -- keeping up with the disk --------------------------------------------------------------
 
     def _poll_disk(self) -> None:
         if self._saving or not self.validated or self.snapshot is None:
             return
-        if self.store.changed_since(self.snapshot):
+        now = self.store.fingerprint()
+        if now != self.snapshot.fingerprint and now != self._damaged_fingerprint:
             self._reload()
 
     @work(thread=True, exclusive=True, group="load")
@@ -145,6 +150,15 @@ class OutlookApp(App[None]):
         if previous is None:
             return []
         return [e for e in self.store.history() if e.revision > previous.revision]
+
+    def show_backup(self, store: JsonStore, snapshot: Snapshot) -> None:
+        """Look at a backup, read-only, in place of the damaged store."""
+        self.store = store
+        self.location_label = f"{_shorten(store.location)} (backup)"
+        self.sub_title = self._subtitle()
+        self.validated = True
+        self.load_error = None
+        self._publish(snapshot, "validated")
 
     def reload_store(self) -> None:
         """Read the store again from disk (after a restore, say)."""

@@ -1,0 +1,150 @@
+"""Shown instead of a crash when the store cannot be loaded: what is wrong and where, and the way
+out: look at the newest valid backup read-only, restore a chosen backup (the damaged file is kept
+beside it as ``store.json.corrupt-<UTC time>``), or quit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from outlook_tui.store import Backup, JsonStore, Snapshot, StoreError
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+
+class RecoveryScreen(Screen[None]):
+    CSS_PATH = "../styles/recovery.tcss"
+    BINDINGS = [
+        Binding("o", "open_backup", "Open backup (read-only)", id="recovery.open",
+                tooltip="Look at the highlighted backup without changing anything"),
+        Binding("r", "restore", "Restore backup", id="recovery.restore",
+                tooltip="Make the highlighted backup the store again, as a new revision"),
+        Binding("q", "app.quit", "Quit", id="recovery.quit", tooltip="Leave outlook-tui"),
+        Binding("escape", "back", "Back", id="recovery.back",
+                tooltip="Keep working on the last good version (saving stays blocked)"),
+    ]
+
+    def __init__(self, error: StoreError) -> None:
+        super().__init__()
+        self.error = error
+        self.backups: list[tuple[Backup, Snapshot | None, str]] = []
+
+    @property
+    def _app(self) -> OutlookApp:
+        return cast("OutlookApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="recovery-body"):
+            yield Static("The store could not be opened", id="recovery-title")
+            yield Static(str(self.error), id="recovery-error", markup=False)
+            yield Static("Nothing has been written. Backups (newest first):",
+                         classes="muted", id="recovery-hint")
+            yield OptionList(Option("looking for backups…", disabled=True),
+                             id="recovery-backups")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self._find_backups()
+
+    @work(thread=True, exclusive=True)
+    def _find_backups(self) -> None:
+        found: list[tuple[Backup, Snapshot | None, str]] = []
+        for backup in self._app.store.backups():
+            try:
+                snapshot: Snapshot | None = self._app.store.load_backup(backup)
+                assert snapshot is not None
+                state = f"valid, {len(snapshot):,} organizations"
+            except StoreError as error:
+                snapshot, state = None, "damaged: " + str(error).splitlines()[-1].strip()
+            found.append((backup, snapshot, state))
+        self.app.call_from_thread(self._show_backups, found)
+
+    def _show_backups(self, found: list[tuple[Backup, Snapshot | None, str]]) -> None:
+        self.backups = found
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not found:
+            options.add_option(Option("no backups: fix the file by hand (the message above "
+                                      "says where), then start again", disabled=True))
+            return
+        for backup, _, state in found:
+            options.add_option(Option(
+                f"{backup.number}. revision {backup.revision}, replaced {backup.saved_at}: "
+                f"{state}", disabled=False))
+        newest_valid = next((i for i, (_, s, _) in enumerate(found) if s is not None), 0)
+        options.highlighted = newest_valid
+
+    def _chosen(self) -> tuple[Backup, Snapshot] | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or index >= len(self.backups):
+            self.notify("No backup to choose", severity="warning")
+            return None
+        backup, snapshot, state = self.backups[index]
+        if snapshot is None:
+            self.notify(f"Backup {backup.number} is {state}", severity="error")
+            return None
+        return backup, snapshot
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            # Only when the damage appeared after a good load: there is something to go back to.
+            return self._app.snapshot is not None and self._app.snapshot.validated
+        return True
+
+    def action_back(self) -> None:
+        self.notify("The store on disk is still damaged: saving is blocked until it is "
+                    "restored or fixed", severity="warning", timeout=10)
+        self.dismiss()
+
+    def action_open_backup(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        backup, snapshot = chosen
+        self._app.show_backup(JsonStore(backup.path, read_only=True), snapshot)
+        self.dismiss()
+
+    def action_restore(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        if self._app.store.read_only:
+            self.notify(f"The store is read-only ({self._app.store.read_only_reason}): "
+                        "ask an admin to restore it", severity="error")
+            return
+        from outlook_tui.app.screens.confirm import ConfirmModal
+
+        backup, snapshot = chosen
+        question = (f"Restore backup {backup.number} (revision {backup.revision}, "
+                    f"{len(snapshot):,} organizations) as the store? The damaged file is kept "
+                    "beside it.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._restore(backup.number)
+
+        self.app.push_screen(ConfirmModal("Restore backup", question), answered)
+
+    @work(thread=True, exclusive=True)
+    def _restore(self, number: int) -> None:
+        try:
+            snapshot = self._app.store.restore(number)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
+            return
+        self.app.call_from_thread(self._restored, snapshot)
+
+    def _restored(self, snapshot: Snapshot) -> None:
+        self.notify(f"Backup restored as revision {snapshot.revision}", title="Restored")
+        self._app.reload_store()
+        self.dismiss()
