@@ -229,8 +229,24 @@ class OutlookApp(App[None]):
 
         self.push_screen(ConfigurationScreen(organization_id))
 
+    def open_history(self) -> None:
+        from outlook_tui.app.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen())
+
+    def open_matrix(self) -> None:
+        from outlook_tui.app.screens.matrix import MatrixScreen
+
+        self.push_screen(MatrixScreen())
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield SystemCommand("System configuration",
                             "MS Outlook Settings at system level (Use default)",
                             lambda: self.open_configuration(None))
+        yield SystemCommand("History of all changes",
+                            "Every change to the store, newest first: when, who, what",
+                            self.open_history)
+        yield SystemCommand("Compare organizations",
+                            "Effective values of every organization side by side",
+                            self.open_matrix)
         yield from super().get_system_commands(screen)
