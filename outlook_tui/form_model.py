@@ -1,0 +1,306 @@
+"""The MS Outlook Settings form without a screen: what each field holds, what it is checked
+against, and which store changes saving it makes.
+
+One scope at a time: an organization (its checkboxes say "Use System") or the system level
+("Use default"). The terminal app draws this model; tests drive it directly. No Textual here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import cast
+
+from outlook_tui.catalog import CATALOG, Scope, Setting, SettingType, Value
+from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
+from outlook_tui.store.changes import SettingChange
+from outlook_tui.store.errors import Conflict
+from outlook_tui.store.snapshot import Snapshot
+
+
+def inherit_label(organization_id: int | None) -> str:
+    """Oro's checkbox: "Use System" for an organization, "Use default" at system level."""
+    return "Use default" if organization_id is None else "Use System"
+
+
+def field_error(setting: Setting, text: str) -> str | None:
+    """The message shown under a field for what was typed, or None when it is acceptable."""
+    try:
+        setting.parse(text)
+    except ValueError:
+        return f"must be {setting.allowed}"
+    return None
+
+
+def shown(setting: Setting, value: Value | None, organization_id: int | None) -> str:
+    """A stored value as Oro labels it; None (not stored) as the checkbox that says so."""
+    if value is None:
+        return inherit_label(organization_id)
+    return setting.label_of(value)
+
+
+def setting_changes(
+    organization_id: int | None,
+    loaded: Mapping[str, Value],
+    wanted: Mapping[str, Value | None],
+) -> list[SettingChange]:
+    """The changes that take one scope from what it ``loaded`` (the stored values the form
+    started from) to what is ``wanted`` (None: Use System / Use default), in catalog order.
+
+    A value equal to the inherited one is still stored: the person cleared the checkbox.
+    ``True`` and ``1`` differ here, as they do in the store.
+    """
+    changes: list[SettingChange] = []
+    for setting in CATALOG:
+        if setting.name not in wanted:
+            continue
+        old = loaded.get(setting.name)
+        new = wanted[setting.name]
+        if old == new and type(old) is type(new):
+            continue
+        changes.append(SettingChange(organization_id, setting.name, old, new))
+    return changes
+
+
+def keep_mine(changes: Sequence[SettingChange],
+              conflicts: Iterable[Conflict]) -> list[SettingChange]:
+    """After a conflict, "keep mine": the same changes, made against what others saved."""
+    theirs = {(c.organization_id, c.key): c.theirs for c in conflicts}
+    result = []
+    for change in changes:
+        where = (change.organization_id, change.name)
+        if where in theirs:
+            change = replace(change, old=cast("Value | None", theirs[where]))
+        result.append(change)
+    return result
+
+
+@dataclass
+class Field:
+    """One setting in the form.
+
+    ``stored``/``inherited`` are what the form started from (the base of the next save);
+    ``latest_*`` follow the store as others change it, so a field the person has edited can say
+    "saved meanwhile" instead of being overwritten.
+    """
+
+    setting: Setting
+    stored: Value | None
+    inherited: Value
+    inherited_source: Scope
+    inherit: bool
+    #: The value control's content: the value itself, or the text typed for an interval.
+    value: Value | str
+    latest_stored: Value | None = None
+    latest_inherited: Value | None = None
+    meanwhile_by: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.setting.name
+
+    @property
+    def error(self) -> str | None:
+        """What is wrong with the value; a field that inherits is never checked (as in Oro)."""
+        if self.inherit:
+            return None
+        return field_error(self.setting, str(self.value))
+
+    @property
+    def wanted(self) -> Value | None:
+        """What saving stores (None: nothing, inherit). Only meaningful without an error."""
+        if self.inherit:
+            return None
+        if isinstance(self.value, str) and self.setting.type is not SettingType.CHOICE:
+            return self.setting.parse(self.value)
+        return self.value
+
+    @property
+    def current(self) -> Value:
+        """The value the form stands for now: the inherited one, or the (valid) own value."""
+        if self.inherit:
+            return self.inherited
+        if self.error is not None:
+            return self.stored if self.stored is not None else self.inherited
+        wanted = self.wanted
+        assert wanted is not None
+        return wanted
+
+    @property
+    def dirty(self) -> bool:
+        """The person changed this field: its stored state would differ from the base."""
+        if self.inherit:
+            return self.stored is not None
+        if self.error is not None:
+            return True
+        wanted = self.wanted
+        return not (wanted == self.stored and type(wanted) is type(self.stored))
+
+    @property
+    def meanwhile(self) -> bool:
+        """Someone else saved another value for this scope since the form started from it."""
+        return not (self.latest_stored == self.stored
+                    and type(self.latest_stored) is type(self.stored))
+
+    @property
+    def stale(self) -> bool:
+        """An own value equal to the inherited one: it no longer follows changes upstream."""
+        if self.inherit or self.error is not None:
+            return False
+        return self.current == self.inherited and type(self.current) is type(self.inherited)
+
+    def text(self) -> str:
+        """What an interval's input shows."""
+        return str(self.value)
+
+
+@dataclass
+class FormModel:
+    """The MS Outlook Settings form of one scope."""
+
+    organization_id: int | None
+    fields: dict[str, Field] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope.SYSTEM if self.organization_id is None else Scope.ORGANIZATION
+
+    @property
+    def inherit_label(self) -> str:
+        return inherit_label(self.organization_id)
+
+    # -- reading the store ---------------------------------------------------------------------
+
+    def _stored_in(self, snapshot: Snapshot) -> Mapping[str, Value] | None:
+        if self.organization_id is None:
+            return snapshot.system
+        org = snapshot.get(self.organization_id)
+        return None if org is None else org.overrides
+
+    def load(self, snapshot: Snapshot) -> bool:
+        """Start every field from ``snapshot``; False when the organization is not in it."""
+        stored = self._stored_in(snapshot)
+        if stored is None:
+            return False
+        values = snapshot.effective(self.organization_id)
+        self.fields = {}
+        for setting in CATALOG:
+            self.fields[setting.name] = self._fresh(setting, stored, values[setting.name])
+        return True
+
+    def _fresh(self, setting: Setting, stored: Mapping[str, Value],
+               value: EffectiveValue) -> Field:
+        own = stored.get(setting.name)
+        return Field(
+            setting=setting, stored=own, inherited=value.inherited,
+            inherited_source=value.inherited_source, inherit=own is None,
+            value=value.value, latest_stored=own, latest_inherited=value.inherited)
+
+    def refresh(self, snapshot: Snapshot, who: Mapping[str, str] | None = None) -> list[str]:
+        """Follow a newer store: fields the person has not touched take the new values; edited
+        ones keep the person's value and base, and remember what was saved meanwhile (and by
+        ``who``, by setting name). Returns the names of the fields that changed."""
+        stored = self._stored_in(snapshot)
+        if stored is None:
+            return []
+        values = snapshot.effective(self.organization_id)
+        changed = []
+        for setting in CATALOG:
+            old = self.fields.get(setting.name)
+            fresh = self._fresh(setting, stored, values[setting.name])
+            if old is None or not old.dirty:
+                if old is None or (old.stored, old.inherited, old.inherit, old.value) != (
+                        fresh.stored, fresh.inherited, fresh.inherit, fresh.value):
+                    changed.append(setting.name)
+                self.fields[setting.name] = fresh
+                continue
+            before = (old.latest_stored, old.latest_inherited, old.inherited)
+            old.latest_stored = fresh.stored
+            old.latest_inherited = fresh.inherited
+            # What inheriting means follows the store even while the person edits.
+            old.inherited, old.inherited_source = fresh.inherited, fresh.inherited_source
+            if old.meanwhile and who and setting.name in who:
+                old.meanwhile_by = who[setting.name]
+            if not old.meanwhile:
+                old.meanwhile_by = None
+            if before != (old.latest_stored, old.latest_inherited, old.inherited):
+                changed.append(setting.name)
+        return changed
+
+    def take_theirs(self, conflicts: Iterable[Conflict]) -> list[str]:
+        """After a conflict, "take theirs": those fields show what the other admin saved and
+        become the base; every other edit stays in the form."""
+        names = []
+        for conflict in conflicts:
+            if conflict.organization_id != self.organization_id:
+                continue
+            current = self.fields.get(conflict.key)
+            if current is None:
+                continue
+            theirs = conflict.theirs
+            assert theirs is None or isinstance(theirs, str | int | bool)
+            current.stored = current.latest_stored = theirs
+            current.inherit = theirs is None
+            current.value = current.inherited if theirs is None else theirs
+            current.meanwhile_by = None
+            names.append(conflict.key)
+        return names
+
+    # -- what the person does ------------------------------------------------------------------
+
+    def set_inherit(self, name: str, inherit: bool) -> None:
+        """Tick or clear the checkbox; cleared, the value starts from the inherited one."""
+        current = self.fields[name]
+        if current.inherit == inherit:
+            return
+        current.inherit = inherit
+        current.value = current.inherited
+        self._adopt_if_clean(current)
+
+    def set_value(self, name: str, value: Value | str) -> None:
+        current = self.fields[name]
+        current.value = value
+        self._adopt_if_clean(current)
+
+    def _adopt_if_clean(self, current: Field) -> None:
+        # Back to where it started while the store moved on: show the store as it is now.
+        if not current.dirty and current.meanwhile:
+            current.stored = current.latest_stored
+            current.inherit = current.stored is None
+            current.value = current.inherited if current.stored is None else current.stored
+            current.meanwhile_by = None
+
+    # -- saving --------------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return any(f.dirty for f in self.fields.values())
+
+    def errors(self) -> dict[str, str]:
+        """Invalid fields by name, in form order."""
+        return {f.name: f.error for f in self.fields.values() if f.error is not None}
+
+    def changes(self) -> list[SettingChange]:
+        """What saving writes; call only when :meth:`errors` is empty."""
+        loaded = {f.name: f.stored for f in self.fields.values() if f.stored is not None}
+        wanted = {f.name: f.wanted for f in self.fields.values()}
+        return setting_changes(self.organization_id, loaded, wanted)
+
+    def effective(self) -> dict[str, EffectiveValue]:
+        """The form's current (unsaved) values as effective values, for notes that depend on
+        other fields."""
+        result = {}
+        for f in self.fields.values():
+            source = f.inherited_source if f.inherit else self.scope
+            result[f.name] = EffectiveValue(f.setting, f.current, source, f.inherited,
+                                            f.inherited_source)
+        return result
+
+    def note(self) -> str | None:
+        """Conflict Resolution's note, following the form's current direction."""
+        return conflict_resolution_note(self.effective())
+
+    def source(self, name: str) -> Scope:
+        """Where the field's current value comes from."""
+        current = self.fields[name]
+        return current.inherited_source if current.inherit else self.scope
