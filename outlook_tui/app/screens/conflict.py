@@ -1,0 +1,94 @@
+"""Another admin saved the same setting meanwhile: show both values and the base, let the
+person choose. Nothing is decided for them, and closing the dialog loses nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from outlook_tui.catalog import BY_NAME, Value
+from outlook_tui.form_model import shown
+from outlook_tui.store import Conflict
+
+ConflictChoice = Literal["mine", "theirs"]
+
+
+def _value(conflict: Conflict, value: object) -> str:
+    setting = BY_NAME.get(conflict.key)
+    if setting is not None and (value is None or isinstance(value, str | int | bool)):
+        plain: Value | None = value
+        return shown(setting, plain, conflict.organization_id)
+    return "(none)" if value is None else str(value)
+
+
+def conflict_table(conflicts: Sequence[Conflict]) -> Table:
+    table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
+    table.add_column("Setting", ratio=3, overflow="fold")
+    table.add_column("When you started", ratio=2, overflow="fold")
+    table.add_column("Yours", ratio=2, overflow="fold", style="bold")
+    table.add_column("Saved meanwhile", ratio=2, overflow="fold", style="bold")
+    for conflict in conflicts:
+        table.add_row(
+            Text(f"{conflict.where}: {conflict.field}"),
+            _value(conflict, conflict.base),
+            _value(conflict, conflict.mine),
+            _value(conflict, conflict.theirs),
+        )
+    return table
+
+
+class ConflictModal(ModalScreen[ConflictChoice | None]):
+    """Keep mine (save over theirs), take theirs (drop my change to those settings), or
+    cancel (nothing saved, the form keeps every edit)."""
+
+    CSS_PATH = "../styles/confirm.tcss"
+    BINDINGS = [
+        Binding("m", "choose('mine')", "Keep mine", id="conflict.mine",
+                tooltip="Save your values over the ones saved meanwhile"),
+        Binding("t", "choose('theirs')", "Take theirs", id="conflict.theirs",
+                tooltip="Drop your change to these settings; your other edits stay in the form"),
+        Binding("escape", "choose('cancel')", "Cancel", id="conflict.cancel",
+                tooltip="Save nothing now; your edits stay in the form"),
+        Binding("right", "app.focus_next", show=False, id="conflict.next"),
+        Binding("left", "app.focus_previous", show=False, id="conflict.previous"),
+    ]
+
+    def __init__(self, conflicts: Sequence[Conflict]) -> None:
+        super().__init__()
+        self.conflicts = list(conflicts)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Saved meanwhile by someone else", classes="dialog-title")
+            yield Static(
+                "Nothing was saved. These settings were changed since you opened the form:",
+                classes="dialog-message")
+            with VerticalScroll(classes="conflict-list"):
+                yield Static(conflict_table(self.conflicts), id="conflict-table")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Keep mine (m)", variant="warning", id="conflict-mine")
+                yield Button("Take theirs (t)", variant="primary", id="conflict-theirs")
+                yield Button("Cancel (Esc)", id="conflict-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#conflict-cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_choose(str(event.button.id).removeprefix("conflict-"))
+
+    def action_choose(self, choice: str) -> None:
+        if choice == "mine":
+            self.dismiss("mine")
+        elif choice == "theirs":
+            self.dismiss("theirs")
+        else:
+            self.dismiss(None)
