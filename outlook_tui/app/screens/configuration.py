@@ -1,0 +1,346 @@
+"""Configuration of one organization (or the system level): Oro's tree on the left, the MS
+Outlook Settings form on the right, Save Settings and Reset as in Oro."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tree
+
+from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.settings_form import SettingsForm
+from outlook_tui.catalog import BY_NAME, PAGE_PATH
+from outlook_tui.form_model import keep_mine
+from outlook_tui.store import ConflictError, Snapshot, StoreError
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+#: Below this width the tree hides behind ctrl+b so the form keeps the room it needs.
+TREE_MIN_WIDTH = 100
+SEPARATOR = " › "
+
+
+def breadcrumb(parts: list[str], width: int) -> str:
+    """Join ``parts`` with › and shorten to ``width``: the parts between the organization and
+    the page fold into "…" first, then the longest remaining part is cut."""
+    text = SEPARATOR.join(parts)
+    if len(text) <= width:
+        return text
+    head, middle, tail = parts[:2], parts[2:-1], parts[-1:]
+    shortened = list(parts)
+    while middle:
+        middle.pop()
+        shortened = [*head, *middle, "…", *tail]
+        if len(SEPARATOR.join(shortened)) <= width:
+            return SEPARATOR.join(shortened)
+    while len(SEPARATOR.join(shortened)) > width:
+        longest = max(range(len(shortened)), key=lambda i: len(shortened[i]))
+        if len(shortened[longest]) <= 2:
+            break
+        shortened[longest] = shortened[longest].removesuffix("…")[:-1] + "…"
+    return SEPARATOR.join(shortened)[:width]
+
+
+class ConfigurationScreen(Screen[None]):
+    """Configuration > System Configuration > Integrations > MS Outlook Settings."""
+
+    CSS_PATH = "../styles/configuration.tcss"
+    HELP_TITLE = "Configuration (MS Outlook Settings)"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save Settings", id="configuration.save",
+                tooltip="Write the form to the store (checked first; nothing is saved on errors)"),
+        Binding("ctrl+s", "explain_read_only", "", show=False,
+                id="configuration.save_read_only"),
+        Binding("ctrl+r", "reset", "Reset", id="configuration.reset",
+                tooltip="Show the saved values again (asks first; saves nothing)"),
+        Binding("ctrl+r", "explain_read_only", "", show=False,
+                id="configuration.reset_read_only"),
+        Binding("escape", "back", "Back", id="configuration.back",
+                tooltip="Back to the organizations (asks about unsaved changes)"),
+        Binding("h", "history", "History", id="configuration.history",
+                tooltip="Who changed these settings, and when"),
+        Binding("ctrl+b", "toggle_tree", "Tree", show=False, id="configuration.tree",
+                tooltip="Show or hide the configuration tree"),
+    ]
+
+    def __init__(self, organization_id: int | None) -> None:
+        super().__init__()
+        self.organization_id = organization_id
+        self._saving = False
+        self._pending: Snapshot | None = None
+        self._tree_wanted: bool | None = None  # None: decided by the width
+
+    @property
+    def _app(self) -> OutlookApp:
+        return cast("OutlookApp", self.app)
+
+    @property
+    def form(self) -> SettingsForm:
+        return self.query_one("#settings-form", SettingsForm)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="breadcrumb")
+        yield Static("", id="configuration-banner", classes="banner-read-only")
+        with Horizontal(id="configuration-body"):
+            tree: Tree[str] = Tree(PAGE_PATH[0], id="configuration-tree")
+            node = tree.root
+            node.expand()
+            for part in PAGE_PATH[1:-1]:
+                node = node.add(part, expand=True)
+            self._page_node = node.add_leaf(PAGE_PATH[-1], data="page")
+            yield tree
+            yield Static("Loading the store…", id="configuration-loading", classes="hint")
+            yield SettingsForm(self.organization_id, id="settings-form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one("#configuration-tree", Tree)
+        tree.move_cursor(self._page_node)
+        self._names()
+        self._apply_read_only()
+        self._layout_tree(self.size.width)
+        snapshot = self._app.snapshot
+        if snapshot is not None:
+            self._load(snapshot)
+        else:
+            self._show_loading(True)
+
+    def _names(self) -> None:
+        snapshot = self._app.snapshot
+        name = "System"
+        if self.organization_id is not None:
+            org = snapshot.get(self.organization_id) if snapshot is not None else None
+            name = org.name if org is not None else f"Organization {self.organization_id}"
+        self.title = name
+        self._crumbs = (["Organizations", name, "Configuration", *PAGE_PATH]
+                        if self.organization_id is not None else list(PAGE_PATH))
+        self._draw_breadcrumb()
+
+    def _draw_breadcrumb(self) -> None:
+        width = max(20, (self.size.width or 80) - 2)
+        self.query_one("#breadcrumb", Static).update(breadcrumb(self._crumbs, width))
+
+    def on_resize(self, event: Resize) -> None:
+        self._draw_breadcrumb()
+        self._layout_tree(event.size.width)
+
+    def _layout_tree(self, width: int) -> None:
+        shown = self._tree_wanted if self._tree_wanted is not None else width >= TREE_MIN_WIDTH
+        self.query_one("#configuration-tree", Tree).display = shown
+
+    def action_toggle_tree(self) -> None:
+        tree = self.query_one("#configuration-tree", Tree)
+        self._tree_wanted = not tree.display
+        tree.display = self._tree_wanted
+        if tree.display:
+            tree.focus()
+        else:
+            self.form.focus_first()
+
+    @on(Tree.NodeSelected, "#configuration-tree")
+    def _page_chosen(self, event: Tree.NodeSelected[str]) -> None:
+        if event.node.data == "page":
+            if self.size.width < TREE_MIN_WIDTH:
+                self._tree_wanted = None
+                self._layout_tree(self.size.width)
+            self.form.focus_first()
+
+    def _show_loading(self, loading: bool) -> None:
+        self.query_one("#configuration-loading", Static).display = loading
+        self.form.display = not loading
+
+    def _apply_read_only(self) -> None:
+        read_only = self._app.read_only
+        banner = self.query_one("#configuration-banner", Static)
+        banner.display = read_only
+        if read_only:
+            banner.update(f"Read-only: {self._app.store.read_only_reason}. Nothing can be saved.")
+        self.form.set_read_only(read_only)
+        self.refresh_bindings()
+
+    # -- keeping up with the store -------------------------------------------------------------
+
+    def _load(self, snapshot: Snapshot) -> None:
+        first = not self.form.loaded
+        if self.form.load(snapshot):
+            self._show_loading(False)
+            self._names()
+            if first:
+                self.form.focus_first()
+        else:
+            self._show_loading(True)
+            if snapshot.validated:
+                self.query_one("#configuration-loading", Static).update(
+                    f"There is no organization with id {self.organization_id} in the store.")
+
+    def on_snapshot_changed(self, message: SnapshotChanged) -> None:
+        self._apply_read_only()
+        if self._saving:
+            self._pending = message.snapshot  # the save re-reads the form when it returns
+            return
+        if not self.form.loaded:
+            self._load(message.snapshot)
+            return
+        self.form.refresh_from(message.snapshot, self._who(message))
+        self._names()
+
+    def _who(self, message: SnapshotChanged) -> dict[str, str]:
+        who: dict[str, str] = {}
+        for entry in message.entries:
+            if entry.organization_id != self.organization_id or entry.key is None:
+                continue
+            if self.organization_id is None and entry.scope not in (None, "system"):
+                continue
+            name = entry.key.rsplit(".", 1)[-1]
+            if name in BY_NAME:
+                who[name] = entry.user
+        return who
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "reset"):
+            return not self._app.read_only
+        if action == "explain_read_only":
+            return self._app.read_only
+        return True
+
+    def action_explain_read_only(self) -> None:
+        self.notify(f"The store is read-only ({self._app.store.read_only_reason}): "
+                    "nothing can be saved or reset.", severity="warning", title="Read-only")
+
+    def action_save(self) -> None:
+        self._save()
+
+    @on(SettingsForm.SaveRequested)
+    def _save_button(self) -> None:
+        if self._app.read_only:
+            self.action_explain_read_only()
+        else:
+            self._save()
+
+    @work(exclusive=True, group="configuration-save")
+    async def _save(self, leave: bool = False) -> None:
+        form, model = self.form, self.form.model
+        if not form.loaded:
+            self.notify("The store is still loading.", severity="warning")
+            return
+        errors = model.errors()
+        if errors:
+            first = next(iter(errors))
+            form.focus_field(first)
+            self.notify(f"{BY_NAME[first].label} {errors[first]}.", severity="error",
+                        title="Nothing saved")
+            return
+        changes = model.changes()
+        if not changes:
+            self.notify("Nothing to save: the form shows what is stored.")
+            if leave:
+                self.dismiss(None)
+            return
+        self._saving = True
+        result = None
+        try:
+            while True:
+                try:
+                    result = await self._app.commit(changes)
+                    break
+                except ConflictError as error:
+                    from outlook_tui.app.screens.conflict import ConflictModal
+
+                    self._saving = False
+                    self._catch_up()
+                    choice = await self.app.push_screen_wait(ConflictModal(error.conflicts))
+                    if choice == "mine":
+                        self._saving = True
+                        changes = keep_mine(changes, error.conflicts)
+                        continue
+                    if choice == "theirs":
+                        model.take_theirs(error.conflicts)
+                        form.show_all()
+                        self.notify("Their values are in the form; your other edits are not "
+                                    "saved yet (Save Settings: ctrl+s).", title="Nothing saved")
+                    else:
+                        self.notify("Your edits are still in the form.", title="Nothing saved")
+                    return
+                except StoreError as error:
+                    self.notify(str(error), severity="error", title="Nothing saved", timeout=10)
+                    return
+        finally:
+            self._saving = False
+            if result is None:
+                self._catch_up()
+            else:
+                self._pending = None  # our own revision: the form is re-read from it below
+        form.load(result.snapshot)
+        self.notify(f"Configuration saved (revision {result.snapshot.revision}).",
+                    title="Configuration saved")
+        if leave:
+            self.dismiss(None)
+
+    def _catch_up(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and not self._saving:
+            self.form.refresh_from(pending)
+
+    def action_reset(self) -> None:
+        from outlook_tui.app.screens.confirm import ConfirmModal
+
+        if not self.form.model.dirty:
+            self.notify("Nothing to reset: the form shows the saved values.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            snapshot = self._app.snapshot
+            if yes and snapshot is not None:
+                self.form.load(snapshot)
+                self.notify("The form shows the saved values again; nothing was saved.",
+                            title="Reset")
+
+        self.app.push_screen(ConfirmModal(
+            "Reset the form?",
+            "Forget the changes not saved yet and show the saved values again? "
+            "Nothing is saved.", confirm_label="Reset"), answered)
+
+    # -- leaving -------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        from outlook_tui.app.screens.confirm import UnsavedChangesModal
+
+        if self._tree_wanted and self.size.width < TREE_MIN_WIDTH:
+            self.action_toggle_tree()
+            return
+        if not self.form.model.dirty or self._app.read_only:
+            self.dismiss(None)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "save":
+                self._save(leave=True)
+            elif choice == "discard":
+                self.dismiss(None)
+
+        count = sum(1 for f in self.form.model.fields.values() if f.dirty)
+        self.app.push_screen(UnsavedChangesModal(
+            f"{count} setting(s) of {self.title} changed and not saved."), answered)
+
+    def action_history(self) -> None:
+        try:
+            from outlook_tui.app.screens.history import HistoryScreen
+        except ImportError:
+            self.notify("History is not available in this build.", severity="warning")
+            return
+        if self.organization_id is None:
+            self.app.push_screen(HistoryScreen(system=True))
+        else:
+            self.app.push_screen(HistoryScreen(self.organization_id))
