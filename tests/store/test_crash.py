@@ -10,8 +10,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.json_store import serialize
 
@@ -103,7 +101,6 @@ def test_writer_killed_50_times(store: JsonStore) -> None:
     crash_many_times(store, 50, seed=3)
 
 
-@pytest.mark.slow
 def test_writer_killed_200_times(store: JsonStore) -> None:
     crash_many_times(store, 200, seed=7)
 

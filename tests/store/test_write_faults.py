@@ -4,8 +4,8 @@ byte for byte, no temp file is left, the message names the step, and the app can
 from __future__ import annotations
 
 import errno
-import re
 import os
+import re
 from pathlib import Path
 
 import pytest
