@@ -52,7 +52,8 @@ def system_effective(system: Mapping[str, Value]) -> dict[str, EffectiveValue]:
             value, source = system[setting.name], Scope.SYSTEM
         else:
             value, source = setting.default, Scope.DEFAULT
-        result[setting.name] = EffectiveValue(setting, value, source, setting.default, Scope.DEFAULT)
+        result[setting.name] = EffectiveValue(
+            setting, value, source, setting.default, Scope.DEFAULT)
     return result
 
 

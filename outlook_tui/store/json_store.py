@@ -483,10 +483,9 @@ class JsonStore:
                 self._append_history(history, mode)
         except OSError as error:
             self._undo(tmp, kept, replaced, history_size)
-            revision = "" if previous is None else " and unchanged"
             raise StoreWriteError(
                 f"could not save {self.path}: {error.strerror or error} ({_errno_name(error)}) "
-                f"while {step}; nothing was saved: the store is as it was{revision}"
+                f"while {step}; nothing was saved: the store is as it was"
             ) from None
         if kept is not None and keep_previous_as is None:
             self._rotate_backups()
