@@ -70,11 +70,13 @@ class HistoryScreen(Screen[None]):
             yield Static(f"Read-only: {self._app.store.read_only_reason}. Nothing here writes.",
                          classes="banner-read-only")
         yield Static(self._heading(), id="heading", markup=False)
-        columns = [Column("when", "When (UTC)", 16), Column("who", "Who", 10)]
+        # At 80 columns the change gets what is left; the line below shows the entry in full
+        # (with the SSH client beside the user).
+        columns = [Column("when", "When (UTC)", 16), Column("who", "User", 8)]
         if self.whole_store:
-            columns.append(Column("where", "Organization", 13))
-        columns += [Column("what", "Setting", 19), Column("change", "Old -> New", 16,
-                                                          flexible=True)]
+            columns.append(Column("where", "Organization", 12))
+        columns += [Column("what", "Setting", 16 if self.whole_store else 19),
+                    Column("change", "Old -> New", 16, flexible=True)]
         yield VirtualTable(columns, self._row, 0, empty_text="Reading the history…",
                            id="entries")
         yield Static("", id="detail", markup=False)
@@ -127,7 +129,7 @@ class HistoryScreen(Screen[None]):
 
     def _row(self, index: int) -> list[Cell]:
         entry = self._describe(index)
-        cells: list[Cell] = [entry.when[:16], entry.who]
+        cells: list[Cell] = [entry.when[:16], self.entries[index].user]
         if self.whole_store:
             cells.append(entry.where)
         cells += [entry.what, entry.change]
