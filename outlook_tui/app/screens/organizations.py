@@ -1,0 +1,515 @@
+"""System > User Management > Organizations: the grid, its filter, marks and row actions.
+
+The rows are positions into ``snapshot.records`` (already in name order), so sorting and
+filtering 100k organizations is list work on integers, and the table renders only what is on
+screen. Names are casefolded once per snapshot, not on every keystroke of the filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
+from outlook_tui.store import (
+    Change,
+    CommitResult,
+    ConflictError,
+    Snapshot,
+    StoreError,
+)
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+COLUMNS = (
+    Column("name", "Name", 16, flexible=True),
+    Column("status", "Status", 8),
+    Column("overrides", "Overrides", 9, align="right"),
+    Column("created_at", "Created At", 16),
+    Column("updated_at", "Updated At", 16),
+)
+
+
+def when(stamp: str) -> str:
+    """``2026-01-15T09:30:00Z`` as ``2026-01-15 09:30`` (UTC, as stored)."""
+    return stamp[:16].replace("T", " ")
+
+
+def _sort_key(column: str, records: list[dict[str, Any]]) -> Callable[[int], Any]:
+    if column == "status":
+        return lambda i: not records[i].get("enabled", True)  # Active first
+    if column == "overrides":
+        return lambda i: len(records[i].get("overrides", ()))
+    return lambda i: records[i][column]
+
+
+#: Actions that write: hidden from the footer in read-only mode, explained when pressed anyway.
+EDITING_ACTIONS = frozenset({"new", "edit", "toggle_mark", "mark_all", "apply_setting",
+                             "reset_overrides"})
+#: Actions that act on marked organizations: shown only while something is marked.
+BULK_ACTIONS = frozenset({"apply_setting", "reset_overrides"})
+
+
+class OrganizationsScreen(Screen[None]):
+    """Oro's organizations grid, with Configuration as the row action."""
+
+    CSS_PATH = "../styles/organizations.tcss"
+
+    # The footer holds about 78 columns: the everyday keys are shown, the rest are in Help (F1).
+    # Bulk keys appear only while something is marked, and then Effective steps aside
+    # (a second, hidden binding keeps their keys working).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="organizations.filter",
+                tooltip="Narrow the organizations by name as you type"),
+        Binding("c", "configuration", "Configuration", id="organizations.configuration",
+                tooltip="MS Outlook Settings of the highlighted organization (also Enter)"),
+        Binding("n", "new", "New", id="organizations.new",
+                tooltip="Create an organization"),
+        Binding("e", "edit", "Edit", id="organizations.edit",
+                tooltip="Edit the highlighted organization's name, status, description"),
+        Binding("space", "toggle_mark", "Mark", id="organizations.mark",
+                tooltip="Mark or unmark the highlighted organization for a bulk change"),
+        Binding("b", "apply_setting", "Apply", id="organizations.apply_setting",
+                tooltip="Apply setting: one value (or Use System) on every marked organization"),
+        Binding("x", "reset_overrides", "Reset", id="organizations.reset_overrides",
+                tooltip="Reset overrides: marked organizations go back to Use System"),
+        Binding("i", "effective", "Effective", id="organizations.effective",
+                tooltip="Effective settings of the highlighted organization, and their source"),
+        Binding("m", "matrix", "Matrix", show=False, id="organizations.matrix",
+                tooltip="Every organization's effective settings side by side"),
+        Binding("i", "effective(True)", show=False, id="organizations.effective_marked"),
+        Binding("s", "system", "System", show=False, id="organizations.system",
+                tooltip="System configuration: the values organizations inherit"),
+        Binding("h", "history", "History", show=False, id="organizations.history",
+                tooltip="Changes saved for the highlighted organization"),
+        Binding("o", "sort", "Sort", show=False, id="organizations.sort",
+                tooltip="Sort by the focused column (left/right); again to reverse"),
+        Binding("a", "mark_all", "Mark all", show=False, id="organizations.mark_all",
+                tooltip="Mark every organization the filter shows; again to unmark them"),
+        Binding("escape", "clear_filter", "Clear filter", show=False,
+                id="organizations.clear_filter", tooltip="Show every organization again"),
+        # Pressed while hidden (read-only, or nothing marked): say why instead of nothing.
+        Binding("n,e,space,a", "explain_read_only", show=False,
+                id="organizations.explain_read_only"),
+        Binding("b,x", "explain_bulk", show=False, id="organizations.explain_bulk"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._snapshot: Snapshot | None = None
+        self._records: list[dict[str, Any]] = []
+        self._folded: list[str] = []
+        #: Record positions in the current sort order (None: name order, the records' own).
+        self._order: list[int] | None = None
+        #: Record positions shown, after the filter.
+        self._view: Sequence[int] = range(0)
+        self._needle = ""
+        self._sort: tuple[str, bool] = ("name", False)
+        self._marks: set[int] = set()
+        self._reason = ""
+        #: An organization to put the cursor on once the snapshot that holds it arrives.
+        self._wanted_id: int | None = None
+
+    @property
+    def _app(self) -> OutlookApp:
+        return cast("OutlookApp", self.app)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="read-only", classes="banner-read-only")
+        yield VirtualTable(COLUMNS, self._row, 0, marked=self._is_marked,
+                           empty_text="loading…", id="organizations")
+        with Horizontal(id="filter-bar"):
+            yield Label("Filter:", id="filter-label")
+            yield Input(placeholder="name contains…", id="filter", compact=True)
+        yield Static("loading…", id="status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-bar").display = False
+        self._show_read_only()
+        table = self.query_one(VirtualTable)
+        table.set_sort("name")
+        table.focus()
+        if self._app.snapshot is not None:
+            self._load(self._app.snapshot)
+
+    def _show_read_only(self) -> None:
+        banner = self.query_one("#read-only", Static)
+        reason = self._app.store.read_only_reason
+        banner.display = reason is not None
+        if reason is not None:
+            banner.update(f"Read-only: {reason}. Nothing can be changed here.")
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def _record(self, index: int) -> dict[str, Any]:
+        return self._records[self._view[index]]
+
+    def _row(self, index: int) -> list[str | Text]:
+        record = self._record(index)
+        enabled = record.get("enabled", True)
+        count = len(record.get("overrides", ()))
+        status: str | Text = "Active" if enabled else Text("Inactive", style="italic")
+        return [
+            record["name"],
+            status,
+            str(count) if count else Text("–", style="dim"),
+            when(record["created_at"]),
+            when(record["updated_at"]),
+        ]
+
+    def _is_marked(self, index: int) -> bool:
+        return self._records[self._view[index]]["id"] in self._marks
+
+    @property
+    def highlighted(self) -> dict[str, Any] | None:
+        """The record under the cursor, or None when no row is shown."""
+        table = self.query_one(VirtualTable)
+        if not self._view or table.cursor_row >= len(self._view):
+            return None
+        return self._record(table.cursor_row)
+
+    def _load(self, snapshot: Snapshot) -> None:
+        """Take a new snapshot: index it once, keep the sort, filter, marks and the cursor on
+        the same organization."""
+        current = self.highlighted
+        keep_id = current["id"] if current is not None else None
+        if self._wanted_id is not None:
+            keep_id, self._wanted_id = self._wanted_id, None
+        self._snapshot = snapshot
+        self._records = snapshot.records
+        self._folded = [r["name"].casefold() for r in self._records]
+        ids = {r["id"] for r in self._records}
+        self._marks &= ids
+        self._order = None
+        self._apply_sort()
+        self._apply_filter(self._needle, incremental=False)
+        self._show(keep_id)
+        self.refresh_bindings()
+
+    def _apply_sort(self) -> None:
+        column, reverse = self._sort
+        if column == "name" and not reverse:
+            self._order = None
+        elif column == "name":
+            self._order = list(range(len(self._records) - 1, -1, -1))
+        else:
+            # Stable on the name order underneath, so ties stay alphabetical.
+            self._order = sorted(range(len(self._records)),
+                                 key=_sort_key(column, self._records), reverse=reverse)
+
+    def _apply_filter(self, needle: str, *, incremental: bool = True) -> None:
+        folded = self._folded
+        if not needle:
+            self._view = self._order if self._order is not None else range(len(folded))
+        elif incremental and self._needle and needle.startswith(self._needle):
+            self._view = [i for i in self._view if needle in folded[i]]
+        else:
+            source = self._order if self._order is not None else range(len(folded))
+            self._view = [i for i in source if needle in folded[i]]
+        self._needle = needle
+
+    def _show(self, keep_id: int | None = None, *, cursor: int | None = None) -> None:
+        table = self.query_one(VirtualTable)
+        if cursor is None and keep_id is not None:
+            cursor = self._find(keep_id)
+        if self._snapshot is not None:
+            table.empty_text = ("No organization matches the filter." if self._needle
+                                else "No organizations.")
+        table.set_rows(len(self._view), cursor=cursor)
+        self._update_status()
+
+    def _find(self, organization_id: int) -> int | None:
+        if self._snapshot is None:
+            return None
+        at = self._snapshot.position(organization_id)
+        if at is None:
+            return None
+        if isinstance(self._view, range):
+            return self._view.index(at) if at in self._view else None
+        try:
+            return self._view.index(at)
+        except ValueError:
+            return None
+
+    def _update_status(self) -> None:
+        snapshot = self._snapshot
+        parts: list[str] = []
+        if snapshot is None or self._reason == "preview":
+            # A preview holds only the first screenful of a big store.
+            parts.append("loading…")
+        else:
+            total = len(self._records)
+            parts.append(f"{total:,} organization{'s' if total != 1 else ''}")
+            if not snapshot.validated:
+                parts.append("checking…")
+        if self._needle:
+            parts.append(f"filter “{self._needle}”: {len(self._view):,} shown")
+        if self._marks:
+            parts.append(f"{len(self._marks):,} marked")
+        column, reverse = self._sort
+        label = next(c.label for c in COLUMNS if c.key == column)
+        parts.append(f"sorted by {label} {'▼' if reverse else '▲'}")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def on_snapshot_changed(self, event: SnapshotChanged) -> None:
+        self._reason = event.reason
+        self._show_read_only()
+        self._load(event.snapshot)
+
+    # -- the table -------------------------------------------------------------------------
+
+    @on(VirtualTable.RowSelected, "#organizations")
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        self.action_configuration()
+
+    @on(VirtualTable.HeaderSelected, "#organizations")
+    def _header_selected(self, event: VirtualTable.HeaderSelected) -> None:
+        self.action_sort()
+
+    def action_sort(self) -> None:
+        table = self.query_one(VirtualTable)
+        column = COLUMNS[table.cursor_column].key
+        current, reverse = self._sort
+        self._sort = (column, not reverse if column == current else False)
+        keep = self.highlighted
+        self._apply_sort()
+        self._apply_filter(self._needle, incremental=False)
+        table.set_sort(*self._sort)
+        self._show(keep["id"] if keep else None)
+
+    # -- the filter ------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        bar = self.query_one("#filter-bar")
+        bar.display = True
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._snapshot is None:
+            return
+        self._apply_filter(event.value.casefold())
+        self._show(cursor=0)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one(VirtualTable)
+        table.cursor_row = 0
+        table.focus()
+        if not event.value:
+            self.query_one("#filter-bar").display = False
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        keep = self.highlighted
+        self.query_one("#filter-bar").display = False
+        self.query_one(VirtualTable).focus()
+        if filter_input.value:
+            with filter_input.prevent(Input.Changed):
+                filter_input.value = ""
+            self._apply_filter("")
+            self._show(keep["id"] if keep else None)
+
+    def on_key(self, event: events.Key) -> None:
+        # Down from the filter goes to the table, as Enter does.
+        focused = self.focused
+        if event.key == "down" and isinstance(focused, Input) and focused.id == "filter":
+            event.stop()
+            self.query_one(VirtualTable).focus()
+
+    # -- read-only and bulk visibility -----------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in EDITING_ACTIONS and self._app.read_only:
+            return False
+        if action == "effective":
+            # The shown binding while nothing is marked, the hidden one otherwise.
+            return bool(parameters) == bool(self._marks)
+        # Bulk actions appear only while something is marked.
+        return not (action in BULK_ACTIONS and not self._marks)
+
+    def action_explain_read_only(self) -> None:
+        if self._app.read_only:
+            self.notify(f"The store is read-only ({self._app.store.read_only_reason}): "
+                        "nothing can be changed.", title="Read-only", severity="warning")
+
+    def action_explain_bulk(self) -> None:
+        if self._app.read_only:
+            self.action_explain_read_only()
+        else:
+            self.notify("Mark organizations first: space marks one, a marks every one shown.",
+                        title="Nothing marked")
+
+    # -- row actions -----------------------------------------------------------------------
+
+    def _highlighted_or_say(self) -> dict[str, Any] | None:
+        record = self.highlighted
+        if record is None:
+            self.notify("No organization is highlighted.", severity="warning")
+        return record
+
+    def action_configuration(self) -> None:
+        record = self._highlighted_or_say()
+        if record is not None:
+            self._app.open_configuration(record["id"])
+
+    def action_system(self) -> None:
+        self._app.open_configuration(None)
+
+    def action_effective(self, _marked: bool = False) -> None:
+        record = self._highlighted_or_say()
+        if record is None:
+            return
+        self._open("effective", "EffectiveSettingsScreen", record["id"])
+
+    def action_matrix(self) -> None:
+        self._open("matrix", "MatrixScreen")
+
+    def action_history(self) -> None:
+        record = self._highlighted_or_say()
+        if record is None:
+            return
+        self._open("history", "HistoryScreen", record["id"])
+
+    def _open(self, module: str, name: str, *args: object) -> None:
+        """Push another screen, imported only when asked for (they load on demand)."""
+        from importlib import import_module
+
+        try:
+            screen = getattr(import_module(f"outlook_tui.app.screens.{module}"), name)
+        except (ImportError, AttributeError):
+            self.notify(f"{name} is not available in this build.", severity="error")
+            return
+        self.app.push_screen(screen(*args))
+
+    def _ready_to_write(self) -> bool:
+        if not self._app.validated or self._snapshot is None:
+            self.notify("The store is still loading; try again in a moment.",
+                        severity="warning")
+            return False
+        return True
+
+    def action_new(self) -> None:
+        if not self._ready_to_write():
+            return
+        from outlook_tui.app.screens.organization_form import OrganizationFormModal
+
+        self.app.push_screen(OrganizationFormModal(None), self._after_form)
+
+    def action_edit(self) -> None:
+        record = self._highlighted_or_say()
+        if record is None or not self._ready_to_write():
+            return
+        from outlook_tui.app.screens.organization_form import OrganizationFormModal
+        from outlook_tui.store import Organization
+
+        self.app.push_screen(OrganizationFormModal(Organization.from_record(record)),
+                             self._after_form)
+
+    def _after_form(self, organization_id: int | None) -> None:
+        """Put the cursor on the organization just saved (now, or when its snapshot comes)."""
+        if organization_id is None:
+            return
+        if self._snapshot is not self._app.snapshot:
+            self._wanted_id = organization_id
+            return
+        if self._needle and self._find(organization_id) is None:
+            self.action_clear_filter()
+        at = self._find(organization_id)
+        if at is not None:
+            self.query_one(VirtualTable).cursor_row = at
+
+    # -- marks and bulk changes ------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        record = self.highlighted
+        if record is None:
+            return
+        table = self.query_one(VirtualTable)
+        self._marks ^= {record["id"]}
+        table.refresh_row(table.cursor_row)
+        table.action_cursor_down()
+        self._marks_changed()
+
+    def action_mark_all(self) -> None:
+        ids = {self._records[i]["id"] for i in self._view}
+        if ids and ids <= self._marks:
+            self._marks -= ids
+        else:
+            self._marks |= ids
+        self.query_one(VirtualTable).refresh()
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self._update_status()
+        self.refresh_bindings()
+
+    def marked_records(self) -> list[dict[str, Any]]:
+        """The marked organizations, in name order."""
+        return [r for r in self._records if r["id"] in self._marks]
+
+    def action_apply_setting(self) -> None:
+        if not self._marks or not self._ready_to_write():
+            return
+        from outlook_tui.app.screens.bulk import ApplySettingModal
+
+        assert self._snapshot is not None
+        self.app.push_screen(ApplySettingModal(self.marked_records(), self._snapshot.system),
+                             self._bulk_chosen)
+
+    def action_reset_overrides(self) -> None:
+        if not self._marks or not self._ready_to_write():
+            return
+        from outlook_tui.app.screens.bulk import ResetOverridesModal
+
+        self.app.push_screen(ResetOverridesModal(self.marked_records()), self._bulk_chosen)
+
+    def _bulk_chosen(self, plan: Any) -> None:
+        """A bulk modal returned a plan; confirm it, then save it in one revision."""
+        if plan is None:
+            return
+        from outlook_tui.app.screens.bulk import confirm_screen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._save_bulk(plan.changes, plan.summary),
+                                group="bulk-save", exclusive=True)
+
+        self.app.push_screen(confirm_screen(plan), confirmed)
+
+    async def _save_bulk(self, changes: list[Change], summary: str) -> None:
+        result = await self.save(changes)
+        if result is not None:
+            if result.applied:
+                self.notify(f"{summary} (revision {result.snapshot.revision}).",
+                            title="Configuration saved")
+            else:
+                self.notify("Nothing to save: every marked organization already had it.")
+
+    async def save(self, changes: list[Change]) -> CommitResult | None:
+        """Commit through the app; show what went wrong instead of raising."""
+        try:
+            return await self._app.commit(changes)
+        except ConflictError as error:
+            self.notify(str(error), title="Not saved: changed meanwhile", severity="error",
+                        timeout=15)
+        except StoreError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+        return None
+
+
+__all__ = ["COLUMNS", "OrganizationsScreen", "when"]
