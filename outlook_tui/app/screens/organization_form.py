@@ -1,0 +1,218 @@
+"""Create or edit an organization: Name (required, unique), Status, Description, as Oro's
+organization form has them. Dismisses with the organization's id once saved, None if cancelled."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.store import (
+    Change,
+    ConflictError,
+    InputError,
+    NewOrganization,
+    Organization,
+    OrganizationChange,
+    StoreError,
+)
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+
+def name_error(name: str, records: list[dict[str, Any]], own_id: int | None) -> str | None:
+    """Why ``name`` (already trimmed) cannot be saved, or None. Unique ignoring case, as Oro's
+    database (a case-insensitive collation) enforces it."""
+    if not name:
+        return "Name is required."
+    folded = name.casefold()
+    for record in records:
+        if record["name"].casefold() == folded and record["id"] != own_id:
+            return f"An organization named “{record['name']}” already exists."
+    return None
+
+
+class OrganizationFormModal(ModalScreen[int | None]):
+    """Oro's organization form. Enter saves, Escape cancels."""
+
+    CSS_PATH = "../styles/organization_form.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "save", "Save", priority=True, id="organization_form.save",
+                tooltip="Save the organization"),
+        Binding("ctrl+s", "save", "Save", show=False, id="organization_form.save_ctrl_s",
+                tooltip="Save the organization"),
+        Binding("escape", "cancel", "Cancel", id="organization_form.cancel",
+                tooltip="Close without saving"),
+    ]
+
+    def __init__(self, organization: Organization | None) -> None:
+        super().__init__()
+        self.organization = organization
+        #: What the user started from: the ``old`` of each change, kept per field.
+        self._base: dict[str, Any] = {
+            "name": organization.name if organization else "",
+            "description": organization.description if organization else "",
+            "enabled": organization.enabled if organization else True,
+        }
+        self._touched: set[str] = set()
+        self._saving = False
+
+    @property
+    def _app(self) -> OutlookApp:
+        return cast("OutlookApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        org = self.organization
+        title = "Create organization" if org is None else f"Edit organization: {org.name}"
+        with Vertical(classes="dialog"):
+            yield Static(title, classes="dialog-title")
+            yield Label("Name [b]*[/b]", classes="field-label")
+            yield Input(self._base["name"], id="name", max_length=255)
+            yield Static("", id="name-error", classes="error")
+            yield Label("Status", classes="field-label")
+            with RadioSet(id="status"):
+                yield RadioButton("Active", value=self._base["enabled"], id="active")
+                yield RadioButton("Inactive", value=not self._base["enabled"], id="inactive")
+            yield Label("Description", classes="field-label")
+            yield Input(self._base["description"], id="description")
+            yield Static("", id="form-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (Enter)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#name-error").display = False
+        self.query_one("#form-error").display = False
+        self.query_one("#name", Input).focus()
+
+    # -- fields ----------------------------------------------------------------------------
+
+    def _enabled(self) -> bool:
+        return self.query_one("#active", RadioButton).value
+
+    @on(Input.Changed, "#name")
+    def _name_changed(self) -> None:
+        self._touched.add("name")
+        self._show_error("#name-error", None)
+
+    @on(Input.Changed, "#description")
+    def _description_changed(self) -> None:
+        self._touched.add("description")
+
+    @on(RadioSet.Changed, "#status")
+    def _status_changed(self) -> None:
+        self._touched.add("enabled")
+
+    def _show_error(self, where: str, message: str | None) -> None:
+        widget = self.query_one(where, Static)
+        widget.update(message or "")
+        widget.display = message is not None
+
+    def on_snapshot_changed(self, event: SnapshotChanged) -> None:
+        """Someone saved meanwhile: refresh what the user has not touched."""
+        if self.organization is None:
+            return
+        current = event.snapshot.get(self.organization.id)
+        if current is None:
+            self._show_error("#form-error", "This organization no longer exists.")
+            return
+        fresh = {"name": current.name, "description": current.description,
+                 "enabled": current.enabled}
+        for field, value in fresh.items():
+            if field in self._touched or self._base[field] == value:
+                continue
+            self._base[field] = value
+            if field == "enabled":
+                with self.prevent(RadioSet.Changed):
+                    self.query_one("#active" if value else "#inactive", RadioButton).value = True
+            else:
+                widget = self.query_one(f"#{field}", Input)
+                with self.prevent(Input.Changed):
+                    widget.value = str(value)
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def _changes(self, name: str, description: str, enabled: bool) -> list[Change]:
+        if self.organization is None:
+            return [NewOrganization(name=name, description=description, enabled=enabled)]
+        org_id = self.organization.id
+        wanted = {"name": name, "description": description, "enabled": enabled}
+        return [
+            OrganizationChange(org_id, column, self._base[column], value)  # type: ignore[arg-type]
+            for column, value in wanted.items()
+            if value != self._base[column]
+        ]
+
+    async def action_save(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button) and focused.id == "cancel":
+            self.dismiss(None)
+            return
+        await self._save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    async def _save_pressed(self) -> None:
+        await self._save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    async def _save(self) -> None:
+        if self._saving:
+            return
+        snapshot = self._app.snapshot
+        name = self.query_one("#name", Input).value.strip()
+        description = self.query_one("#description", Input).value.strip()
+        enabled = self._enabled()
+        own_id = self.organization.id if self.organization else None
+        problem = name_error(name, snapshot.records if snapshot else [], own_id)
+        if problem is not None:
+            self._show_error("#name-error", problem)
+            self.query_one("#name", Input).focus()
+            return
+        changes = self._changes(name, description, enabled)
+        if not changes:
+            self.notify("Nothing changed.")
+            self.dismiss(own_id)
+            return
+        self._saving = True
+        self._show_error("#form-error", None)
+        try:
+            result = await self._app.commit(changes)
+        except InputError as error:
+            where = "#name-error" if "named" in str(error) else "#form-error"
+            self._show_error(where, str(error))
+            return
+        except ConflictError as error:
+            lines = [f"{c.field}: someone else saved {c.theirs!r}" for c in error.conflicts]
+            self._show_error("#form-error", "Not saved, changed meanwhile:\n" +
+                             "\n".join(lines))
+            return
+        except StoreError as error:
+            self._show_error("#form-error", f"Not saved: {error}")
+            return
+        finally:
+            self._saving = False
+        if own_id is None:
+            created = next((a.organization_id for a in result.applied
+                            if a.key == "organization"), None)
+            self.notify(f"Organization “{name}” created.", title="Saved")
+            self.dismiss(created)
+        else:
+            self.notify(f"Organization “{name}” saved.", title="Saved")
+            self.dismiss(own_id)
+
+
+__all__ = ["OrganizationFormModal", "name_error"]
