@@ -1,0 +1,284 @@
+"""Bulk changes to marked organizations: Apply setting (a value, or Use System) and Reset
+overrides. Each modal returns a :class:`BulkPlan` (the changes, and the words to confirm them);
+the organizations screen confirms it and saves it as one revision. Oro itself cannot do this:
+its command line only changes the system scope."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from outlook_tui.catalog import BY_NAME, CATALOG, InvalidValue, Setting, SettingType, Value
+from outlook_tui.store import Change, SettingChange
+
+USE_SYSTEM = "Use System"
+#: How many organization names a confirmation spells out before "and N more".
+NAMES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class BulkPlan:
+    """What a bulk action will save, and how to say it."""
+
+    changes: list[Change]
+    title: str
+    message: str
+    summary: str  # for the notification after saving
+    changing: int  # organizations whose stored values change
+
+
+def names(records: Sequence[Mapping[str, Any]]) -> str:
+    shown = ", ".join(r["name"] for r in records[:NAMES_SHOWN])
+    more = len(records) - NAMES_SHOWN
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
+def organizations(count: int) -> str:
+    return f"{count:,} organization{'s' if count != 1 else ''}"
+
+
+def _same(a: Value | None, b: Value | None) -> bool:
+    return a == b and type(a) is type(b)
+
+
+def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
+               value: Value | None, system: Mapping[str, Value]) -> BulkPlan:
+    """One SettingChange per marked organization: store ``value`` (None: Use System)."""
+    changes: list[Change] = []
+    changing = 0
+    for record in records:
+        old = record.get("overrides", {}).get(setting.name)
+        changes.append(SettingChange(record["id"], setting.name, old, value))
+        changing += not _same(old, value)
+    inherited = setting.label_of(system.get(setting.name, setting.default))
+    count = organizations(len(records))
+    if value is None:
+        what = f"{setting.label}: {USE_SYSTEM} (now {inherited})"
+        consequence = "They will follow System configuration for this setting again."
+    else:
+        what = f"{setting.label} = {setting.label_of(value)}"
+        consequence = ("Each stores its own value and no longer follows System configuration "
+                       f"for {setting.label} (System: {inherited}).")
+    unchanged = len(records) - changing
+    already = f" {organizations(unchanged)} already {'has' if unchanged == 1 else 'have'} it." \
+        if unchanged else ""
+    message = (f"{what}\non {count}: {names(records)}.\n{consequence}{already}\n"
+               "Saved in one revision.")
+    return BulkPlan(changes, f"Apply setting to {count}?", message,
+                    f"{what} on {count}", changing)
+
+
+def reset_plan(records: Sequence[Mapping[str, Any]], setting: Setting | None) -> BulkPlan:
+    """Remove overrides (of one setting, or all of them) from every marked organization."""
+    wanted = [setting] if setting is not None else list(CATALOG)
+    changes: list[Change] = []
+    touched: list[Mapping[str, Any]] = []
+    for record in records:
+        overrides = record.get("overrides", {})
+        mine = [SettingChange(record["id"], s.name, overrides[s.name], None)
+                for s in wanted if s.name in overrides]
+        if mine:
+            touched.append(record)
+            changes.extend(mine)
+    which = setting.label if setting is not None else "every setting"
+    message = (f"Remove {len(changes):,} override{'s' if len(changes) != 1 else ''} of {which}\n"
+               f"from {organizations(len(touched))}: {names(touched)}.\n"
+               f"They will use System configuration ({USE_SYSTEM}) instead.\n"
+               "Saved in one revision.")
+    return BulkPlan(changes, f"Reset overrides of {organizations(len(touched))}?", message,
+                    f"Overrides of {which} reset on {organizations(len(touched))}",
+                    len(touched))
+
+
+class _BulkModal(ModalScreen["BulkPlan | None"]):
+    CSS_PATH = "../styles/bulk.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="bulk.cancel", tooltip="Close; nothing is saved"),
+    ]
+
+    def __init__(self, records: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__()
+        self.records = list(records)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def _finish(self, plan: BulkPlan) -> None:
+        if plan.changing == 0:
+            self.notify("Nothing to change: the marked organizations already have it.",
+                        title="Nothing to save")
+            return
+        self.dismiss(plan)
+
+
+class ApplySettingModal(_BulkModal):
+    """Pick a setting, then a value or Use System, for every marked organization."""
+
+    def __init__(self, records: Sequence[Mapping[str, Any]],
+                 system: Mapping[str, Value] | None = None) -> None:
+        super().__init__(records)
+        self.system = dict(system or {})
+        self.setting: Setting = CATALOG[0]
+
+    def compose(self) -> ComposeResult:
+        count = organizations(len(self.records))
+        with Vertical(classes="dialog"):
+            yield Static(f"Apply setting to {count}", classes="dialog-title")
+            with Horizontal(classes="lists"):
+                with Vertical(classes="column", id="settings-column"):
+                    yield Label("Setting", classes="field-label")
+                    yield OptionList(*[Option(s.label, id=s.name) for s in CATALOG],
+                                     id="settings", compact=True)
+                with Vertical(classes="column"):
+                    yield Label("Value", classes="field-label")
+                    yield OptionList(id="values", compact=True)
+                    yield Input(id="number", compact=True)
+            yield Static("", id="value-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply… (Enter)", variant="primary", id="apply")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#value-error").display = False
+        self._show_values(CATALOG[0])
+        self.query_one("#settings", OptionList).focus()
+
+    def _show_values(self, setting: Setting) -> None:
+        self.setting = setting
+        values = self.query_one("#values", OptionList)
+        values.clear_options()
+        inherited = setting.label_of(self.system.get(setting.name, setting.default))
+        options = [Option(f"{USE_SYSTEM} ({inherited})", id="use-system")]
+        if setting.type is SettingType.CHOICE:
+            options += [Option(c.label, id=f"v:{c.value}") for c in setting.choices]
+        elif setting.type is SettingType.BOOLEAN:
+            options += [Option("Yes", id="v:true"), Option("No", id="v:false")]
+        else:
+            options.append(Option(f"A value ({setting.minimum} to {setting.maximum}):",
+                                  id="number"))
+        values.add_options(options)
+        values.highlighted = 1
+        number = self.query_one("#number", Input)
+        number.display = setting.type is SettingType.INTEGER
+        number.value = ""
+        number.placeholder = f"{setting.minimum} to {setting.maximum}"
+        self._error(None)
+
+    def _error(self, message: str | None) -> None:
+        widget = self.query_one("#value-error", Static)
+        widget.update(message or "")
+        widget.display = message is not None
+
+    @on(OptionList.OptionHighlighted, "#settings")
+    def _setting_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        assert event.option.id is not None
+        if event.option.id != self.setting.name:
+            self._show_values(BY_NAME[event.option.id])
+
+    @on(OptionList.OptionSelected, "#settings")
+    def _setting_selected(self) -> None:
+        self.query_one("#values", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#values")
+    def _value_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "number" and not self.query_one("#number", Input).value:
+            self.query_one("#number", Input).focus()
+            return
+        self._apply()
+
+    @on(Input.Changed, "#number")
+    def _number_typed(self) -> None:
+        values = self.query_one("#values", OptionList)
+        values.highlighted = 1
+        self._error(None)
+
+    @on(Input.Submitted, "#number")
+    def _number_submitted(self) -> None:
+        self._apply()
+
+    @on(Button.Pressed, "#apply")
+    def _apply_pressed(self) -> None:
+        self._apply()
+
+    def _value(self) -> tuple[bool, Value | None]:
+        """(ok, value): the value picked, None for Use System; inline error when not ok."""
+        option = self.query_one("#values", OptionList).highlighted_option
+        if option is None or option.id == "use-system":
+            return True, None
+        if option.id == "number":
+            text = self.query_one("#number", Input).value
+            try:
+                return True, self.setting.parse(text)
+            except InvalidValue:
+                self._error(f"{self.setting.label} must be {self.setting.allowed}.")
+                self.query_one("#number", Input).focus()
+                return False, None
+        assert option.id is not None
+        return True, self.setting.parse(option.id.removeprefix("v:"))
+
+    def _apply(self) -> None:
+        ok, value = self._value()
+        if ok:
+            self._finish(apply_plan(self.records, self.setting, value, self.system))
+
+
+class ResetOverridesModal(_BulkModal):
+    """Remove the marked organizations' overrides: of every setting, or of one."""
+
+    def compose(self) -> ComposeResult:
+        count = organizations(len(self.records))
+        overrides = [r.get("overrides", {}) for r in self.records]
+        total = sum(len(o) for o in overrides)
+        options = [Option(f"Every setting ({total:,} overrides)", id="all")]
+        for setting in CATALOG:
+            having = sum(setting.name in o for o in overrides)
+            if having:
+                options.append(Option(f"{setting.label} ({organizations(having)})",
+                                      id=setting.name))
+        with Vertical(classes="dialog"):
+            yield Static(f"Reset overrides of {count}", classes="dialog-title")
+            yield Label("Which settings go back to Use System", classes="field-label")
+            yield OptionList(*options, id="reset-what", compact=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Reset… (Enter)", variant="warning", id="reset")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reset-what", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#reset-what")
+    @on(Button.Pressed, "#reset")
+    def _reset(self) -> None:
+        option = self.query_one("#reset-what", OptionList).highlighted_option
+        which = None if option is None or option.id == "all" else BY_NAME[str(option.id)]
+        plan = reset_plan(self.records, which)
+        if not plan.changes:
+            self.notify("None of the marked organizations override that.",
+                        title="Nothing to reset")
+            return
+        self.dismiss(plan)
+
+
+def confirm_screen(plan: BulkPlan) -> ModalScreen[bool]:
+    """The confirmation that names how many organizations and what changes."""
+    from outlook_tui.app.screens.confirm import ConfirmModal
+
+    return ConfirmModal(plan.title, plan.message, confirm_label="Save")
+
+
+__all__ = ["ApplySettingModal", "BulkPlan", "ResetOverridesModal", "apply_plan",
+           "confirm_screen", "reset_plan"]
