@@ -1,0 +1,325 @@
+"""The organizations screen, told as the admin's and support staff's stories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.screens.organization_form import OrganizationFormModal
+from outlook_tui.app.screens.organizations import OrganizationsScreen
+from outlook_tui.app.widgets.virtual_table import VirtualTable
+from outlook_tui.store import JsonStore
+
+ORGS: list[Any] = [
+    "Acme",
+    {"name": "Globex", "enabled": False},
+    {"name": "Initech", "overrides": {"tasks_enabled": False,
+                                      "contacts_sync_interval_orocrm": 300}},
+    "Umbrella",
+    "Acme Europe",
+]
+
+
+def make_app(store: JsonStore) -> OutlookApp:
+    return OutlookApp(store, watch_seconds=0, location_label="store.json")
+
+
+async def loaded(pilot: Pilot[Any]) -> OrganizationsScreen:
+    app = pilot.app
+    for _ in range(200):
+        if getattr(app, "validated", False) and isinstance(app.screen, OrganizationsScreen):
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, OrganizationsScreen)
+    return screen
+
+
+def shown_names(screen: OrganizationsScreen) -> list[str]:
+    table = screen.query_one(VirtualTable)
+    return [str(screen._row(i)[0]) for i in range(table.row_count)]
+
+
+def highlighted_name(screen: OrganizationsScreen) -> str:
+    record = screen.highlighted
+    assert record is not None
+    return str(record["name"])
+
+
+def status_text(screen: OrganizationsScreen) -> str:
+    return str(screen.query_one("#status").render())
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 5) -> None:
+    for _ in range(rounds):
+        await pilot.pause(0.02)
+
+
+async def test_the_grid_lists_organizations_by_name_with_status_and_overrides(
+        make_store: Any) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert shown_names(screen) == ["Acme", "Acme Europe", "Globex", "Initech", "Umbrella"]
+        initech = screen._row(3)
+        assert str(initech[1]) == "Active" and str(initech[2]) == "2"
+        assert str(screen._row(2)[1]) == "Inactive"
+        assert "5 organizations" in status_text(screen)
+
+
+async def test_admin_creates_an_organization_by_keys(make_store: Any,
+                                                     store_path: Path) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, OrganizationFormModal)
+        await pilot.press(*"  Wayne Enterprises ", "tab", "right", "space", "tab")
+        await pilot.press(*"Gotham office", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert highlighted_name(screen) == "Wayne Enterprises"
+    stored = JsonStore(store_path).load().by_name("Wayne Enterprises")
+    assert stored is not None
+    assert stored.enabled is False
+    assert stored.description == "Gotham office"
+
+
+async def test_the_name_is_required_and_unique(make_store: Any, store_path: Path) -> None:
+    app = make_app(make_store(ORGS))
+    before = store_path.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", "enter")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, OrganizationFormModal)
+        assert "Name is required." in str(modal.query_one("#name-error").render())
+        await pilot.press(*"acme", "enter")
+        await settle(pilot)
+        assert app.screen is modal
+        assert "already exists" in str(modal.query_one("#name-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, OrganizationsScreen)
+    assert store_path.read_bytes() == before
+
+
+async def test_admin_renames_the_highlighted_organization(make_store: Any,
+                                                          store_path: Path) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("down", "down", "e")  # Globex
+        await pilot.pause()
+        name = app.screen.query_one("#name", Input)
+        name.value = ""
+        await pilot.press(*"Globex Corporation", "enter")
+        await settle(pilot)
+        assert highlighted_name(screen) == "Globex Corporation"
+    snapshot = JsonStore(store_path).load()
+    assert snapshot.by_name("Globex") is None
+    renamed = snapshot.by_name("Globex Corporation")
+    assert renamed is not None and renamed.id == 2 and renamed.enabled is False
+
+
+async def test_filter_narrows_as_you_type_and_enter_goes_to_the_first_match(
+        make_store: Any) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"ACME")
+        await pilot.pause()
+        assert shown_names(screen) == ["Acme", "Acme Europe"]
+        assert isinstance(app.focused, Input)
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"o")
+        await pilot.pause()
+        assert shown_names(screen) == ["Acme Europe", "Globex"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, VirtualTable)
+        assert highlighted_name(screen) == "Acme Europe"
+        assert "2 shown" in status_text(screen)
+        await pilot.press("down", "escape")  # Escape clears, the cursor stays on Globex
+        await pilot.pause()
+        assert len(shown_names(screen)) == 5
+        assert highlighted_name(screen) == "Globex"
+        assert screen.query_one("#filter", Input).value == ""
+
+
+async def test_escape_in_the_filter_clears_it(make_store: Any) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"zzz")
+        await pilot.pause()
+        assert shown_names(screen) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(shown_names(screen)) == 5
+        assert isinstance(app.focused, VirtualTable)
+
+
+async def test_sort_by_the_focused_column_and_reverse(make_store: Any) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("right", "right", "o")  # Overrides, fewest first
+        await pilot.pause()
+        assert shown_names(screen)[-1] == "Initech"
+        await pilot.press("o")
+        await pilot.pause()
+        assert shown_names(screen)[0] == "Initech"
+        assert "sorted by Overrides ▼" in status_text(screen)
+        await pilot.press("left", "o")  # Status: Active first, ties by name
+        await pilot.pause()
+        assert shown_names(screen) == ["Acme", "Acme Europe", "Initech", "Umbrella", "Globex"]
+        await pilot.press("left", "o", "o")  # Name, descending
+        await pilot.pause()
+        assert shown_names(screen)[0] == "Umbrella"
+
+
+@pytest.mark.parametrize("key", ["enter", "c"])
+async def test_enter_or_c_opens_the_organizations_configuration(
+        make_store: Any, key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(make_store(ORGS))
+    opened: list[int | None] = []
+    monkeypatch.setattr(app, "open_configuration", opened.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("down", "down", "down", key, "s")
+        await pilot.pause()
+    assert opened == [3, None]  # Initech, then System configuration
+
+
+async def test_support_applies_a_setting_to_marked_organizations_in_one_revision(
+        make_store: Any, store_path: Path) -> None:
+    app = make_app(make_store(ORGS))
+    commits: list[int] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        commit = app.commit
+
+        async def counting(changes: Any) -> Any:
+            commits.append(len(changes))
+            return await commit(changes)
+
+        app.commit = counting  # type: ignore[method-assign]
+        # Space marks and moves down: Acme, Acme Europe, Globex.
+        await pilot.press("space", "space", "space")
+        assert "3 marked" in status_text(screen)
+        await pilot.press("b")
+        await pilot.pause()
+        # Tasks, then No (Yes is offered first)
+        await pilot.press("down", "down", "down", "down", "down", "enter")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        message = str(app.screen.query_one(".dialog-message").render())
+        assert "Tasks = No" in message and "3 organizations" in message
+        await pilot.press("y")
+        await settle(pilot)
+    assert commits == [3]
+    snapshot = JsonStore(store_path).load()
+    assert snapshot.revision == 1
+    for name in ("Acme", "Acme Europe", "Globex"):
+        org = snapshot.by_name(name)
+        assert org is not None and org.overrides == {"tasks_enabled": False}
+    umbrella = snapshot.by_name("Umbrella")
+    assert umbrella is not None and umbrella.overrides == {}
+
+
+async def test_apply_a_typed_interval_to_every_filtered_organization(
+        make_store: Any, store_path: Path) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"acme", "enter", "a", "b")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter", "enter")  # CRM Sync Interval: a value
+        await pilot.press(*"99999", "enter")
+        await pilot.pause()
+        assert "must be a whole number from 1 to 86399" in str(
+            app.screen.query_one("#value-error").render())
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace",
+                          *"600", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+    snapshot = JsonStore(store_path).load()
+    for name in ("Acme", "Acme Europe"):
+        org = snapshot.by_name(name)
+        assert org is not None and org.overrides == {"contacts_sync_interval_orocrm": 600}
+
+
+async def test_support_resets_overrides_of_marked_organizations(
+        make_store: Any, store_path: Path) -> None:
+    app = make_app(make_store([*ORGS, {"name": "Hooli", "overrides": {"tasks_enabled": True}}]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("a")  # every organization
+        assert "6 marked" in status_text(screen)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")  # every setting
+        await pilot.pause()
+        message = str(app.screen.query_one(".dialog-message").render())
+        assert "3 overrides" in message and "2 organizations" in message
+        await pilot.press("y")
+        await settle(pilot)
+    snapshot = JsonStore(store_path).load()
+    assert snapshot.revision == 1
+    assert all(not org.overrides for org in snapshot.organizations())
+
+
+async def test_marking_all_again_unmarks_and_bulk_keys_hide(make_store: Any) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        keys = {b.binding.key for b in screen.active_bindings.values() if b.binding.show}
+        assert "b" not in keys and "x" not in keys
+        await pilot.press("a")
+        keys = {b.binding.key for b in screen.active_bindings.values() if b.binding.show}
+        assert {"b", "x"} <= keys
+        await pilot.press("a")
+        assert "marked" not in status_text(screen)
+
+
+async def test_read_only_hides_editing_keys_and_writes_nothing(
+        make_store: Any, store_path: Path) -> None:
+    app = make_app(make_store(ORGS, read_only=True))
+    before = store_path.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        shown = {b.binding.key for b in screen.active_bindings.values() if b.binding.show}
+        assert not shown & {"n", "e", "space", "b", "x"}
+        assert {"c", "slash"} <= shown
+        banner = screen.query_one("#read-only")
+        assert banner.display and "opened with --read-only" in str(banner.render())
+        await pilot.press("n", "e", "space", "a", "b", "x")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("read-only" in n.message for n in app._notifications)
+    assert store_path.read_bytes() == before
+
+
+async def test_the_cursor_stays_on_its_organization_when_the_store_changes(
+        make_store: Any, store_path: Path) -> None:
+    from outlook_tui.store import NewOrganization
+
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("end")  # Umbrella
+        other = JsonStore(store_path)
+        result = other.commit(other.load(), [NewOrganization("Aardvark")])
+        app._publish(result.snapshot, "external", [])
+        await pilot.pause()
+        assert highlighted_name(screen) == "Umbrella"
+        assert shown_names(screen)[0] == "Aardvark"
