@@ -23,8 +23,8 @@ OVERRIDE_MARK = "*"
 STALE_MARK = "!"
 
 LEGEND = (
-    f"{OVERRIDE_MARK} the organization's own value (Use System cleared)   "
-    f"{STALE_MARK} own value equal to the system value (stale override)"
+    f"{OVERRIDE_MARK} the organization's own value (Use System cleared)\n"
+    f"{STALE_MARK} its own value equals the one it would inherit (a stale override)"
 )
 
 
@@ -223,4 +223,4 @@ def format_table(rows: Iterable[ComparedRow], *, legend: bool = True) -> str:
         lines.append("")
         lines.append(LEGEND)
         lines.extend(f"{s.short_label}: {s.label}" for s in CATALOG if s.short_label != s.label)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)  # no final newline: callers print() it
