@@ -51,12 +51,6 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _shown(setting: Setting | None, value: Any) -> str:
-    if value is None:
-        return "(Use System)"
-    return setting.label_of(value) if setting is not None else str(value)
-
-
 # -- store and lookups ---------------------------------------------------------------------------
 
 
@@ -295,20 +289,10 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def _history_row(entry: HistoryEntry) -> tuple[str, ...]:
-    if entry.event:
-        return (entry.time, f"r{entry.revision}", entry.who, "", entry.event, entry.detail or "")
-    setting: Setting | None = None
-    if entry.key and "." in entry.key:
-        try:
-            setting = lookup(entry.key)
-        except KeyError:
-            setting = None
-    field = setting.label if setting else (entry.key or "")
-    where = "System" if entry.scope == "system" else (entry.organization_name or "")
-    change = f"{_shown(setting, entry.old)} -> {_shown(setting, entry.new)}"
-    if entry.key == "organization":
-        field, change = "Organization", f"created {entry.new!r}"
-    return (entry.time, f"r{entry.revision}", entry.who, where, field, change)
+    from outlook_tui.history_text import describe
+
+    line = describe(entry)
+    return (line.when, f"r{entry.revision}", line.who, line.where, line.what, line.change)
 
 
 def cmd_history(args: argparse.Namespace) -> None:
@@ -323,7 +307,7 @@ def cmd_history(args: argparse.Namespace) -> None:
     if not entries:
         print("no history yet")
         return
-    print(_table(["Time (UTC)", "Rev", "Who", "Where", "Setting", "Change"],
+    print(_table(["Time (UTC)", "Rev", "Who", "Where", "What", "Change"],
                  [_history_row(e) for e in entries]))
 
 
