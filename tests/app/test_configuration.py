@@ -370,7 +370,8 @@ async def test_help_lists_the_configuration_keys(make_store) -> None:
         assert isinstance(app.screen, ConfigurationScreen)
     groups = dict(key_groups())
     config = dict((what, keys) for keys, what in groups["Configuration (MS Outlook Settings)"])
-    assert config["Save Settings"] == "ctrl+s" and config["Reset"] == "ctrl+r"
+    assert "ctrl+s" in [k for w, k in config.items() if w.startswith("Save Settings")]
+    assert "ctrl+r" in [k for w, k in config.items() if w.startswith("Reset")]
     assert "In forms and lists" in groups
 
 

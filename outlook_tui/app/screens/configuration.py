@@ -283,8 +283,8 @@ class ConfigurationScreen(Screen[None]):
             else:
                 self._pending = None  # our own revision: the form is re-read from it below
         form.load(result.snapshot)
-        self.notify(f"Configuration saved (revision {result.snapshot.revision}).",
-                    title="Configuration saved")
+        self.notify(f"Revision {result.snapshot.revision}; the form shows what the store "
+                    "holds now.", title="Configuration saved")
         if leave:
             self.dismiss(None)
 

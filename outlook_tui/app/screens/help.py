@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Header, Static
 
 #: Where the app's screens live, in the order a person meets them. A module that is missing
 #: (not written yet) is skipped.
@@ -91,12 +91,17 @@ def key_groups(app: App[object] | None = None) -> list[tuple[str, list[tuple[str
                 continue
             seen.add(cls)
             rows: dict[str, list[str]] = {}
+            tooltips: dict[str, str] = {}
             for binding in _own_bindings(cls):
                 keys = [_display(app, binding, key) for key in binding.key.split(",")]
                 rows.setdefault(binding.description, []).extend(keys)
+                if binding.tooltip:
+                    tooltips.setdefault(binding.description, binding.tooltip)
             if rows:
                 groups.append((_title(cls), [
-                    (" / ".join(dict.fromkeys(keys)), what) for what, keys in rows.items()]))
+                    (" / ".join(dict.fromkeys(keys)),
+                     f"{what}: {tooltips[what]}" if what in tooltips else what)
+                    for what, keys in rows.items()]))
     groups.append(("In forms and lists", list(WIDGET_KEYS)))
     return groups
 
@@ -121,11 +126,12 @@ class HelpScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        yield Header()
         with VerticalScroll(id="help-keys"):
             yield Static(Text("Keys of outlook-tui", style="bold"), classes="help-heading")
             for title, rows in key_groups(self.app):
                 table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-                table.add_column("keys", style="bold", width=20, overflow="fold")
+                table.add_column("keys", style="bold", width=16, overflow="fold")
                 table.add_column("what", ratio=1, overflow="fold")
                 for keys, what in rows:
                     table.add_row(keys, what)

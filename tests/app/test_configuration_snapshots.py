@@ -1,0 +1,55 @@
+"""How the Configuration screen and its dialogs look at 80x24 (SVG snapshots)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.screens.conflict import ConflictModal
+from outlook_tui.store import JsonStore, SettingChange
+from tests.app.test_configuration import CRM, open_configuration, to_checkbox, type_into, until
+
+
+def _no_blink(app: Any) -> None:
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+
+
+@pytest.mark.parametrize("state", ["entry", "override", "invalid", "help", "conflict"])
+def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path, state) -> None:
+    store = make_store(
+        ["Acme", {"name": "Globex", "overrides": {CRM: 300, "contacts_sync_direction":
+                                                  "OutlookToOroCRM"}}],
+        {CRM: 300})
+    app = OutlookApp(store, watch_seconds=0, location_label="store.json")
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        if state == "override":
+            await open_configuration(pilot, 2)
+        else:
+            await open_configuration(pilot, 1)
+        _no_blink(app)
+        if state == "invalid":
+            await to_checkbox(pilot, CRM)
+            await pilot.press("space", "tab")
+            await type_into(pilot, "0")
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+        elif state == "help":
+            await pilot.press("f1")
+        elif state == "conflict":
+            await to_checkbox(pilot, CRM)
+            await pilot.press("space", "tab")
+            await type_into(pilot, "600")
+            other = JsonStore(store_path)
+            other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")
+        _no_blink(app)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
