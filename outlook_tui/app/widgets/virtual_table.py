@@ -15,10 +15,11 @@ from typing import ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -130,8 +131,9 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     """
 
-    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
-    cursor_column: reactive[int] = reactive(0, init=False)
+    # repaint=False: the watchers refresh only the lines that changed (a key costs two lines).
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
+    cursor_column: reactive[int] = reactive(0, init=False, repaint=False)
 
     class RowHighlighted(Message):
         """The cursor moved to row ``index``."""
@@ -195,6 +197,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self._widths: tuple[int, ...] = ()
         self._widths_for = -1
+        self._style_cache: dict[str, Style] = {}
+        #: Painted rows by index, with what they were painted for: scrolling by one line
+        #: repaints every line on screen, but only one of them is new.
+        self._strips: dict[int, tuple[tuple[object, ...], Strip]] = {}
 
     # -- data ------------------------------------------------------------------------------
 
@@ -209,6 +215,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if row is not None:
             self._row = row
         self._count = count
+        self._strips.clear()
         self._update_virtual_size()
         target = self.cursor_row if cursor is None else cursor
         self.cursor_row = self._clamp(target)
@@ -216,13 +223,23 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def refresh_row(self, index: int) -> None:
         """Paint one row again (after it was marked, say)."""
-        y = index - int(self.scroll_y) + 1
-        if 1 <= y < self.scrollable_content_region.height:
-            self.refresh_line(y)
+        self._strips.pop(index, None)
+        self._refresh_screen_line(index - int(self.scroll_y) + 1)
+
+    def refresh_rows(self) -> None:
+        """Paint every row again: their contents changed (marks, say), not their number."""
+        self._strips.clear()
+        self.refresh()
+
+    def _refresh_screen_line(self, y: int) -> None:
+        # ScrollView.refresh_line takes a virtual line; ours are screen lines (the header
+        # stays on top, so rows are offset by the scroll position and one line).
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def set_sort(self, key: str | None, reverse: bool = False) -> None:
         self.sort_key, self.sort_reverse = key, reverse
-        self.refresh_line(0)
+        self._refresh_screen_line(0)
 
     def _clamp(self, index: int) -> int:
         return max(0, min(index, self._count - 1)) if self._count else 0
@@ -279,7 +296,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self, new))
 
     def watch_cursor_column(self, old: int, new: int) -> None:
-        self.refresh_line(0)
+        self._refresh_screen_line(0)
         self.refresh_row(self.cursor_row)
         self._scroll_column_into_view(new)
 
@@ -362,30 +379,56 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- painting --------------------------------------------------------------------------
 
+    def _style(self, component: str = "") -> Style:
+        """The widget's style, plus a component's: computed once per focus change or theme."""
+        key = f"{component}:{self.has_focus}"
+        style = self._style_cache.get(key)
+        if style is None:
+            style = self.rich_style
+            if component:
+                style = style + self.get_component_rich_style(component)
+            self._style_cache[key] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        self._style_cache.clear()
+        self._strips.clear()
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = self._column_widths(width)
-        base = self.rich_style
+        base = self._style()
         if y == 0:
             strip = self._header(widths)
         else:
             index = int(self.scroll_y) + y - 1
             if index >= self._count:
                 if index == 0 and self._count == 0 and self.empty_text:
-                    style = base + self.get_component_rich_style("virtual-table--empty")
+                    style = self._style("virtual-table--empty")
                     strip = Strip([Segment(_fit(self.empty_text, width, "left"), style)])
                 else:
                     strip = Strip.blank(width, base)
                 return strip.crop_extend(0, width, base)
-            strip = self._row_strip(index, widths)
-        line_width = self._line_width()
+            left = int(self.scroll_x)
+            cursor = index == self.cursor_row
+            key = (cursor, self.cursor_column if cursor else -1, left, width,
+                   self._marked(index) if self._marked is not None else False)
+            cached = self._strips.get(index)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            strip = self._row_strip(index, widths).crop_extend(left, left + width, base)
+            strip = strip.simplify()
+            if len(self._strips) > 4 * max(self.size.height, 10):
+                self._strips.clear()
+            self._strips[index] = (key, strip)
+            return strip
         left = int(self.scroll_x)
-        return strip.crop_extend(left, left + width, base).simplify() if line_width else strip
+        return strip.crop_extend(left, left + width, base).simplify()
 
     def _header(self, widths: tuple[int, ...]) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("virtual-table--header")
-        focused = self.rich_style + self.get_component_rich_style(
-            "virtual-table--header-focused")
+        style = self._style("virtual-table--header")
+        focused = self._style("virtual-table--header-focused")
         segments = [Segment(" " * self._gutter, style)] if self._gutter else []
         for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
             label = column.label
@@ -397,23 +440,20 @@ class VirtualTable(ScrollView, can_focus=True):
             is_focused = index == self.cursor_column and self.has_focus
             segments.append(Segment(_fit(label, width, column.align),
                                     focused if is_focused else style))
-        return Strip(segments)
+        return Strip(segments, self._line_width())
 
     def _row_strip(self, index: int, widths: tuple[int, ...]) -> Strip:
-        base = self.rich_style
         cursor = index == self.cursor_row
-        row_style = base + self.get_component_rich_style("virtual-table--cursor") if cursor \
-            else base
+        row_style = self._style("virtual-table--cursor" if cursor else "")
         cells = self._row(index)
         segments: list[Segment] = []
         if self._marked is not None:
             if self._marked(index):
-                mark_style = row_style + self.get_component_rich_style("virtual-table--marked")
+                mark_style = row_style + self._style("virtual-table--marked")
                 segments.append(Segment(MARK + " ", mark_style))
             else:
                 segments.append(Segment("  ", row_style))
-        cell_style = row_style + self.get_component_rich_style("virtual-table--cursor-cell") \
-            if cursor else row_style
+        cell_style = self._style("virtual-table--cursor-cell") if cursor else row_style
         console = self.app.console
         for column_index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
             if column_index:
@@ -425,13 +465,15 @@ class VirtualTable(ScrollView, can_focus=True):
                 segments.extend(Segment.apply_style(fitted.render(console), style))
             else:
                 segments.append(Segment(_fit(value, width, column.align), style))
-        return Strip(segments)
+        return Strip(segments, self._line_width())
 
     def on_focus(self) -> None:
-        self.refresh()
+        self._style_cache.clear()
+        self.refresh_rows()
 
     def on_blur(self) -> None:
-        self.refresh()
+        self._style_cache.clear()
+        self.refresh_rows()
 
 
 __all__ = ["MARK", "Cell", "Column", "RowGetter", "VirtualTable"]
