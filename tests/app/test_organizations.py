@@ -323,3 +323,32 @@ async def test_the_cursor_stays_on_its_organization_when_the_store_changes(
         await pilot.pause()
         assert highlighted_name(screen) == "Umbrella"
         assert shown_names(screen)[0] == "Aardvark"
+
+
+async def test_bulk_apply_meets_a_change_saved_meanwhile_and_keeps_mine(
+        make_store: Any, store_path: Path) -> None:
+    from outlook_tui.app.screens.conflict import ConflictModal
+    from outlook_tui.store import SettingChange
+
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("space", "space", "b")  # Acme, Acme Europe
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "down", "down", "enter", "down", "enter")
+        await pilot.pause()
+        other = JsonStore(store_path)  # another admin sets Tasks on Acme meanwhile
+        other.commit(other.load(), [SettingChange(1, "tasks_enabled", None, True)])
+        await pilot.press("y")
+        for _ in range(50):
+            if isinstance(app.screen, ConflictModal):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, ConflictModal)
+        await pilot.press("m")
+        await settle(pilot)
+    snapshot = JsonStore(store_path).load()
+    assert snapshot.revision == 2
+    for name in ("Acme", "Acme Europe"):
+        org = snapshot.by_name(name)
+        assert org is not None and org.overrides == {"tasks_enabled": False}

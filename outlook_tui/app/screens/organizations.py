@@ -8,6 +8,7 @@ screen. Names are casefolded once per snapshot, not on every keystroke of the fi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -22,8 +23,9 @@ from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
     Change,
-    CommitResult,
+    Conflict,
     ConflictError,
+    SettingChange,
     Snapshot,
     StoreError,
 )
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 COLUMNS = (
     Column("name", "Name", 16, flexible=True),
     Column("status", "Status", 8),
-    Column("overrides", "Overrides", 9, align="right"),
+    Column("overrides", "Overrides", 10, align="right"),
     Column("created_at", "Created At", 16),
     Column("updated_at", "Updated At", 16),
 )
@@ -108,7 +110,7 @@ class OrganizationsScreen(Screen[None]):
         super().__init__()
         self._snapshot: Snapshot | None = None
         self._records: list[dict[str, Any]] = []
-        self._folded: list[str] = []
+        self._folded_names: list[str] | None = None
         #: Record positions in the current sort order (None: name order, the records' own).
         self._order: list[int] | None = None
         #: Record positions shown, after the filter.
@@ -134,6 +136,7 @@ class OrganizationsScreen(Screen[None]):
         with Horizontal(id="filter-bar"):
             yield Label("Filter:", id="filter-label")
             yield Input(placeholder="name contains…", id="filter", compact=True)
+            yield Label("Enter: first match · Esc: clear", id="filter-hint")
         yield Static("loading…", id="status")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -187,17 +190,18 @@ class OrganizationsScreen(Screen[None]):
         the same organization."""
         current = self.highlighted
         keep_id = current["id"] if current is not None else None
+        hint = self._view[self.query_one(VirtualTable).cursor_row] if current else None
         if self._wanted_id is not None:
-            keep_id, self._wanted_id = self._wanted_id, None
+            keep_id, hint, self._wanted_id = self._wanted_id, None, None
         self._snapshot = snapshot
         self._records = snapshot.records
-        self._folded = [r["name"].casefold() for r in self._records]
-        ids = {r["id"] for r in self._records}
-        self._marks &= ids
+        self._folded_names = None
+        if self._marks:
+            self._marks &= {r["id"] for r in self._records}
         self._order = None
         self._apply_sort()
         self._apply_filter(self._needle, incremental=False)
-        self._show(keep_id)
+        self._show(keep_id, hint=hint)
         self.refresh_bindings()
 
     def _apply_sort(self) -> None:
@@ -211,31 +215,46 @@ class OrganizationsScreen(Screen[None]):
             self._order = sorted(range(len(self._records)),
                                  key=_sort_key(column, self._records), reverse=reverse)
 
+    @property
+    def _folded(self) -> list[str]:
+        """Casefolded names, made once per snapshot when the filter is first used."""
+        if self._folded_names is None:
+            self._folded_names = [r["name"].casefold() for r in self._records]
+        return self._folded_names
+
     def _apply_filter(self, needle: str, *, incremental: bool = True) -> None:
-        folded = self._folded
         if not needle:
-            self._view = self._order if self._order is not None else range(len(folded))
-        elif incremental and self._needle and needle.startswith(self._needle):
+            self._view = self._order if self._order is not None else range(len(self._records))
+            self._needle = needle
+            return
+        folded = self._folded
+        if incremental and self._needle and needle.startswith(self._needle):
             self._view = [i for i in self._view if needle in folded[i]]
         else:
             source = self._order if self._order is not None else range(len(folded))
             self._view = [i for i in source if needle in folded[i]]
         self._needle = needle
 
-    def _show(self, keep_id: int | None = None, *, cursor: int | None = None) -> None:
+    def _show(self, keep_id: int | None = None, *, cursor: int | None = None,
+              hint: int | None = None) -> None:
         table = self.query_one(VirtualTable)
         if cursor is None and keep_id is not None:
-            cursor = self._find(keep_id)
+            cursor = self._find(keep_id, hint)
         if self._snapshot is not None:
             table.empty_text = ("No organization matches the filter." if self._needle
                                 else "No organizations.")
         table.set_rows(len(self._view), cursor=cursor)
         self._update_status()
 
-    def _find(self, organization_id: int) -> int | None:
+    def _find(self, organization_id: int, hint: int | None = None) -> int | None:
+        """The organization's row in the view, or None when it is not shown."""
         if self._snapshot is None:
             return None
-        at = self._snapshot.position(organization_id)
+        if hint is not None and hint < len(self._records) and \
+                self._records[hint]["id"] == organization_id:
+            at: int | None = hint  # where it was: usually still there (no index to build)
+        else:
+            at = self._snapshot.position(organization_id)
         if at is None:
             return None
         if isinstance(self._view, range):
@@ -451,7 +470,7 @@ class OrganizationsScreen(Screen[None]):
             self._marks -= ids
         else:
             self._marks |= ids
-        self.query_one(VirtualTable).refresh()
+        self.query_one(VirtualTable).refresh_rows()
         self._marks_changed()
 
     def _marks_changed(self) -> None:
@@ -492,24 +511,51 @@ class OrganizationsScreen(Screen[None]):
         self.app.push_screen(confirm_screen(plan), confirmed)
 
     async def _save_bulk(self, changes: list[Change], summary: str) -> None:
-        result = await self.save(changes)
-        if result is not None:
+        """Save a bulk change; on a conflict, let the person keep theirs or take the other
+        writer's values for the organizations concerned, then save the rest."""
+        for _attempt in range(3):
+            try:
+                result = await self._app.commit(changes)
+            except ConflictError as error:
+                from outlook_tui.app.screens.conflict import ConflictModal
+
+                choice = await self.app.push_screen_wait(ConflictModal(error.conflicts))
+                if choice not in ("mine", "theirs"):
+                    self.notify("Nothing was saved.", title="Cancelled")
+                    return
+                changes = resolve(changes, error.conflicts, keep_mine=choice == "mine")
+                if not changes:
+                    self.notify("Nothing left to save.", title="Took theirs")
+                    return
+                continue
+            except StoreError as error:
+                self.notify(str(error), title="Not saved", severity="error", timeout=15)
+                return
             if result.applied:
                 self.notify(f"{summary} (revision {result.snapshot.revision}).",
                             title="Configuration saved")
             else:
                 self.notify("Nothing to save: every marked organization already had it.")
-
-    async def save(self, changes: list[Change]) -> CommitResult | None:
-        """Commit through the app; show what went wrong instead of raising."""
-        try:
-            return await self._app.commit(changes)
-        except ConflictError as error:
-            self.notify(str(error), title="Not saved: changed meanwhile", severity="error",
-                        timeout=15)
-        except StoreError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=15)
-        return None
+            return
+        self.notify("The store keeps changing under this save; nothing was saved. Try again.",
+                    title="Not saved", severity="error")
 
 
-__all__ = ["COLUMNS", "OrganizationsScreen", "when"]
+def resolve(changes: list[Change], conflicts: Sequence[Conflict], *,
+            keep_mine: bool) -> list[Change]:
+    """After a conflict: keep mine (base the change on what is stored now) or take theirs
+    (drop the changes that collided). Changes that did not collide stay as they were."""
+    now = {(c.organization_id, c.key): c.theirs for c in conflicts}
+    result: list[Change] = []
+    for change in changes:
+        if isinstance(change, SettingChange) and \
+                (change.organization_id, change.name) in now:
+            if keep_mine:
+                theirs = now[(change.organization_id, change.name)]
+                result.append(replace(change, old=theirs))  # type: ignore[arg-type]
+        else:
+            result.append(change)
+    return result
+
+
+__all__ = ["COLUMNS", "OrganizationsScreen", "resolve", "when"]
