@@ -352,3 +352,33 @@ async def test_bulk_apply_meets_a_change_saved_meanwhile_and_keeps_mine(
     for name in ("Acme", "Acme Europe"):
         org = snapshot.by_name(name)
         assert org is not None and org.overrides == {"tasks_enabled": False}
+
+
+async def test_the_open_form_takes_changes_saved_meanwhile_into_untouched_fields(
+        make_store: Any, store_path: Path) -> None:
+    from outlook_tui.store import OrganizationChange
+
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("e")  # Acme
+        await pilot.pause()
+        await pilot.press("end", *" Corp")  # the admin edits the name only
+        other = JsonStore(store_path)
+        result = other.commit(other.load(), [
+            OrganizationChange(1, "description", "", "Road runners"),
+            OrganizationChange(1, "name", "Acme", "Acme Inc")])
+        app._publish(result.snapshot, "external", [])
+        await pilot.pause()
+        modal = app.screen
+        assert modal.query_one("#description", Input).value == "Road runners"
+        assert modal.query_one("#name", Input).value == "Acme Corp"
+        await pilot.press("enter")  # the name collides with the rename: shown, not saved
+        await settle(pilot)
+        assert app.screen is modal
+        assert "Acme Inc" in str(modal.query_one("#form-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+    org = JsonStore(store_path).load().get(1)
+    assert org is not None and org.name == "Acme Inc"

@@ -100,6 +100,7 @@ def reset_plan(records: Sequence[Mapping[str, Any]], setting: Setting | None) ->
 
 
 class _BulkModal(ModalScreen["BulkPlan | None"]):
+    HELP_TITLE = "Apply setting / Reset overrides (marked organizations)"
     CSS_PATH = "../styles/bulk.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -42,6 +42,7 @@ def name_error(name: str, records: list[dict[str, Any]], own_id: int | None) -> 
 class OrganizationFormModal(ModalScreen[int | None]):
     """Oro's organization form. Enter saves, Escape cancels."""
 
+    HELP_TITLE = "Create / edit organization"
     CSS_PATH = "../styles/organization_form.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -65,6 +65,7 @@ BULK_ACTIONS = frozenset({"apply_setting", "reset_overrides"})
 class OrganizationsScreen(Screen[None]):
     """Oro's organizations grid, with Configuration as the row action."""
 
+    HELP_TITLE = "Organizations"
     CSS_PATH = "../styles/organizations.tcss"
 
     # The footer holds about 78 columns: the everyday keys are shown, the rest are in Help (F1).

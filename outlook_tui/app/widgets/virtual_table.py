@@ -81,6 +81,8 @@ class VirtualTable(ScrollView, can_focus=True):
     """Rows supplied lazily by ``row(index)``; a header row; a cursor row; a focused column
     (left/right) the owner can sort by; optional marks shown in a gutter."""
 
+    HELP_TITLE = "Tables (organizations, matrix, history)"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor_up", "Up", show=False, id="virtual_table.up",
                 tooltip="Previous row"),
