@@ -163,7 +163,7 @@ class Terminal:
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0 or self.closed:
-                status = f" (the program ended: {self.exit_code()})" if self.closed else ""
+                status = f" (the program ended: {self._reap(0.5)})" if self.closed else ""
                 raise Timeout(what + status, time.perf_counter() - start)
             if self.pump(min(remaining, 0.05)) and predicate(self):
                 return time.perf_counter() - start
@@ -235,6 +235,13 @@ class Terminal:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
                 if pid:
                     self.exit_status = os.waitstatus_to_exitcode(status)
+        return self.exit_status
+
+    def _reap(self, wait: float) -> int | None:
+        """The exit status of a program that closed its terminal, waiting up to ``wait``."""
+        deadline = time.perf_counter() + wait
+        while self.exit_code() is None and time.perf_counter() < deadline:
+            time.sleep(0.01)
         return self.exit_status
 
     def kill(self, grace: float = 1.0) -> None:
