@@ -93,7 +93,9 @@ class OutlookApp(App[None]):
             self._damaged(error)
             return
         if not self.validated:
-            self._load()
+            # Parsing a big store holds the GIL for a quarter of a second: let the first
+            # frame (the preview rows) reach the terminal before the worker starts.
+            self.call_after_refresh(self.call_after_refresh, self._load)
         if self._watch_seconds > 0:
             self.set_interval(self._watch_seconds, self._poll_disk, name="watch-store")
 
