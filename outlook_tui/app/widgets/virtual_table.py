@@ -79,7 +79,11 @@ def _fit_text(text: Text, width: int, align: Align) -> Text:
 
 class VirtualTable(ScrollView, can_focus=True):
     """Rows supplied lazily by ``row(index)``; a header row; a cursor row; a focused column
-    (left/right) the owner can sort by; optional marks shown in a gutter."""
+    (left/right) the owner can sort by; optional marks shown in a gutter.
+
+    Painted rows are cached: when rows change, call :meth:`set_rows` (new rows or a new order),
+    :meth:`refresh_row` (one row) or :meth:`refresh_rows` (all of them); a plain ``refresh()``
+    repaints from the cache."""
 
     HELP_TITLE = "Tables (organizations, matrix, history)"
 
