@@ -39,7 +39,7 @@ bench: $(VENV)/.installed-test
 
 # Regenerates screenshots/*.svg from the real app at 80x24.
 screenshots: $(VENV)/.installed-test
-	$(BIN)/python -m outlook_tui.app.screenshots screenshots
+	$(BIN)/python screenshots/generate.py screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
