@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENVIRONMENT_VARIABLE = "OUTLOOK_TUI_STORE"
 
 
 def default_store_path() -> Path:
+    import platformdirs  # only when no path was given: one less import before the first paint
+
     return Path(platformdirs.user_data_dir("outlook-tui", appauthor=False)) / "store.json"
 
 

@@ -28,7 +28,6 @@ import pwd
 import re
 import stat
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +72,7 @@ def initial_document() -> dict[str, Any]:
     now = utc_now()
     return {
         "schema_version": SCHEMA_VERSION,
-        "store_id": uuid.uuid4().hex,
+        "store_id": os.urandom(16).hex(),
         "revision": 0,
         "system": {},
         "organizations": [{
@@ -442,7 +441,7 @@ class JsonStore:
         the previous file is put back, no temp file stays, and StoreWriteError says why."""
         directory = self.path.parent
         previous = os.stat(self.path) if self.exists() else None
-        tmp = directory / f".{self.path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp = directory / f".{self.path.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
         step = "creating a temporary file"
         kept: Path | None = None
         replaced = False

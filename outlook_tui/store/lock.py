@@ -11,7 +11,6 @@ import errno
 import fcntl
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,7 +58,7 @@ def locked(lock_path: Path, timeout: float | None = None, mode: int = 0o660) -> 
                 time.sleep(0.02)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         me = json.dumps({"user": current_user(), "pid": os.getpid(),
-                         "host": socket.gethostname(), "since": stamp}).encode()
+                         "host": os.uname().nodename, "since": stamp}).encode()
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, me, 0)

@@ -66,7 +66,7 @@ class OrganizationsScreen(Screen[None]):
     """Oro's organizations grid, with Configuration as the row action."""
 
     HELP_TITLE = "Organizations"
-    CSS_PATH = "../styles/organizations.tcss"
+    # Styles: styles/organizations.tcss, loaded by the app itself (it is the first screen).
 
     # The footer holds about 78 columns: the everyday keys are shown, the rest are in Help (F1).
     # Bulk keys appear only while something is marked, and then Effective steps aside
@@ -122,6 +122,7 @@ class OrganizationsScreen(Screen[None]):
         self._reason = ""
         #: An organization to put the cursor on once the snapshot that holds it arrives.
         self._wanted_id: int | None = None
+        self._footer_state: tuple[bool, bool] = (False, False)
 
     @property
     def _app(self) -> OutlookApp:
@@ -203,7 +204,12 @@ class OrganizationsScreen(Screen[None]):
         self._apply_sort()
         self._apply_filter(self._needle, incremental=False)
         self._show(keep_id, hint=hint)
-        self.refresh_bindings()
+        # The footer is rebuilt on refresh_bindings: only when what it shows may differ
+        # (marks pruned, or read-only found while validating), not on every snapshot.
+        footer_state = (bool(self._marks), self._app.read_only)
+        if footer_state != self._footer_state:
+            self._footer_state = footer_state
+            self.refresh_bindings()
 
     def _apply_sort(self) -> None:
         column, reverse = self._sort
