@@ -272,3 +272,12 @@ def test_diff_marks_overrides_and_can_show_only_those_organizations(acme: Path) 
     assert [r["name"] for r in only] == ["Acme"]
     text = run(acme, "diff").stdout
     assert "300*" in text
+
+
+def test_names_differing_only_in_case_are_one_name(acme: Path) -> None:
+    before = acme.read_bytes()
+    result = run(acme, "orgs", "add", "ACME", ok=None)
+    assert result.returncode == 1 and "already exists" in result.stderr
+    assert acme.read_bytes() == before
+    run(acme, "orgs", "rename", "Acme", "ACME")  # its own name in other letters is fine
+    assert "ACME" in {o["name"] for o in snapshot_of(acme)["organizations"]}

@@ -97,7 +97,9 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str) -> Outc
     records: list[dict[str, Any]] = list(document.get("organizations", []))
     new["organizations"] = records
     by_id = {r["id"]: i for i, r in enumerate(records)}
-    names = {r["name"] for r in records}
+    # New names are compared ignoring case, as Oro's database collation does: "ACME" next to
+    # "Acme" would be two organizations no admin can tell apart in a list.
+    names = {r["name"].casefold() for r in records}
     copied: set[int] = set()
     system = dict(document.get("system", {}))
     applied: list[AppliedChange] = []
@@ -116,7 +118,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str) -> Outc
 
     for change in changes:
         if isinstance(change, NewOrganization):
-            if change.name in names:
+            if change.name.casefold() in names:
                 raise InputError(f"an organization named {change.name!r} already exists")
             next_id = max(by_id, default=0) + 1
             by_id[next_id] = len(records)
@@ -131,7 +133,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str) -> Outc
                 "enabled": change.enabled, "created_at": now, "updated_at": now,
                 "overrides": _ordered(overrides),
             })
-            names.add(change.name)
+            names.add(change.name.casefold())
             resort = True
             applied.append(AppliedChange(
                 Scope.ORGANIZATION, next_id, change.name, "organization", None, change.name))
@@ -154,10 +156,11 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str) -> Outc
                 continue
             if change.column == "name":
                 assert isinstance(change.new, str)
-                if change.new in names:
+                if change.new.casefold() in names and \
+                        change.new.casefold() != str(current).casefold():
                     raise InputError(f"an organization named {change.new!r} already exists")
-                names.discard(str(current))
-                names.add(change.new)
+                names.discard(str(current).casefold())
+                names.add(change.new.casefold())
                 resort = True
             target[change.column] = change.new
             target["updated_at"] = now
