@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.settings_form import SettingsForm
 from outlook_tui.catalog import BY_NAME, PAGE_PATH
 from outlook_tui.form_model import keep_mine
@@ -90,7 +91,7 @@ class ConfigurationScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="breadcrumb")
-        yield Static("", id="configuration-banner", classes="banner-read-only")
+        yield ReadOnlyBanner("Nothing can be saved.", id="configuration-banner")
         with Horizontal(id="configuration-body"):
             tree: Tree[str] = Tree(PAGE_PATH[0], id="configuration-tree")
             node = tree.root
@@ -161,10 +162,7 @@ class ConfigurationScreen(Screen[None]):
 
     def _apply_read_only(self) -> None:
         read_only = self._app.read_only
-        banner = self.query_one("#configuration-banner", Static)
-        banner.display = read_only
-        if read_only:
-            banner.update(f"Read-only: {self._app.store.read_only_reason}. Nothing can be saved.")
+        self.query_one(ReadOnlyBanner).show_state()
         self.form.set_read_only(read_only)
         self.refresh_bindings()
 

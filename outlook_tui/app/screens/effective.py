@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.catalog import CATALOG, FIELDSETS, Scope, in_fieldset
 from outlook_tui.compare import STALE_MARK
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
@@ -65,9 +66,7 @@ class EffectiveSettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        if self._app.read_only:
-            yield Static(f"Read-only: {self._app.store.read_only_reason}. Nothing here writes.",
-                         classes="banner-read-only")
+        yield ReadOnlyBanner()
         yield Static("Loading…", id="organization")
         with VerticalScroll(id="body"):
             with Vertical(id="settings"):

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.history_text import DescribedEntry, describe
 from outlook_tui.store import HistoryEntry, StoreError
@@ -66,9 +67,7 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        if self._app.read_only:
-            yield Static(f"Read-only: {self._app.store.read_only_reason}. Nothing here writes.",
-                         classes="banner-read-only")
+        yield ReadOnlyBanner()
         yield Static(self._heading(), id="heading", markup=False)
         # At 80 columns the change gets what is left; the line below shows the entry in full
         # (with the SSH client beside the user).

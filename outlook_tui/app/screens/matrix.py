@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.catalog import CATALOG
 from outlook_tui.compare import OVERRIDE_MARK, STALE_MARK, Comparison, column_width
@@ -68,9 +69,7 @@ class MatrixScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        if self._app.read_only:
-            yield Static(f"Read-only: {self._app.store.read_only_reason}. Nothing here writes.",
-                         classes="banner-read-only")
+        yield ReadOnlyBanner()
         yield Input(placeholder="Filter by name (Enter: keep, Escape: clear)", id="filter",
                     compact=True)
         yield Static("", id="status", markup=False)

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
     Change,
@@ -132,7 +133,7 @@ class OrganizationsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="read-only", classes="banner-read-only")
+        yield ReadOnlyBanner("Nothing can be changed here.", id="read-only")
         yield VirtualTable(COLUMNS, self._row, 0, marked=self._is_marked,
                            empty_text="loading…", id="organizations")
         with Horizontal(id="filter-bar"):
@@ -152,11 +153,7 @@ class OrganizationsScreen(Screen[None]):
             self._load(self._app.snapshot)
 
     def _show_read_only(self) -> None:
-        banner = self.query_one("#read-only", Static)
-        reason = self._app.store.read_only_reason
-        banner.display = reason is not None
-        if reason is not None:
-            banner.update(f"Read-only: {reason}. Nothing can be changed here.")
+        self.query_one(ReadOnlyBanner).show_state()
 
     # -- rows ------------------------------------------------------------------------------
 

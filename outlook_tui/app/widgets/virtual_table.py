@@ -141,41 +141,28 @@ class VirtualTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
     cursor_column: reactive[int] = reactive(0, init=False, repaint=False)
 
-    class RowHighlighted(Message):
+    class _TableMessage(Message):
+        def __init__(self, table: VirtualTable, index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class RowHighlighted(_TableMessage):
         """The cursor moved to row ``index``."""
 
-        def __init__(self, table: VirtualTable, index: int) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_TableMessage):
         """Enter (or a double click) on row ``index``."""
 
-        def __init__(self, table: VirtualTable, index: int) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
+    class HeaderSelected(_TableMessage):
+        """A click on the header of column ``index`` (into ``columns``)."""
 
         @property
-        def control(self) -> VirtualTable:
-            return self.table
-
-    class HeaderSelected(Message):
-        """A click on the header of column ``column`` (an index into ``columns``)."""
-
-        def __init__(self, table: VirtualTable, column: int) -> None:
-            super().__init__()
-            self.table = table
-            self.column = column
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
+        def column(self) -> int:
+            return self.index
 
     def __init__(
         self,
