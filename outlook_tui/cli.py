@@ -342,7 +342,8 @@ def cmd_backups(args: argparse.Namespace) -> None:
     for backup in backups:
         try:
             snapshot = store.load_backup(backup)
-            state = f"valid, {len(snapshot):,} organizations"
+            count = len(snapshot)
+            state = f"valid, {count:,} organization{'s' if count != 1 else ''}"
         except StoreError as error:
             state = "damaged: " + str(error).splitlines()[-1].strip()
         rows.append((str(backup.number), f"r{backup.revision}", backup.saved_at,

@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 class RecoveryScreen(Screen[None]):
     CSS_PATH = "../styles/recovery.tcss"
     BINDINGS = [
-        Binding("o", "open_backup", "Open backup (read-only)", id="recovery.open",
+        Binding("o", "open_backup", "Open read-only", id="recovery.open",
                 tooltip="Look at the highlighted backup without changing anything"),
-        Binding("r", "restore", "Restore backup", id="recovery.restore",
+        Binding("r", "restore", "Restore", id="recovery.restore",
                 tooltip="Make the highlighted backup the store again, as a new revision"),
-        Binding("q", "app.quit", "Quit", id="recovery.quit", tooltip="Leave outlook-tui"),
+        Binding("q", "app.quit", "Quit", show=False, id="recovery.quit",
+                tooltip="Leave outlook-tui"),
         Binding("escape", "back", "Back", id="recovery.back",
                 tooltip="Keep working on the last good version (saving stays blocked)"),
     ]
@@ -45,7 +46,10 @@ class RecoveryScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="recovery-body"):
             yield Static("The store could not be opened", id="recovery-title")
-            yield Static(str(self.error), id="recovery-error", markup=False)
+            # The header names the store; the message names it as the header does.
+            message = str(self.error).replace(self._app.store.location,
+                                              self._app.location_label)
+            yield Static(message, id="recovery-error", markup=False)
             yield Static("Nothing has been written. Backups (newest first):",
                          classes="muted", id="recovery-hint")
             yield OptionList(Option("looking for backups…", disabled=True),
@@ -63,7 +67,8 @@ class RecoveryScreen(Screen[None]):
             try:
                 snapshot: Snapshot | None = self._app.store.load_backup(backup)
                 assert snapshot is not None
-                state = f"valid, {len(snapshot):,} organizations"
+                count = len(snapshot)
+                state = f"valid, {count:,} organization{'s' if count != 1 else ''}"
             except StoreError as error:
                 snapshot, state = None, "damaged: " + str(error).splitlines()[-1].strip()
             found.append((backup, snapshot, state))
