@@ -260,7 +260,7 @@ class JsonStore:
             )
         elif problems:
             raise StoreFormatError(self.path, problems)
-        _normalize(document)
+        document = _normalize(document)
         return Snapshot(document, path=raw.path, fingerprint=raw.fingerprint, validated=True)
 
     def load(self) -> Snapshot:
@@ -649,27 +649,32 @@ def _peek_revision(path: Path) -> int:
     return int(found.group(1)) if found else 0
 
 
-def _normalize(document: dict[str, Any]) -> None:
-    """Bring a validated (perhaps hand-edited) document into the written form, in place:
-    header keys in order, every organization column present, organizations in name order."""
+def _normalize(document: dict[str, Any]) -> dict[str, Any]:
+    """A validated (perhaps hand-edited) document in the written form: header keys in order,
+    every organization column present, overrides in catalog order, organizations in name order.
+
+    Returns a new document and never changes the one given: the app may be showing that one
+    (parsed, not yet validated) while this runs in a worker thread. Records are copied only
+    where they change.
+    """
     from outlook_tui.store.models import HEADER_FIELDS, ORGANIZATION_FIELDS
 
-    if tuple(document) != (*HEADER_FIELDS, "organizations"):
-        ordered = {key: document.get(key, {}) for key in HEADER_FIELDS}
-        ordered["organizations"] = document.get("organizations", [])
-        document.clear()
-        document.update(ordered)
+    normal = {key: document.get(key, {}) for key in HEADER_FIELDS}
+    normal["system"] = _in_catalog_order(normal["system"])
     defaults: dict[str, Any] = {"description": "", "enabled": True, "overrides": {}}
-    document["system"] = _in_catalog_order(document["system"])
-    records = document["organizations"]
+    records = list(document.get("organizations", []))
     for index, record in enumerate(records):
         if len(record) != len(ORGANIZATION_FIELDS) or tuple(record) != ORGANIZATION_FIELDS:
             record = records[index] = {
                 k: record.get(k, defaults.get(k)) for k in ORGANIZATION_FIELDS}
         if len(record["overrides"]) > 1:
-            record["overrides"] = _in_catalog_order(record["overrides"])
+            overrides = _in_catalog_order(record["overrides"])
+            if overrides is not record["overrides"]:
+                records[index] = {**record, "overrides": overrides}
     if any(sort_key(a["name"]) > sort_key(b["name"]) for a, b in itertools.pairwise(records)):
         records.sort(key=lambda r: sort_key(r["name"]))
+    normal["organizations"] = records
+    return normal
 
 
 def _in_catalog_order(values: dict[str, Any]) -> dict[str, Any]:

@@ -114,3 +114,31 @@ def test_a_hand_written_document_the_store_wrote_is_byte_stable(store: JsonStore
     document = store.load().document
     data = write_document(store, document)
     assert serialize(store.load().document) == data
+
+
+def test_validating_leaves_the_parsed_document_as_the_app_shows_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The app shows the parsed document while a worker validates it: validation must hand back
+    a normalized copy, not reorder the rows under the screen's feet."""
+    import copy
+    import json
+
+    path = tmp_path / "store.json"
+    path.write_text(json.dumps({
+        "revision": 3, "store_id": "s", "schema_version": 1,
+        "organizations": [
+            {"name": "Zeta", "id": 1, "created_at": "2026-01-15T09:30:00Z",
+             "updated_at": "2026-01-15T09:30:00Z",
+             "overrides": {"tasks_enabled": False, "contacts_sync_direction": "Both"}},
+            {"id": 2, "name": "Alpha", "created_at": "2026-01-15T09:30:00Z",
+             "updated_at": "2026-01-15T09:30:00Z"},
+        ],
+    }))
+    store = JsonStore(path)
+    raw = store.read_raw()
+    shown = copy.deepcopy(raw.document)
+    validated = store.validate(raw)
+    assert raw.document == shown
+    assert [list(r) for r in raw.document["organizations"]] == \
+        [list(r) for r in shown["organizations"]]
+    assert [r["name"] for r in validated.records] == ["Alpha", "Zeta"]
+    assert list(validated.get(1).overrides) == ["contacts_sync_direction", "tasks_enabled"]  # type: ignore[union-attr]
