@@ -212,9 +212,9 @@ class OutlookApp(App[None]):
         finally:
             self._saving = False
         entries: list[HistoryEntry] = []
-        if result.merged_over:
-            entries = [e for e in self._entries_since(base)
-                       if e.revision != result.snapshot.revision]
+        if result.merged_over:  # who saved meanwhile: from the history file, off the UI thread
+            since = await asyncio.to_thread(self._entries_since, base)
+            entries = [e for e in since if e.revision != result.snapshot.revision]
         self.validated = True
         self._publish(result.snapshot, "saved", entries)
         if entries:
