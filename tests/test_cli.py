@@ -281,3 +281,17 @@ def test_names_differing_only_in_case_are_one_name(acme: Path) -> None:
     assert acme.read_bytes() == before
     run(acme, "orgs", "rename", "Acme", "ACME")  # its own name in other letters is fine
     assert "ACME" in {o["name"] for o in snapshot_of(acme)["organizations"]}
+
+
+def test_reset_on_every_or_matching_organization_is_one_revision(acme: Path) -> None:
+    run(acme, "set", "--all-orgs", "contacts_sync_interval_outlook", "60")
+    run(acme, "set", "Globex", "tasks_enabled", "yes")
+    before = snapshot_of(acme)["revision"]
+    run(acme, "reset", "--where", "tasks_enabled=true", "--all")
+    assert overrides_of(acme, "Globex") == {}
+    assert overrides_of(acme, "Acme")["contacts_sync_interval_outlook"] == 60
+    run(acme, "reset", "--all-orgs", "contacts_sync_interval_outlook")
+    document = snapshot_of(acme)
+    assert document["revision"] == before + 2
+    assert all("contacts_sync_interval_outlook" not in o["overrides"]
+               for o in document["organizations"])
