@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.widgets.toggles import RadioChoice
 from outlook_tui.store import (
     Change,
     ConflictError,
@@ -80,8 +81,8 @@ class OrganizationFormModal(ModalScreen[int | None]):
             yield Static("", id="name-error", classes="error")
             yield Label("Status", classes="field-label")
             with RadioSet(id="status"):
-                yield RadioButton("Active", value=self._base["enabled"], id="active")
-                yield RadioButton("Inactive", value=not self._base["enabled"], id="inactive")
+                yield RadioChoice("Active", value=self._base["enabled"], id="active")
+                yield RadioChoice("Inactive", value=not self._base["enabled"], id="inactive")
             yield Label("Description", classes="field-label")
             yield Input(self._base["description"], id="description")
             yield Static("", id="form-error", classes="error")

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.validation import Function
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from outlook_tui.app.widgets.toggles import TickBox
 from outlook_tui.catalog import FIELDSETS, Scope, Setting, SettingType, in_fieldset
 from outlook_tui.form_model import Field, FormModel, field_error, shown
 from outlook_tui.store import Snapshot
@@ -27,16 +27,6 @@ _SOURCE_WORDS = {
     Scope.SYSTEM: "system",
     Scope.DEFAULT: "default",
 }
-
-
-class TickBox(Checkbox):
-    """A checkbox whose state reads without colour (NO_COLOR, TERM=linux): X ticked, blank
-    cleared."""
-
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "X" if self.value else " "
-        return super()._button
 
 
 def _value_control(setting: Setting) -> Widget:
