@@ -20,7 +20,8 @@ def _no_blink(app: Any) -> None:
 
 
 @pytest.mark.parametrize("state", ["entry", "override", "invalid", "help", "conflict"])
-def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path, state) -> None:
+def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path, state,
+                                           monkeypatch) -> None:
     store = make_store(
         ["Acme", {"name": "Globex", "overrides": {CRM: 300, "contacts_sync_direction":
                                                   "OutlookToOroCRM"}}],
@@ -46,9 +47,13 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             await pilot.press("space", "tab")
             await type_into(pilot, "600")
             other = JsonStore(store_path)
+            # Another admin, named the same on every machine that runs this test.
+            monkeypatch.setattr("outlook_tui.store.json_store.current_user", lambda: "bob")
             other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
             await pilot.press("ctrl+s")
             await until(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")
+            await until(pilot, lambda: "bob" in str(
+                app.screen.query_one("#conflict-title").render()), "the other admin's name")
         _no_blink(app)
         await pilot.pause()
 

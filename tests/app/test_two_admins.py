@@ -13,6 +13,7 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.conflict import ConflictModal
 from outlook_tui.store import JsonStore
+from outlook_tui.store.identity import current_user
 from tests.conftest import write_store
 
 
@@ -84,6 +85,9 @@ async def test_two_admins_on_one_store(store_path: Path) -> None:
         await b.press("ctrl+s")
         await until(lambda: isinstance(bob.screen, ConflictModal), [a, b])
         assert acme_overrides(store_path)["contacts_sync_interval_orocrm"] == 500
+        # The dialog names who saved the other value (both apps run as this OS user here).
+        await until(lambda: f"by {current_user()}" in str(
+            bob.screen.query_one("#conflict-title").render()), [a, b])
 
         await b.press("m")                   # keep mine
         await until(lambda: acme_overrides(store_path)["contacts_sync_interval_orocrm"] == 600,

@@ -8,6 +8,7 @@ from typing import Literal
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,7 +17,7 @@ from textual.widgets import Button, Static
 
 from outlook_tui.catalog import BY_NAME, Value
 from outlook_tui.form_model import shown
-from outlook_tui.store import Conflict
+from outlook_tui.store import Conflict, HistoryEntry
 
 ConflictChoice = Literal["mine", "theirs"]
 
@@ -29,18 +30,32 @@ def _value(conflict: Conflict, value: object) -> str:
     return "(none)" if value is None else str(value)
 
 
-def conflict_table(conflicts: Sequence[Conflict]) -> Table:
+def who_saved(conflict: Conflict, entries: Sequence[HistoryEntry]) -> str | None:
+    """Who saved the value now stored: the newest history entry for that organization (or the
+    system level) and key. ``entries`` newest first."""
+    setting = BY_NAME.get(conflict.key)
+    key = setting.key if setting is not None else conflict.key
+    for entry in entries:
+        if entry.key == key and entry.organization_id == conflict.organization_id:
+            return entry.who
+    return None
+
+
+def conflict_table(conflicts: Sequence[Conflict],
+                   who: Sequence[str | None] | None = None) -> Table:
     table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
     table.add_column("Setting", ratio=3, overflow="fold")
     table.add_column("When you started", ratio=2, overflow="fold")
     table.add_column("Yours", ratio=2, overflow="fold", style="bold")
     table.add_column("Saved meanwhile", ratio=2, overflow="fold", style="bold")
-    for conflict in conflicts:
+    for index, conflict in enumerate(conflicts):
+        theirs = _value(conflict, conflict.theirs)
+        by = who[index] if who is not None else None
         table.add_row(
             Text(f"{conflict.where}: {conflict.field}"),
             _value(conflict, conflict.base),
             _value(conflict, conflict.mine),
-            _value(conflict, conflict.theirs),
+            f"{theirs} ({by})" if by else theirs,
         )
     return table
 
@@ -67,7 +82,8 @@ class ConflictModal(ModalScreen[ConflictChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Saved meanwhile by someone else", classes="dialog-title")
+            yield Static("Saved meanwhile by someone else", classes="dialog-title",
+                         id="conflict-title")
             yield Static(
                 "Nothing was saved. These settings were changed since you opened the form:",
                 classes="dialog-message")
@@ -80,6 +96,24 @@ class ConflictModal(ModalScreen[ConflictChoice | None]):
 
     def on_mount(self) -> None:
         self.query_one("#conflict-cancel", Button).focus()
+        self._find_who()
+
+    @work(thread=True, exclusive=True)
+    def _find_who(self) -> None:
+        """Name the other admins, from the history (read off the UI thread: it can be long)."""
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return
+        entries = store.history()
+        who = [who_saved(conflict, entries) for conflict in self.conflicts]
+        self.app.call_from_thread(self._show_who, who)
+
+    def _show_who(self, who: list[str | None]) -> None:
+        names = sorted({name for name in who if name})
+        if names:
+            self.query_one("#conflict-title", Static).update(
+                f"Saved meanwhile by {', '.join(names)}")
+            self.query_one("#conflict-table", Static).update(conflict_table(self.conflicts, who))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
