@@ -259,7 +259,8 @@ class JsonStore:
                 f"{models.SCHEMA_VERSION}): upgrade to edit it"
             )
         elif problems:
-            raise StoreFormatError(self.path, problems)
+            located, first_line = _with_lines(raw.path or self.path, problems)
+            raise StoreFormatError(self.path, located, first_line)
         document = _normalize(document)
         return Snapshot(document, path=raw.path, fingerprint=raw.fingerprint, validated=True)
 
@@ -647,6 +648,28 @@ def _peek_revision(path: Path) -> int:
         return 0
     found = re.search(r'"revision"\s*:\s*(\d+)', head)
     return int(found.group(1)) if found else 0
+
+
+def _with_lines(path: Path, problems: list[str]) -> tuple[list[str], int | None]:
+    """Prefix each ``field.path: message`` with the line of that field in the file, so the
+    message says where to look in an editor. Best effort: the problems as they were if the file
+    cannot be read again."""
+    from outlook_tui.store.locate import line_for, lines_of, parse_path
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
+        return problems, None
+    fields = [parse_path(problem.partition(": ")[0]) for problem in problems[:50]]
+    found = lines_of(data, [f for f in fields if f is not None])
+    located: list[str] = []
+    for index, problem in enumerate(problems):
+        field = fields[index] if index < len(fields) else None
+        line = line_for(found, field) if field is not None else None
+        located.append(f"line {line}: {problem}" if line is not None else problem)
+    lines = [line_for(found, f) for f in fields if f is not None]
+    return located, next((n for n in lines if n is not None), None)
 
 
 def _normalize(document: dict[str, Any]) -> dict[str, Any]:
