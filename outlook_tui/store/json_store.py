@@ -64,7 +64,7 @@ def utc_now() -> str:
 
 def serialize(document: dict[str, Any]) -> bytes:
     """The written form: two-space indent, the document's own (canonical) key order."""
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def initial_document() -> dict[str, Any]:
@@ -355,20 +355,23 @@ class JsonStore:
                     f"{self.path} is now a different store (id {current.store_id}, you opened "
                     f"{base.store_id}); nothing was saved: reload it first")
             now = utc_now()
-            outcome = apply(current.document, changes, now)
+            outcome = apply(current.document, changes, now, current.id_positions())
             if outcome.conflicts:
                 raise ConflictError(outcome.conflicts, current.revision)
             if not outcome.applied:
                 return CommitResult(current, [], current.revision - base.revision, warnings)
             document = outcome.document
             document["revision"] = current.revision + 1
-            self._check_touched(document, outcome.applied)
+            self._check_touched(document, outcome.applied,
+                                None if outcome.reordered else current.id_positions())
             data = serialize(document)
             entries = history_file.entries_for(
                 outcome.applied, time=now, user=current_user(), ssh_client=ssh_client(),
                 revision=document["revision"])
             fingerprint = self._write(data, history=history_file.encode(entries))
-        snapshot = Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True)
+        # Same organizations in the same places: the index of the base still holds.
+        snapshot = Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True,
+                            id_positions=None if outcome.reordered else current.id_positions())
         return CommitResult(snapshot, outcome.applied, current.revision - base.revision, warnings)
 
     def _remove_stale_temp_files(self) -> None:
@@ -389,14 +392,19 @@ class JsonStore:
             with contextlib.suppress(OSError):
                 os.unlink(self.path.parent / name)
 
-    def _check_touched(self, document: dict[str, Any], applied: list[AppliedChange]) -> None:
+    def _check_touched(self, document: dict[str, Any], applied: list[AppliedChange],
+                       positions: dict[int, int] | None) -> None:
+        """Validate what the changes touched (the rest was validated when read)."""
         from outlook_tui.store import models
 
         problems = models.check_overrides(document.get("system", {}), ("system",))
         touched = {a.organization_id for a in applied if a.organization_id is not None}
-        for index, record in enumerate(document["organizations"]):
-            if record["id"] in touched:
-                problems.extend(models.check_organization(record, index))
+        records = document["organizations"]
+        if positions is None:  # organizations moved: find them the long way
+            positions = {r["id"]: i for i, r in enumerate(records) if r["id"] in touched}
+        for organization_id in sorted(touched, key=lambda o: positions.get(o, -1)):
+            index = positions[organization_id]
+            problems.extend(models.check_organization(records[index], index))
         if problems:
             raise InputError("nothing was saved: " + "; ".join(problems))
 

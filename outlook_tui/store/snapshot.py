@@ -62,12 +62,14 @@ class Snapshot:
         path: Path | None = None,
         fingerprint: Fingerprint | None = None,
         validated: bool = True,
+        id_positions: dict[int, int] | None = None,
     ) -> None:
         self.document = document
         self.path = path
         self.fingerprint = fingerprint
         self.validated = validated
-        self._by_id: dict[int, int] | None = None
+        #: Given when known already (a commit that moved no organization keeps its base's).
+        self._by_id: dict[int, int] | None = id_positions
         self._by_name: dict[str, int] | None = None
 
     @property
@@ -97,22 +99,24 @@ class Snapshot:
     def organizations(self) -> Iterator[Organization]:
         return (Organization.from_record(r) for r in self.records)
 
-    def _index(self) -> tuple[dict[int, int], dict[str, int]]:
-        if self._by_id is None or self._by_name is None:
+    def id_positions(self) -> dict[int, int]:
+        """Organization id -> position in name order; built once per snapshot. Do not modify."""
+        if self._by_id is None:
             self._by_id = {r["id"]: i for i, r in enumerate(self.records)}
-            self._by_name = {r["name"]: i for i, r in enumerate(self.records)}
-        return self._by_id, self._by_name
+        return self._by_id
 
     def position(self, organization_id: int) -> int | None:
         """Where the organization stands in name order, or None."""
-        return self._index()[0].get(organization_id)
+        return self.id_positions().get(organization_id)
 
     def get(self, organization_id: int) -> Organization | None:
         at = self.position(organization_id)
         return None if at is None else Organization.from_record(self.records[at])
 
     def by_name(self, name: str) -> Organization | None:
-        at = self._index()[1].get(name)
+        if self._by_name is None:
+            self._by_name = {r["name"]: i for i, r in enumerate(self.records)}
+        at = self._by_name.get(name)
         return None if at is None else Organization.from_record(self.records[at])
 
     def find(self, ref: str | int) -> Organization:
