@@ -4,7 +4,7 @@ Never imports Textual (``tests/test_import_hygiene.py``); pydantic is imported o
 document is validated, so the app can paint before it loads.
 """
 
-from outlook_tui.store.backend import StoreBackend
+from outlook_tui.store.backend import Backup, BackupStore, Capability, CommitResult, StoreBackend
 from outlook_tui.store.changes import (
     AppliedChange,
     Change,
@@ -25,11 +25,12 @@ from outlook_tui.store.errors import (
     UnsafeStoreError,
 )
 from outlook_tui.store.history import HistoryEntry
-from outlook_tui.store.json_store import Backup, CommitResult, JsonStore
+from outlook_tui.store.json_store import JsonStore
 from outlook_tui.store.snapshot import Organization, Snapshot
 
 __all__ = [
-    "AppliedChange", "Backup", "Change", "CommitResult", "Conflict", "ConflictError",
+    "AppliedChange", "Backup", "BackupStore", "Capability", "Change", "CommitResult", "Conflict",
+    "ConflictError",
     "HistoryEntry", "InputError", "JsonStore", "LockTimeout", "NewOrganization",
     "NewerSchemaError", "Organization", "OrganizationChange", "ReadOnlyError", "SettingChange",
     "Snapshot", "StoreBackend", "StoreError", "StoreFormatError", "StoreWriteError",

@@ -1,36 +1,114 @@
-"""The interface the app and the command line use, so that another backend (Oro's own
-PostgreSQL tables ``oro_config``/``oro_config_value``/``oro_organization``) can be added later
-without touching them."""
+"""The one interface every caller of a store uses: the app, the command line, import/export and
+the benchmarks. Two backends implement it: the JSON file (``outlook_tui.store.json``, the
+default) and Oro's own PostgreSQL database (``outlook_tui.store.postgres``).
+
+Every backend hands out the same :class:`~outlook_tui.store.snapshot.Snapshot` (one revision:
+the system scope and the organizations in name order) and takes the same changes
+(:mod:`outlook_tui.store.changes`), merged or refused with the same
+:class:`~outlook_tui.store.errors.ConflictError`. What only some backends can do is a
+:class:`Capability`: callers ask ``store.supports(...)`` and show ``store.unsupported_reason(...)``
+instead of the key, never ``isinstance`` on a concrete backend.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+import enum
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from outlook_tui.store.changes import Change
-from outlook_tui.store.history import HistoryEntry
-from outlook_tui.store.json_store import CommitResult
-from outlook_tui.store.snapshot import Snapshot
+if TYPE_CHECKING:
+    from outlook_tui.store.changes import AppliedChange, Change
+    from outlook_tui.store.history import HistoryEntry
+    from outlook_tui.store.snapshot import Snapshot
 
 
+class Capability(enum.Enum):
+    """Optional parts of a store, asked about by the UI and the command line."""
+
+    #: Create organizations, rename them, change their status (``NewOrganization``,
+    #: ``OrganizationChange``). Oro's database: managed in Oro, not here.
+    ORGANIZATION_EDITING = "organization editing"
+    #: ``backups()``, ``load_backup()``, ``restore()`` (:class:`BackupStore`).
+    BACKUPS = "backups"
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    snapshot: Snapshot
+    applied: list[AppliedChange]
+    #: Someone else committed between the base revision and ours; their changes were kept.
+    merged_over: int = 0
+    warnings: list[str] = field(default_factory=list)
+    #: Said after every save (Oro's database: "Oro needs its configuration cache cleared").
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Backup:
+    number: int  # 1 = newest
+    path: Path
+    revision: int | None
+    saved_at: str  # when it was replaced, UTC
+    size: int
+
+
+@runtime_checkable
 class StoreBackend(Protocol):
+    #: What kind of store this is, in words: "JSON file", "Oro database (PostgreSQL)".
+    kind: str
+
     @property
-    def location(self) -> str: ...
+    def location(self) -> str:
+        """Where it is, for the header and messages: a path, or a URI without its password."""
 
     @property
     def read_only(self) -> bool: ...
 
-    read_only_reason: str | None
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why writes are refused (``--read-only``, no write permission, ...), or None."""
 
-    def load(self) -> Snapshot:
-        """The current revision, validated."""
+    def supports(self, capability: Capability) -> bool: ...
+
+    def unsupported_reason(self, capability: Capability) -> str:
+        """Why ``capability`` is missing, for the footer and the message a key gives."""
+
+    def exists(self) -> bool:
+        """False for a JSON store not created yet (the app creates it on first use)."""
+
+    def peek(self, limit: int) -> Snapshot | None:
+        """The first ``limit`` organizations in name order, each validated, for a first paint
+        before the whole store is loaded; None when the backend cannot do it cheaply."""
+
+    def load(self, pause: Callable[[], None] | None = None) -> Snapshot:
+        """The current revision, validated (``pause`` is called between chunks of work so a UI
+        thread keeps painting)."""
+
+    def change_token(self) -> Hashable | None:
+        """Cheap: changes whenever anyone (another admin, Oro, a hand edit) changed the store."""
+
+    def changed_since(self, snapshot: Snapshot) -> bool: ...
 
     def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
-        """Save changes made against ``base`` as one revision (merge or ConflictError)."""
-
-    def changed_since(self, snapshot: Snapshot) -> bool:
-        """Whether someone saved (or edited the file) since ``snapshot`` was read."""
+        """Save ``changes`` made against ``base`` as one revision: changes to settings nobody
+        else changed merge; otherwise ConflictError, and nothing of the save is written."""
 
     def history(self, organization_id: int | None = None, *, system: bool = False,
-                limit: int | None = None) -> list[HistoryEntry]:
-        """History entries, newest first."""
+                limit: int | None = None, after_revision: int | None = None,
+                ) -> list[HistoryEntry]:
+        """History entries, newest first, in time and memory proportional to what is asked."""
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class BackupStore(StoreBackend, Protocol):
+    """A store with :attr:`Capability.BACKUPS`."""
+
+    def backups(self) -> list[Backup]: ...
+
+    def load_backup(self, backup: Backup) -> Snapshot: ...
+
+    def restore(self, number: int) -> Snapshot: ...

@@ -29,13 +29,13 @@ import re
 import stat
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from outlook_tui.store import history as history_file
+from outlook_tui.store.backend import Backup, CommitResult
 from outlook_tui.store.changes import AppliedChange, Change, apply
 from outlook_tui.store.errors import (
     ConflictError,
@@ -80,24 +80,6 @@ def initial_document() -> dict[str, Any]:
             "created_at": now, "updated_at": now, "overrides": {},
         }],
     }
-
-
-@dataclass(frozen=True)
-class CommitResult:
-    snapshot: Snapshot
-    applied: list[AppliedChange]
-    #: Someone else committed between the base revision and ours; their changes were kept.
-    merged_over: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Backup:
-    number: int  # 1 = newest
-    path: Path
-    revision: int | None
-    saved_at: str  # when it was replaced, UTC
-    size: int
 
 
 def _errno_name(error: OSError) -> str:
