@@ -1,10 +1,11 @@
 """Deterministic benchmark stores: 0, 1k, 10k and 100k organizations (seed 42).
 
-Each store is written exactly as the app writes one (``json_store.serialize``, canonical key order,
-organizations in name order, every column present), so the app reads it the way it reads a real
-store, including the fast first-screen ``peek``. About 10% of the organizations carry 1-3 valid
-overrides drawn from the catalog, about 3% are inactive, and the system scope overrides a few
-settings.
+Each store is written exactly as the app writes one (``store.json.document.serialize``, canonical
+key order, organizations in name order, every column present), so the app reads it the way it
+reads a real store, including the fast first-screen ``peek``. About 10% of the organizations
+carry 1-3 valid overrides drawn from the catalog, about 3% are inactive, and the system scope
+overrides a few settings.
+
 
     .venv/bin/python benchmarks/generate.py            # all sizes, skip stores already there
     .venv/bin/python benchmarks/generate.py --force 50 # one size, rewritten
@@ -25,7 +26,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from outlook_tui.catalog import CATALOG, Setting, SettingType, Value  # noqa: E402
-from outlook_tui.store.json_store import SCHEMA_VERSION, JsonStore, serialize  # noqa: E402
+from outlook_tui.store.json import JsonStore  # noqa: E402
+from outlook_tui.store.json.document import SCHEMA_VERSION, serialize  # noqa: E402
 from outlook_tui.store.snapshot import sort_key  # noqa: E402
 
 SEED = 42

@@ -318,7 +318,7 @@ def _key_settled(term: Terminal, key: str, first: Samples, settled: Samples,
 
 def store_figures(path: Path, runs: int) -> tuple[Samples, Samples, str]:
     from outlook_tui.store.changes import SettingChange
-    from outlook_tui.store.json_store import JsonStore
+    from outlook_tui.store.json import JsonStore
 
     loads, saves = Samples(), Samples()
     described = ""

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.store import JsonStore
-from outlook_tui.store.json_store import serialize
+from outlook_tui.store.json.document import serialize
 from outlook_tui.store.snapshot import sort_key
 
 SIZE = (80, 24)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from outlook_tui.store import JsonStore
-from outlook_tui.store.json_store import serialize
+from outlook_tui.store.json.document import serialize
 from outlook_tui.store.snapshot import sort_key
 
 FIXED_TIME = "2026-01-15T09:30:00Z"

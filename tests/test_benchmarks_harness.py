@@ -15,7 +15,8 @@ import generate  # noqa: E402
 from terminal import Terminal, Timeout  # noqa: E402
 
 from outlook_tui.catalog import BY_NAME  # noqa: E402
-from outlook_tui.store.json_store import JsonStore, serialize  # noqa: E402
+from outlook_tui.store.json import JsonStore  # noqa: E402
+from outlook_tui.store.json.document import serialize  # noqa: E402
 from outlook_tui.store.snapshot import sort_key  # noqa: E402
 
 

@@ -27,6 +27,6 @@ def test_the_core_never_imports_textual() -> None:
 
 
 def test_opening_the_app_does_not_load_pydantic_before_the_first_paint() -> None:
-    loaded = _imported_after(["outlook_tui.app.app", "outlook_tui.store.json_store"])
+    loaded = _imported_after(["outlook_tui.app.app", "outlook_tui.store.json"])
     assert "textual" in loaded
     assert "pydantic" not in loaded

@@ -25,7 +25,7 @@ from outlook_tui.store.errors import (
     UnsafeStoreError,
 )
 from outlook_tui.store.history import HistoryEntry
-from outlook_tui.store.json_store import JsonStore
+from outlook_tui.store.json import JsonStore
 from outlook_tui.store.snapshot import Organization, Snapshot
 
 __all__ = [

@@ -48,7 +48,7 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             await type_into(pilot, "600")
             other = JsonStore(store_path)
             # Another admin, named the same on every machine that runs this test.
-            monkeypatch.setattr("outlook_tui.store.json_store.current_user", lambda: "bob")
+            monkeypatch.setattr("outlook_tui.store.json.store.current_user", lambda: "bob")
             other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
             await pilot.press("ctrl+s")
             await until(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from outlook_tui.store import JsonStore, NewOrganization, SettingChange, Snapshot
-from outlook_tui.store.json_store import serialize
+from outlook_tui.store.json.document import serialize
 
 CRM_INTERVAL = "contacts_sync_interval_orocrm"
 OUTLOOK_INTERVAL = "contacts_sync_interval_outlook"

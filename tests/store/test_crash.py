@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from outlook_tui.store import JsonStore, SettingChange
-from outlook_tui.store.json_store import serialize
+from outlook_tui.store.json.document import serialize
 
 from .support import CRM_INTERVAL, OUTLOOK_INTERVAL, history_lines, temp_files
 

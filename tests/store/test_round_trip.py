@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outlook_tui.store import JsonStore, NewOrganization, SettingChange
-from outlook_tui.store.json_store import serialize
+from outlook_tui.store.json.document import serialize
 
 from .support import CRM_INTERVAL, add_organizations, history_lines, set_org, write_document
 

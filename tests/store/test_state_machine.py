@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from outlook_tui.store import ConflictError, JsonStore, SettingChange, Snapshot, StoreError
-from outlook_tui.store.json_store import serialize
+from outlook_tui.store.json.document import serialize
 
 from .support import history_lines
 

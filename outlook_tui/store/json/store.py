@@ -1,0 +1,254 @@
+"""The JSON file store: one document, shared by several admins, safe against concurrent writers
+and crashes (the files are described in :mod:`outlook_tui.store.json.files`).
+
+A save (``commit``) takes the lock, re-reads the file (or reuses the caller's validated snapshot
+when the file's fingerprint has not changed), merges the changes against what is there now,
+writes it atomically (:mod:`~outlook_tui.store.json.commit`), appends the history, and only
+then reports success.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
+
+from outlook_tui.store import history as history_file
+from outlook_tui.store.backend import Backup, Capability, CommitResult
+from outlook_tui.store.changes import Change, apply
+from outlook_tui.store.errors import (
+    ConflictError,
+    InputError,
+    ReadOnlyError,
+    StoreError,
+    StoreFormatError,
+)
+from outlook_tui.store.fileops import FileOps
+from outlook_tui.store.history import HistoryEntry
+from outlook_tui.store.identity import current_user, ssh_client
+from outlook_tui.store.json import backups, commit, reading, repair
+from outlook_tui.store.json.document import initial_document, serialize, utc_now
+from outlook_tui.store.json.files import BACKUPS_KEPT, StoreFiles, fingerprint_of
+from outlook_tui.store.json.trust import check_safe, why_not_writable
+from outlook_tui.store.lock import locked
+from outlook_tui.store.snapshot import Fingerprint, Snapshot
+
+
+class JsonStore:
+    """The store behind :class:`outlook_tui.store.backend.StoreBackend`, as one JSON file."""
+
+    kind = "JSON file"
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        lock_timeout: float | None = None,
+        fileops: FileOps | None = None,
+        backups_kept: int = BACKUPS_KEPT,
+    ) -> None:
+        self.files = StoreFiles(Path(os.path.abspath(path)), lock_timeout, fileops or FileOps(),
+                                backups_kept)
+        self.path = self.files.path
+        self.lock_path = self.files.lock_path
+        self.history_path = self.files.history_path
+        self.backups_path = self.files.backups_path
+        check_safe(self.path)
+        self._read_only_reason: str | None = "opened with --read-only" if read_only else None
+        if not read_only:
+            self._read_only_reason = why_not_writable(self.path)
+
+    # -- what it is ----------------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only_reason is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        return self._read_only_reason
+
+    def supports(self, capability: Capability) -> bool:
+        return capability in (Capability.ORGANIZATION_EDITING, Capability.BACKUPS)
+
+    def unsupported_reason(self, capability: Capability) -> str:
+        return f"a {self.kind} store has no {capability.value}"
+
+    def close(self) -> None:
+        """Nothing stays open between calls: each read and save opens and closes its files."""
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def fingerprint(self) -> Fingerprint | None:
+        """The file's identity now, or None if it is gone. Cheap: one stat."""
+        try:
+            return fingerprint_of(os.stat(self.path))
+        except FileNotFoundError:
+            return None
+
+    def change_token(self) -> Hashable | None:
+        return self.fingerprint()
+
+    def changed_since(self, snapshot: Snapshot) -> bool:
+        return self.fingerprint() != snapshot.fingerprint
+
+    def read_raw(self) -> Snapshot:
+        """Parse the whole file without validating it: never shown, never written on."""
+        return reading.read(self.path)
+
+    def validate(self, raw: Snapshot, pause: Callable[[], None] | None = None) -> Snapshot:
+        """Check a parsed document against the schema; StoreFormatError lists every problem."""
+        snapshot, newer = reading.validate(raw, self.path, pause)
+        if newer is not None:
+            self._read_only_reason = newer
+        return snapshot
+
+    def load(self, pause: Callable[[], None] | None = None) -> Snapshot:
+        """The current revision, validated. Creates the store on first use (if writable)."""
+        if not self.exists():
+            if self.read_only:
+                raise StoreError(f"{self.path}: no store here, and read-only: not creating one")
+            self._create()
+        return self.validate(self.read_raw(), pause)
+
+    def peek(self, limit: int) -> Snapshot | None:
+        """The header and the first ``limit`` organizations, from the start of the file only:
+        lets the organizations table paint its first screen of a 100k store before the whole
+        file has parsed."""
+        return reading.peek(self.path, limit)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _refuse_if_read_only(self) -> None:
+        if self._read_only_reason is not None:
+            raise ReadOnlyError(f"{self.path} is read-only ({self._read_only_reason}); "
+                                "nothing was saved")
+
+    def _create(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with locked(self.lock_path, self.files.lock_timeout):
+            commit.remove_stale_temp_files(self.path)
+            if not self.exists():
+                commit.write(self.files, serialize(initial_document()))
+
+    def _current(self, base: Snapshot | None) -> Snapshot:
+        """Under the lock: the store as it is now, validated. Reuses ``base`` when unchanged."""
+        if (base is not None and base.validated and base.fingerprint is not None
+                and base.fingerprint == self.fingerprint()):
+            return base
+        return self.validate(self.read_raw())
+
+    def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
+        """Apply ``changes`` made against ``base`` as one new revision, or raise.
+
+        Raises ConflictError (nothing saved) when a change collides with one saved since
+        ``base``; InputError for requests that cannot apply; StoreWriteError when the system
+        refuses a write (the previous file is intact); LockTimeout; ReadOnlyError.
+        """
+        self._refuse_if_read_only()
+        if not self.exists():
+            self._create()
+        with locked(self.lock_path, self.files.lock_timeout):
+            commit.remove_stale_temp_files(self.path)
+            current = self._current(base)
+            self._refuse_if_read_only()  # a newer schema is only known after validation
+            warnings = repair.check_history(self.files, current)
+            if current.store_id != base.store_id:
+                raise InputError(
+                    f"{self.path} is now a different store (id {current.store_id}, you opened "
+                    f"{base.store_id}); nothing was saved: reload it first")
+            now = utc_now()
+            outcome = apply(current.document, changes, now, current.id_positions())
+            if outcome.conflicts:
+                raise ConflictError(outcome.conflicts, current.revision)
+            if not outcome.applied:
+                return CommitResult(current, [], current.revision - base.revision, warnings)
+            document = outcome.document
+            document["revision"] = current.revision + 1
+            commit.check_touched(document, outcome.applied,
+                                 None if outcome.reordered else current.id_positions())
+            data = serialize(document)
+            entries = history_file.entries_for(
+                outcome.applied, time=now, user=current_user(), ssh_client=ssh_client(),
+                revision=document["revision"])
+            fingerprint = commit.write(self.files, data, history=history_file.encode(entries))
+        # Same organizations in the same places: the index of the base still holds.
+        snapshot = Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True,
+                            id_positions=None if outcome.reordered else current.id_positions())
+        return CommitResult(snapshot, outcome.applied, current.revision - base.revision, warnings)
+
+    # -- history, backups, restore -------------------------------------------------------------
+
+    def history(self, organization_id: int | None = None, *, system: bool = False,
+                limit: int | None = None, after_revision: int | None = None,
+                ) -> list[HistoryEntry]:
+        """Entries newest first; for one organization, or the system scope, or everything;
+        only those after ``after_revision`` when given."""
+        entries = history_file.read(self.history_path)
+        if after_revision is not None:
+            entries = [e for e in entries if e.revision > after_revision]
+        if system:
+            entries = [e for e in entries if e.scope == "system" or e.event]
+        elif organization_id is not None:
+            entries = [e for e in entries if e.organization_id == organization_id]
+        entries.reverse()
+        return entries[:limit] if limit is not None else entries
+
+    def backups(self) -> list[Backup]:
+        return backups.listed(self.files)
+
+    def load_backup(self, backup: Backup) -> Snapshot:
+        data, fingerprint = reading.read_bytes(backup.path)
+        raw = Snapshot(reading.parse(data, backup.path), path=backup.path,
+                       fingerprint=fingerprint, validated=False)
+        try:
+            return self.validate(raw)
+        except StoreFormatError as error:
+            raise StoreFormatError(backup.path, error.problems, error.line, error.column) from None
+
+    def newest_valid_backup(self) -> tuple[Backup, Snapshot] | None:
+        for backup in self.backups():
+            try:
+                return backup, self.load_backup(backup)
+            except StoreError:
+                continue
+        return None
+
+    def restore(self, number: int) -> Snapshot:
+        """Make backup ``number`` (1 = newest) the store again, as a new revision. A damaged
+        store is set aside as ``<store>.corrupt-<UTC time>``; a sound one becomes a backup."""
+        self._refuse_if_read_only()
+        chosen = next((b for b in self.backups() if b.number == number), None)
+        if chosen is None:
+            raise InputError(f"no backup number {number}; `outlook-tui backups` lists them")
+        restored = self.load_backup(chosen)
+        with locked(self.lock_path, self.files.lock_timeout):
+            commit.remove_stale_temp_files(self.path)
+            damaged = False
+            current_revision = 0
+            try:
+                current_revision = self.validate(self.read_raw()).revision
+            except StoreError:
+                damaged = self.exists()
+                current_revision = reading.peek_revision(self.path) if damaged else 0
+            revision = max(current_revision, restored.revision,
+                           history_file.last_revision(self.history_path)) + 1
+            document = dict(restored.document)
+            document["revision"] = revision
+            aside = backups.corrupt_name(self.path) if damaged else None
+            detail = f"restored backup {chosen.path.name} (revision {restored.revision})"
+            if aside is not None:
+                detail += f"; the damaged store was kept as {aside.name}"
+            entry = HistoryEntry(utc_now(), current_user(), ssh_client(), revision, None, None,
+                                 None, None, None, None, event="restore", detail=detail)
+            fingerprint = commit.write(self.files, serialize(document),
+                                       history_file.encode([entry]), keep_previous_as=aside)
+        return Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True)
