@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench screenshots clean tmux
+.PHONY: run test lint bench screenshots clean tmux postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -11,11 +11,11 @@ $(BIN)/python:
 
 # Re-install when pyproject.toml changes.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[postgres]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,bench]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,bench,postgres]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
@@ -27,14 +27,22 @@ tmux:
 	  echo "installing tmux for the end-to-end test"; \
 	  (apt-get update -qq && apt-get install -y -qq tmux >/dev/null) 2>&1 | tail -2 || true; }
 
+# The database store's tests start a throwaway PostgreSQL server (initdb, pg_ctl): install
+# Debian's server package when this machine lacks it (Debian keeps it off PATH).
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing PostgreSQL for the database store's tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
+	    >/dev/null) 2>&1 | tail -2 || true; }
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check outlook_tui tests benchmarks
 	$(BIN)/mypy
 
-test: $(VENV)/.installed-test tmux lint
+test: $(VENV)/.installed-test tmux postgresql lint
 	$(BIN)/pytest -n 2 -q
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test postgresql
 	$(BIN)/python benchmarks/run.py
 
 # Regenerates screenshots/*.svg from the real app at 80x24.

@@ -34,6 +34,8 @@ class HistoryEntry:
     new: Any
     event: str | None = None
     detail: str | None = None
+    #: The database role that saved (Oro's database store only).
+    db_user: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> HistoryEntry:
@@ -50,6 +52,7 @@ class HistoryEntry:
             new=data.get("new"),
             event=data.get("event"),
             detail=data.get("detail"),
+            db_user=data.get("db_user"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -62,6 +65,8 @@ class HistoryEntry:
         if self.event is not None:
             data["event"] = self.event
             data["detail"] = self.detail
+        if self.db_user is not None:
+            data["db_user"] = self.db_user
         return data
 
     @property

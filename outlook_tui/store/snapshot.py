@@ -93,6 +93,13 @@ class Snapshot:
         """The raw organization records, in name order. Do not modify them."""
         return self.document.get("organizations", [])
 
+    @property
+    def damaged(self) -> list[dict[str, Any]]:
+        """Stored values this tool cannot accept (Oro's database: out of range, an unknown
+        choice...), each naming its row (``row_id``, ``organization_id``, ``name``, ``key``,
+        ``text_value``, ``type``, ``reason``). They are shown, never silently replaced."""
+        return self.document.get("damaged", [])
+
     def __len__(self) -> int:
         return len(self.records)
 

@@ -1,0 +1,130 @@
+"""Every SQL statement the database store runs, behind one seam: a MySQL dialect (Oro 1.x to 4.x
+also ran on MySQL) is another class with the same attributes.
+
+Only rows of the ``oro_crm_pro_outlook`` section whose name is one of the catalog's settings, in
+the system scope (``app``/0) or an organization's scope, are ever read for values or written.
+"""
+
+from __future__ import annotations
+
+#: outlook-tui's own table: Oro keeps no history of configuration changes.
+HISTORY_TABLE = "outlook_tui_history"
+
+
+class PostgresDialect:
+    name = "PostgreSQL"
+
+    #: ``outlook-tui db init`` (and ``--print-sql`` for a DBA). Idempotent.
+    history_ddl = f"""\
+-- outlook-tui's history of the changes it saves (Oro keeps none). Oro never reads this table.
+CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
+  id BIGSERIAL NOT NULL,
+  revision INT NOT NULL,                    -- one per save; max(revision) is the store's revision
+  time TIMESTAMP(0) WITHOUT TIME ZONE NOT NULL,   -- UTC, like Oro's own columns
+  os_user VARCHAR(255) NOT NULL,            -- the OS account that ran outlook-tui
+  ssh_client VARCHAR(255) DEFAULT NULL,     -- its SSH client's address, if any
+  db_user VARCHAR(255) NOT NULL DEFAULT CURRENT_USER,
+  scope VARCHAR(20) DEFAULT NULL,           -- 'system' or 'organization'; NULL for an event
+  organization_id INT DEFAULT NULL,         -- oro_organization.id (no foreign key: history stays)
+  organization_name VARCHAR(255) DEFAULT NULL,
+  setting_key VARCHAR(255) DEFAULT NULL,    -- e.g. oro_crm_pro_outlook.contacts_enabled
+  old_value TEXT DEFAULT NULL,              -- JSON: null means not stored (Use System)
+  new_value TEXT DEFAULT NULL,              -- JSON
+  event VARCHAR(50) DEFAULT NULL,
+  detail TEXT DEFAULT NULL,
+  PRIMARY KEY(id)
+);
+CREATE INDEX IF NOT EXISTS {HISTORY_TABLE}_revision ON {HISTORY_TABLE} (revision, id);
+CREATE INDEX IF NOT EXISTS {HISTORY_TABLE}_organization
+  ON {HISTORY_TABLE} (organization_id, revision, id);
+"""
+
+    history_grants = f"""\
+-- For each role that saves with outlook-tui (replace admin_role):
+-- GRANT SELECT, INSERT ON {HISTORY_TABLE} TO admin_role;
+-- GRANT USAGE ON SEQUENCE {HISTORY_TABLE}_id_seq TO admin_role;
+-- GRANT SELECT, INSERT, UPDATE, DELETE ON oro_config_value TO admin_role;
+-- GRANT USAGE ON SEQUENCE oro_config_value_id_seq, oro_config_id_seq TO admin_role;
+-- GRANT SELECT, INSERT ON oro_config TO admin_role;
+-- GRANT SELECT ON oro_organization TO admin_role;
+"""
+
+    table_exists = "SELECT to_regclass(%s) IS NOT NULL"
+    privilege = "SELECT has_table_privilege(%s, %s)"
+    sequence_privilege = "SELECT has_sequence_privilege(pg_get_serial_sequence(%s, 'id'), 'USAGE')"
+    session = ("SELECT current_user, pg_is_in_recovery(), "
+               "current_setting('default_transaction_read_only'), current_database()")
+    set_read_only = "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+    snapshot_transaction = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+    # The change token: cheap aggregates over this section's rows and the organizations, hashing
+    # every column we show, so a plain UPDATE that leaves updated_at alone is noticed too.
+    change_token = """
+SELECT
+  (SELECT count(*) FROM oro_config_value v WHERE v.section = %(section)s
+     AND v.name = ANY(%(names)s)),
+  (SELECT coalesce(sum(hashtextextended(concat_ws('|', v.id, v.config_id, v.name, v.text_value,
+       v.type), 0)::numeric), 0) %% 9223372036854775807
+     FROM oro_config_value v WHERE v.section = %(section)s AND v.name = ANY(%(names)s))::bigint,
+  (SELECT count(*) FROM oro_organization),
+  (SELECT coalesce(sum(hashtextextended(concat_ws('|', o.id, o.name, o.description, o.enabled,
+       o.created_at, o.updated_at), 0)::numeric), 0) %% 9223372036854775807
+     FROM oro_organization o)::bigint
+"""
+    history_revision = f"SELECT coalesce(max(revision), 0) FROM {HISTORY_TABLE}"
+
+    organizations = """
+SELECT id, name, coalesce(description, ''), enabled,
+       coalesce(to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
+       coalesce(to_char(updated_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
+FROM oro_organization"""
+    first_organizations = organizations + " ORDER BY name LIMIT %s"
+    organizations_by_id = organizations + " WHERE id = ANY(%s)"
+
+    # record_id 0 is the system scope ('app'); organization scopes carry the organization's id.
+    values = """
+SELECT v.id, c.entity, c.record_id, v.name, v.text_value, v.type
+FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
+WHERE v.section = %(section)s AND v.name = ANY(%(names)s)
+  AND ((c.entity = 'app' AND c.record_id = 0) OR c.entity = 'organization')"""
+    values_of_organizations = (
+        values + " AND c.entity = 'organization' AND c.record_id = ANY(%(ids)s)")
+
+    # -- saving (one transaction) --
+    #: Serializes outlook-tui's own savers, so revisions are numbered without gaps or twins.
+    lock_history = f"LOCK TABLE {HISTORY_TABLE} IN SHARE ROW EXCLUSIVE MODE"
+    create_scopes = """
+INSERT INTO oro_config (entity, record_id)
+SELECT * FROM unnest(%s::varchar[], %s::int[])
+ON CONFLICT (entity, record_id) DO NOTHING"""
+    lock_scopes = """
+SELECT id, entity, record_id FROM oro_config
+WHERE (entity = 'app' AND record_id = 0 AND %s) OR (entity = 'organization' AND record_id = ANY(%s))
+ORDER BY id FOR UPDATE"""
+    lock_values = """
+SELECT v.id, v.config_id, v.name, v.text_value, v.type FROM oro_config_value v
+WHERE v.config_id = ANY(%(config_ids)s) AND v.section = %(section)s AND v.name = ANY(%(names)s)
+ORDER BY v.id FOR UPDATE"""
+    delete_values = "DELETE FROM oro_config_value WHERE id = ANY(%s)"
+    update_values = """
+UPDATE oro_config_value v SET text_value = u.text_value, type = %s, object_value = %s,
+  array_value = %s, updated_at = %s
+FROM unnest(%s::int[], %s::text[]) AS u(id, text_value) WHERE v.id = u.id"""
+    insert_values = """
+INSERT INTO oro_config_value (config_id, name, section, text_value, object_value, array_value,
+  type, created_at, updated_at)
+SELECT u.config_id, u.name, %s, u.text_value, %s, %s, %s, %s, %s
+FROM unnest(%s::int[], %s::varchar[], %s::text[]) AS u(config_id, name, text_value)"""
+    copy_history = (f"COPY {HISTORY_TABLE} (revision, time, os_user, ssh_client, db_user, scope, "
+                    "organization_id, organization_name, setting_key, old_value, new_value, "
+                    "event, detail) FROM STDIN")
+
+    # -- history --
+    history = f"""
+SELECT to_char(time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), os_user, ssh_client, db_user, revision,
+       scope, organization_id, organization_name, setting_key, old_value, new_value, event, detail
+FROM {HISTORY_TABLE}
+WHERE revision > %(after)s
+  AND (%(organization_id)s::int IS NULL OR organization_id = %(organization_id)s)
+  AND (NOT %(system)s OR scope = 'system' OR event IS NOT NULL)
+ORDER BY revision DESC, id DESC LIMIT %(limit)s"""

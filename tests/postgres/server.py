@@ -1,0 +1,179 @@
+"""A throwaway PostgreSQL server for the tests: ``initdb`` into a temp dir, a Unix socket in that
+dir, no TCP, fsync off; stopped and removed at the end.
+
+As root (CI), the server runs as the ``postgres`` OS user (PostgreSQL refuses to run as root).
+The tests connect over the socket as the ``postgres`` role with trust authentication, and make
+one database per test from a template holding Oro's tables (see ``ORO_DDL``). If the server
+cannot start, the tests fail: nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+#: Oro's installers' tables, as they create them on PostgreSQL (shared/oro-reference.md), with
+#: Enterprise's ``is_global``.
+ORO_DDL = """
+CREATE TABLE oro_organization (id SERIAL NOT NULL, name VARCHAR(255) NOT NULL,
+  description TEXT DEFAULT NULL, created_at TIMESTAMP(0) WITHOUT TIME ZONE DEFAULT NULL,
+  updated_at TIMESTAMP(0) WITHOUT TIME ZONE DEFAULT NULL, enabled BOOLEAN DEFAULT true NOT NULL,
+  is_global BOOLEAN DEFAULT false NOT NULL, PRIMARY KEY(id));
+CREATE UNIQUE INDEX uniq_bb42b65d5e237e06 ON oro_organization (name);
+CREATE TABLE oro_config (id SERIAL NOT NULL, entity VARCHAR(255) DEFAULT NULL,
+  record_id INT DEFAULT NULL, PRIMARY KEY(id));
+CREATE UNIQUE INDEX CONFIG_UQ_ENTITY ON oro_config (entity, record_id);
+CREATE TABLE oro_config_value (id SERIAL NOT NULL, config_id INT DEFAULT NULL,
+  name VARCHAR(255) NOT NULL, section VARCHAR(50) DEFAULT NULL, text_value TEXT DEFAULT NULL,
+  object_value TEXT DEFAULT NULL, array_value TEXT DEFAULT NULL, type VARCHAR(20) NOT NULL,
+  created_at TIMESTAMP(0) WITHOUT TIME ZONE NOT NULL,
+  updated_at TIMESTAMP(0) WITHOUT TIME ZONE NOT NULL, PRIMARY KEY(id));
+CREATE INDEX IDX_DAF6DF5524DB0683 ON oro_config_value (config_id);
+CREATE UNIQUE INDEX CONFIG_VALUE_UQ_ENTITY ON oro_config_value (name, section, config_id);
+ALTER TABLE oro_config_value ADD CONSTRAINT FK_DAF6DF5524DB0683 FOREIGN KEY (config_id)
+  REFERENCES oro_config (id) ON DELETE CASCADE NOT DEFERRABLE INITIALLY IMMEDIATE;
+"""
+
+#: What a real installation has besides our section: the Default Organization, the system scope,
+#: other bundles' settings there and at organization and user level. Never to be touched.
+ORO_SEED = """
+INSERT INTO oro_organization (id, name, description, created_at, updated_at, enabled, is_global)
+  VALUES (1, 'Default Organization', NULL, '2026-01-15 09:30:00', '2026-01-15 09:30:00', true,
+          true);
+SELECT setval('oro_organization_id_seq', 1);
+INSERT INTO oro_config (id, entity, record_id) VALUES (1, 'app', 0), (2, 'organization', 1),
+  (3, 'user', 1);
+SELECT setval('oro_config_id_seq', 3);
+INSERT INTO oro_config_value (config_id, name, section, text_value, object_value, array_value,
+  type, created_at, updated_at) VALUES
+  (1, 'language', 'oro_locale', 'en', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
+   '2026-01-15 09:30:00'),
+  (1, 'timezone', 'oro_locale', 'Europe/Berlin', 'Tjs=', 'Tjs=', 'scalar',
+   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
+  (2, 'navbar_position', 'oro_ui', 'left', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
+   '2026-01-15 09:30:00'),
+  (2, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook_other', '5', 'Tjs=', 'Tjs=',
+   'scalar', '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
+  (3, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook', '7', 'Tjs=', 'Tjs=', 'scalar',
+   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
+  (1, 'layouts', 'oro_crm_pro_outlook', NULL, NULL, 'YToxOntzOjM6InhtbCI7fQ==', 'array',
+   '2026-01-15 09:30:00', '2026-01-15 09:30:00');
+"""
+
+#: Rows of other sections and scopes, as the seed writes them: compared before and after.
+OTHER_ROWS_SQL = """
+SELECT v.id, v.config_id, v.name, v.section, v.text_value, v.object_value, v.array_value, v.type,
+       v.created_at, v.updated_at
+FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
+WHERE v.section IS DISTINCT FROM 'oro_crm_pro_outlook'
+   OR c.entity NOT IN ('app', 'organization') OR v.name = 'layouts'
+ORDER BY v.id
+"""
+
+
+def find_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+                        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    return candidates[-1] if candidates else None
+
+
+class PostgresServer:
+    """One server; ``database()`` makes a fresh database of Oro's tables for one test."""
+
+    def __init__(self) -> None:
+        initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
+        if initdb is None or pg_ctl is None:
+            raise RuntimeError(
+                "PostgreSQL's initdb/pg_ctl not found (PATH, /usr/lib/postgresql/*/bin): "
+                "`make test` installs Debian's postgresql package")
+        self.initdb, self.pg_ctl = initdb, pg_ctl
+        self.directory = Path(tempfile.mkdtemp(prefix="outlook-tui-pg-"))
+        self.data = self.directory / "data"
+        self.socket_dir = str(self.directory)
+        self.port = 5432  # only names the socket file: no TCP (listen_addresses='')
+        self.superuser = "postgres"
+        self._as: str | None = None
+        if os.geteuid() == 0:
+            self._as = "postgres"
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.directory, owner.pw_uid, owner.pw_gid)
+        os.chmod(self.directory, 0o755)  # the socket must be reachable by test roles
+        self.template = "oro_template"
+
+    def start(self) -> None:
+        self._run([self.initdb, "-D", str(self.data), "-U", self.superuser, "--auth=trust",
+                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        options = (f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
+                   f"-c port={self.port} -c max_connections=60")
+        self._run([self.pg_ctl, "-D", str(self.data), "-o", options, "-l",
+                   str(self.directory / "server.log"), "-w", "-t", "60", "start"])
+        self.execute("postgres", f"CREATE DATABASE {self.template}")
+        self.execute(self.template, ORO_DDL + ORO_SEED)
+
+    def _run(self, command: list[str]) -> None:
+        if self._as is not None:
+            command = ["runuser", "-u", self._as, "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, cwd="/", check=False)
+        if result.returncode != 0:
+            log = self.directory / "server.log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n"
+                               f"{result.stdout}{result.stderr}{tail}")
+
+    def uri(self, dbname: str, user: str | None = None, password: str | None = None) -> str:
+        """A libpq URI over the Unix socket (the host given as a query parameter)."""
+        who = quote(user or self.superuser, safe="")
+        if password is not None:
+            who += ":" + quote(password, safe="")
+        return (f"postgresql://{who}@/{dbname}?host={quote(self.socket_dir, safe='')}"
+                f"&port={self.port}")
+
+    def connect(self, dbname: str, user: str | None = None, autocommit: bool = True) -> object:
+        import psycopg
+
+        return psycopg.connect(self.uri(dbname, user), autocommit=autocommit)
+
+    def execute(self, dbname: str, sql: str, params: object = None) -> list[tuple[object, ...]]:
+        import psycopg
+
+        with psycopg.connect(self.uri(dbname), autocommit=True) as connection:
+            cursor = connection.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def database(self) -> str:
+        """A fresh database made from the template: Oro's tables and the seed rows."""
+        name = f"oro_{uuid.uuid4().hex[:12]}"
+        self.execute("postgres", f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        return name
+
+    def drop(self, dbname: str) -> None:
+        with contextlib.suppress(Exception):
+            self.execute("postgres", f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._run([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
