@@ -69,3 +69,33 @@ def make_store(store_path: Path) -> StoreFactory:
         return JsonStore(store_path, read_only=read_only, lock_timeout=2)
 
     return make
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """Press ``keys`` as one read from the terminal delivers them (SSH, paste): all queued at
+    once, no pause between them (``pilot.press`` waits for the app after every key). Returns
+    once the app has handled them all."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _character_to_key, _get_unicode_name_from_key
+
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(key))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+    key_order = getattr(app, "key_order", None)
+    for _ in range(500):
+        if key_order is None or not key_order.pending:
+            break
+        await pilot.pause(0.01)
+    await app.workers.wait_for_complete()
+    await pilot.pause()

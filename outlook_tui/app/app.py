@@ -9,12 +9,13 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from outlook_tui.app.commands import OrganizationCommands
+from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.store import (
     Change,
@@ -67,6 +68,8 @@ class OutlookApp(App[None]):
         self._saving = False
         self._damaged_fingerprint: object = None
         self._started = time.monotonic()
+        #: Keys take effect one at a time, however they arrive (see key_order).
+        self.key_order = KeyOrder(self)
 
     @property
     def read_only(self) -> bool:
@@ -77,6 +80,10 @@ class OutlookApp(App[None]):
         if self.store.read_only:
             return f"{where} · read-only: {self.store.read_only_reason}"
         return where
+
+    async def on_event(self, event: events.Event) -> None:
+        if not self.key_order.take(event):
+            await super().on_event(event)
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -208,7 +215,8 @@ class OutlookApp(App[None]):
         base = self.snapshot
         self._saving = True
         try:
-            result = await asyncio.to_thread(self.store.commit, base, list(changes))
+            with self.key_order.hold():
+                result = await asyncio.to_thread(self.store.commit, base, list(changes))
         finally:
             self._saving = False
         entries: list[HistoryEntry] = []
