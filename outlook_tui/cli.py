@@ -15,18 +15,21 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from outlook_tui.catalog import CATALOG, InvalidValue, Setting, Value, lookup
-from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
+from outlook_tui.paths import ENVIRONMENT_VARIABLE
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
 from outlook_tui.store import (
+    BackupStore,
+    Capability,
     Change,
-    JsonStore,
     NewOrganization,
     Organization,
     OrganizationChange,
     SettingChange,
     Snapshot,
+    StoreBackend,
     StoreError,
 )
+from outlook_tui.store.factory import open_store, store_location
 from outlook_tui.store.history import HistoryEntry
 
 
@@ -54,8 +57,27 @@ def _print_json(data: Any) -> None:
 # -- store and lookups ---------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> JsonStore:
-    return JsonStore(resolve_store_path(args.store), read_only=args.read_only)
+def _open(args: argparse.Namespace) -> StoreBackend:
+    from outlook_tui.settings_file import after_save_command
+
+    return open_store(args.store, read_only=args.read_only,
+                      after_save_command=after_save_command())
+
+
+def _open_for_organizations(args: argparse.Namespace) -> StoreBackend:
+    """The store, when it lets organizations be created and changed (Oro's database: no)."""
+    store = _open(args)
+    if not store.supports(Capability.ORGANIZATION_EDITING):
+        raise Rejected(f"{store.unsupported_reason(Capability.ORGANIZATION_EDITING)}: create, "
+                       "rename and (de)activate them in Oro")
+    return store
+
+
+def _backup_store(args: argparse.Namespace) -> BackupStore:
+    store = _open(args)
+    if not isinstance(store, BackupStore) or not store.supports(Capability.BACKUPS):
+        raise Rejected(store.unsupported_reason(Capability.BACKUPS))
+    return store
 
 
 def _setting(key: str) -> Setting:
@@ -93,7 +115,7 @@ def _organizations(snapshot: Snapshot, refs: Sequence[str], all_orgs: bool,
     return [o for o in chosen if not (o.id in seen or seen.add(o.id))]  # type: ignore[func-returns-value]
 
 
-def _commit(store: JsonStore, snapshot: Snapshot, changes: list[Change], what: str) -> None:
+def _commit(store: StoreBackend, snapshot: Snapshot, changes: list[Change], what: str) -> None:
     if not changes:
         print(f"nothing to change: {what} already")
         return
@@ -103,6 +125,8 @@ def _commit(store: JsonStore, snapshot: Snapshot, changes: list[Change], what: s
         return
     print(f"saved revision {result.snapshot.revision}: {what} "
           f"({len(result.applied)} change{'s' if len(result.applied) != 1 else ''})")
+    for notice in result.notices:
+        print(f"note: {notice}")
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
 
@@ -125,7 +149,7 @@ def cmd_orgs_list(args: argparse.Namespace) -> None:
 
 
 def cmd_orgs_add(args: argparse.Namespace) -> None:
-    store = _open(args)
+    store = _open_for_organizations(args)
     snapshot = store.load()
     name = args.name.strip()
     if not name:
@@ -135,7 +159,7 @@ def cmd_orgs_add(args: argparse.Namespace) -> None:
 
 
 def cmd_orgs_rename(args: argparse.Namespace) -> None:
-    store = _open(args)
+    store = _open_for_organizations(args)
     snapshot = store.load()
     org = snapshot.find(args.org)
     new_name = args.new_name.strip()
@@ -146,7 +170,7 @@ def cmd_orgs_rename(args: argparse.Namespace) -> None:
 
 
 def cmd_orgs_status(args: argparse.Namespace) -> None:
-    store = _open(args)
+    store = _open_for_organizations(args)
     snapshot = store.load()
     org = snapshot.find(args.org)
     enabled = args.action == "enable"
@@ -278,7 +302,10 @@ def cmd_import(args: argparse.Namespace) -> None:
     data = read_import(path)
     store = _open(args)
     snapshot = store.load()
-    plan = plan_import(snapshot, data, path)
+    plan = plan_import(
+        snapshot, data, path,
+        manage_organizations=store.supports(Capability.ORGANIZATION_EDITING),
+        managed_elsewhere=store.unsupported_reason(Capability.ORGANIZATION_EDITING))
     parts = []
     if plan.created:
         parts.append(f"{len(plan.created)} organization(s) created")
@@ -329,14 +356,14 @@ def cmd_diff(args: argparse.Namespace) -> None:
 
 
 def cmd_backups(args: argparse.Namespace) -> None:
-    store = _open(args)
+    store = _backup_store(args)
     backups = store.backups()
     if args.json:
         _print_json([{"number": b.number, "file": str(b.path), "revision": b.revision,
                       "saved_at": b.saved_at, "size": b.size} for b in backups])
         return
     if not backups:
-        print(f"no backups yet (they appear in {store.backups_path} after the first save)")
+        print(f"no backups yet (they appear beside {store.location} after the first save)")
         return
     rows = []
     for backup in backups:
@@ -353,16 +380,35 @@ def cmd_backups(args: argparse.Namespace) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
-    store = _open(args)
+    store = _backup_store(args)
     snapshot = store.restore(args.number)
     print(f"restored backup {args.number} as revision {snapshot.revision} "
           f"({len(snapshot):,} organizations)")
 
 
+def cmd_db_init(args: argparse.Namespace) -> None:
+    from outlook_tui.store.postgres.dialect import PostgresDialect
+
+    if args.print_sql:
+        dialect = PostgresDialect()
+        sys.stdout.write(dialect.history_ddl + dialect.history_grants)
+        return
+    store = _open(args)
+    init = getattr(store, "init_history", None)
+    if init is None:
+        raise Rejected("`db init` is for Oro's database: give --store postgresql://... (or "
+                       f"${ENVIRONMENT_VARIABLE}); the JSON file needs no setup")
+    created = init()
+    table = "outlook_tui_history"
+    print(f"{'created' if created else 'already there:'} {table} in {store.location}")
+    if store.read_only_reason is not None:
+        print(f"note: this database user still cannot save: {store.read_only_reason}")
+
+
 def cmd_tui(args: argparse.Namespace) -> None:
     from outlook_tui.app.app import OutlookApp
 
-    OutlookApp(_open(args)).run()
+    OutlookApp(_open(args)).run()  # type: ignore[arg-type]
 
 
 # -- parser --------------------------------------------------------------------------------------
@@ -374,11 +420,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _store_in_use(argv: Sequence[str]) -> str:
+    """For --help: which store the command would open (never connects to a database)."""
+    from outlook_tui.paths import resolve_store_path
+    from outlook_tui.store.postgres.store import is_database_uri, redact
+
+    given = None
+    for index, word in enumerate(argv):
+        if word == "--store" and index + 1 < len(argv):
+            given = argv[index + 1]
+        elif word.startswith("--store="):
+            given = word.partition("=")[2]
+    location = store_location(given)
+    if location is not None and is_database_uri(location):
+        return f"Oro's database {redact(location)}"
+    return f"the JSON file {resolve_store_path(location)}"
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--store", metavar="PATH", default=argparse.SUPPRESS,
-                        help=f"the store file (default: ${ENVIRONMENT_VARIABLE}, else the user "
-                             "data directory)")
+    common.add_argument("--store", metavar="PATH|URI", default=argparse.SUPPRESS,
+                        help="the store: a JSON file's PATH, or Oro's own database as a libpq "
+                             "URI postgresql://USER@HOST/DBNAME (password via PGPASSWORD, "
+                             f"~/.pgpass or a service file). Default: ${ENVIRONMENT_VARIABLE}, "
+                             "else the JSON file in the user data directory")
     common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
                         help="open without the lock; refuse every write")
 
@@ -389,7 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="ORG: an organization id or exact name. KEY: the Oro key "
                "(oro_crm_pro_outlook.tasks_enabled) or the part after the dot. VALUE: the "
                "stored value or its label (Both, bidirectional, \"Outlook to OroCRM\"); "
-               "booleans true/false/yes/no/1/0.",
+               "booleans true/false/yes/no/1/0. Store in use: "
+               + _store_in_use(argv).replace("%", "%%") + ".",
     )
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
@@ -469,11 +535,21 @@ def build_parser() -> argparse.ArgumentParser:
             json_output=True)
     p = command("restore", cmd_restore, "make backup N the store again (as a new revision)")
     p.add_argument("number", type=int, metavar="N")
+
+    db = command("db", lambda a: db.print_help(), "set up Oro's database for outlook-tui")
+    db_sub = db.add_subparsers(title="db commands", metavar="ACTION", parser_class=_Parser)
+    p = db_sub.add_parser("init", parents=[common], help="create outlook-tui's history table "
+                          "(Oro keeps no history); saves are refused until it exists",
+                          description="Create outlook_tui_history in Oro's database (idempotent)."
+                          " Needs CREATE on the schema; --print-sql gives the SQL to a DBA.")
+    p.set_defaults(func=cmd_db_init)
+    p.add_argument("--print-sql", action="store_true",
+                   help="print the SQL (and suggested GRANTs) instead of running it")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     args.store = getattr(args, "store", None)
     args.read_only = getattr(args, "read_only", False)

@@ -112,8 +112,14 @@ def read_import(path: Path) -> Any:
         ) from None
 
 
-def plan_import(snapshot: Snapshot, data: Any, path: Path) -> ImportPlan:
-    """Check the whole file and return the changes; ImportProblems lists every problem."""
+def plan_import(snapshot: Snapshot, data: Any, path: Path, *,
+                manage_organizations: bool = True,
+                managed_elsewhere: str = "") -> ImportPlan:
+    """Check the whole file and return the changes; ImportProblems lists every problem.
+
+    On a store whose organizations are managed elsewhere (Oro's database), the file's
+    organizations must all exist there already, and only their settings are imported: their
+    status and description stay as Oro has them."""
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ImportProblems(path, ["(file): must be a JSON object"])
@@ -162,6 +168,10 @@ def plan_import(snapshot: Snapshot, data: Any, path: Path) -> ImportPlan:
             problems.append(f"{where}.description: must be text, got {description!r}")
         wanted = _settings(entry.get("settings", {}), f"{where}.settings", problems)
         org = snapshot.by_name(name)
+        if org is None and not manage_organizations:
+            problems.append(f"{where}.name: no organization named {name!r} here "
+                            f"({managed_elsewhere or 'organizations are managed elsewhere'})")
+            continue
         if org is None:
             created.append(name)
             changes.append(NewOrganization(
@@ -169,6 +179,8 @@ def plan_import(snapshot: Snapshot, data: Any, path: Path) -> ImportPlan:
                 overrides=tuple(wanted.items())))
             continue
         before = len(changes)
+        if not manage_organizations:
+            enabled = description = None
         if isinstance(enabled, bool) and enabled != org.enabled:
             changes.append(OrganizationChange(org.id, "enabled", org.enabled, enabled))
         if isinstance(description, str) and description != org.description:

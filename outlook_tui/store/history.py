@@ -71,7 +71,9 @@ class HistoryEntry:
 
     @property
     def who(self) -> str:
-        return f"{self.user}@{self.ssh_client}" if self.ssh_client else self.user
+        who = f"{self.user}@{self.ssh_client}" if self.ssh_client else self.user
+        # On Oro's database the role is part of who saved: admins may share an OS account.
+        return f"{who} (db {self.db_user})" if self.db_user else who
 
 
 def encode(entries: Iterable[HistoryEntry]) -> bytes:

@@ -34,6 +34,7 @@ from outlook_tui.store.errors import (
 )
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.identity import current_user, ssh_client
+from outlook_tui.store.postgres.after_save import run_after_save
 from outlook_tui.store.postgres.dialect import HISTORY_TABLE, PostgresDialect
 from outlook_tui.store.postgres.encoding import SCALAR, SERIALIZED_NULL, Damaged, decode, encode
 from outlook_tui.store.snapshot import Snapshot, sort_key
@@ -97,11 +98,11 @@ class PostgresStore:
     kind = "Oro database (PostgreSQL)"
 
     def __init__(self, uri: str, *, read_only: bool = False,
-                 after_save: Callable[[], list[str]] | None = None) -> None:
+                 after_save_command: str | None = None) -> None:
         self.uri = uri
         self.sql = PostgresDialect()
-        #: Run after each committed save; returns lines for the notices (see after_save.py).
-        self.after_save = after_save
+        #: Run after each committed save (see after_save.py).
+        self.after_save_command = after_save_command
         self._lock = threading.RLock()
         self._connection: Any = None
         self._forced_read_only = read_only
@@ -344,8 +345,10 @@ class PostgresStore:
             connection = self._conn()
             with connection.transaction():
                 result = self._commit(connection, base, settings)
-        if result.applied and self.after_save is not None:
-            result.notices.extend(self.after_save())
+        if result.applied and self.after_save_command:
+            ran = run_after_save(self.after_save_command, result.snapshot.revision)
+            result.notices.extend(ran.notices)
+            result.warnings.extend(ran.warnings)
         return result
 
     def _commit(self, connection: Any, base: Snapshot,
