@@ -6,22 +6,26 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from outlook_tui.app.commands import OrganizationCommands
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.session import Session
 from outlook_tui.store import (
+    Backup,
     Change,
     CommitResult,
     HistoryEntry,
     JsonStore,
+    Organization,
     Snapshot,
     StoreError,
 )
@@ -38,7 +42,11 @@ def _shorten(path: str) -> str:
 
 
 class OutlookApp(App[None]):
-    """System > User Management > Organizations, and each organization's Configuration."""
+    """System > User Management > Organizations, and each organization's Configuration.
+
+    Screens see it through :class:`outlook_tui.app.session.Session`: the store, its snapshot,
+    saving, and navigation (every screen is opened here).
+    """
 
     TITLE = "outlook-tui"
     # The organizations grid's styles are parsed with the app's: loading a screen's CSS_PATH
@@ -74,6 +82,10 @@ class OutlookApp(App[None]):
     @property
     def read_only(self) -> bool:
         return self.store.read_only
+
+    @property
+    def read_only_reason(self) -> str | None:
+        return self.store.read_only_reason
 
     def _subtitle(self) -> str:
         where = self.location_label
@@ -114,7 +126,8 @@ class OutlookApp(App[None]):
         if self._watch_seconds > 0:
             self.set_interval(self._watch_seconds, self._poll_disk, name="watch-store")
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False,
+          description="Loading the store")
     def _load(self) -> None:
         """Parse, show, then validate in small chunks so the UI thread keeps painting."""
         try:
@@ -151,7 +164,8 @@ class OutlookApp(App[None]):
         if now != self.snapshot.fingerprint and now != self._damaged_fingerprint:
             self._reload()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False,
+          description="Reading the store again")
     def _reload(self) -> None:
         previous = self.snapshot
         try:
@@ -168,8 +182,9 @@ class OutlookApp(App[None]):
             return []
         return [e for e in self.store.history() if e.revision > previous.revision]
 
-    def show_backup(self, store: JsonStore, snapshot: Snapshot) -> None:
+    def open_backup(self, backup: Backup, snapshot: Snapshot) -> None:
         """Look at a backup, read-only, in place of the damaged store."""
+        store = JsonStore(backup.path, read_only=True)
         self.store = store
         self.location_label = f"{_shorten(store.location)} (backup)"
         self.sub_title = self._subtitle()
@@ -183,7 +198,8 @@ class OutlookApp(App[None]):
         self.load_error = None
         self._reload_all()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False,
+          description="Reading the store again")
     def _reload_all(self) -> None:
         try:
             snapshot = self.store.load()
@@ -233,9 +249,31 @@ class OutlookApp(App[None]):
             self.notify(warning, severity="warning", timeout=10)
         return result
 
-    # -- actions -------------------------------------------------------------------------------
+    # -- errors of background work --------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker(event)
+
+    def report_worker(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is reported (workers run with ``exit_on_error=False``;
+        screens pass their workers' events here): a notification naming what failed, instead
+        of a crash or a silent nothing. The error's text comes from data: never markup."""
+        if event.state is not WorkerState.ERROR:
+            return
+        worker = event.worker
+        what = worker.description or worker.name or "A background task"
+        error = worker.error
+        detail = str(error) or type(error).__name__
+        self.log.error(f"{what} failed: {error!r}")
+        self.notify(detail, title=f"{what} failed", severity="error", timeout=15, markup=False)
+
+    # -- navigation: every screen is opened here ---------------------------------------------
+    # Screens are imported when first opened: the first paint needs only the organizations.
 
     def action_help(self) -> None:
+        self.open_help()
+
+    def open_help(self) -> None:
         from outlook_tui.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
@@ -247,15 +285,26 @@ class OutlookApp(App[None]):
 
         self.push_screen(ConfigurationScreen(organization_id))
 
-    def open_history(self) -> None:
+    def open_history(self, organization_id: int | None = None, *, system: bool = False) -> None:
         from outlook_tui.app.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen())
+        self.push_screen(HistoryScreen(organization_id, system=system))
+
+    def open_effective(self, organization_id: int) -> None:
+        from outlook_tui.app.screens.effective import EffectiveSettingsScreen
+
+        self.push_screen(EffectiveSettingsScreen(organization_id))
 
     def open_matrix(self) -> None:
         from outlook_tui.app.screens.matrix import MatrixScreen
 
         self.push_screen(MatrixScreen())
+
+    def open_organization_form(self, organization: Organization | None,
+                               done: Callable[[int | None], None]) -> None:
+        from outlook_tui.app.screens.organization_form import OrganizationFormModal
+
+        self.push_screen(OrganizationFormModal(organization), done)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield SystemCommand("System configuration",
@@ -268,3 +317,10 @@ class OutlookApp(App[None]):
                             "Effective values of every organization side by side",
                             self.open_matrix)
         yield from super().get_system_commands(screen)
+
+
+def _is_a_session(app: OutlookApp) -> Session:
+    """mypy checks here that the app gives screens all the Session promises."""
+    # The store is still the concrete JsonStore; drop the ignore once JsonStore implements
+    # StoreBackend (mypy then reports it as unused).
+    return app  # type: ignore[return-value]

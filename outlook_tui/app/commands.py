@@ -7,12 +7,9 @@ first few hundred candidates are scored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.session import Session, session_of
 
 CANDIDATES = 300
 
@@ -29,22 +26,22 @@ def _subsequence(needle: str, hay: str) -> bool:
 
 class OrganizationCommands(Provider):
     @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
+    def _session(self) -> Session:
+        return session_of(self.screen)
 
     async def discover(self) -> Hits:
-        snapshot = self._app.snapshot
+        snapshot = self._session.snapshot
         if snapshot is None:
             return
         for org in list(snapshot.organizations())[:10]:
             yield DiscoveryHit(
                 f"Open organization: {org.name}",
-                lambda org_id=org.id: self._app.open_configuration(org_id),
+                lambda org_id=org.id: self._session.open_configuration(org_id),
                 help="MS Outlook Settings of this organization",
             )
 
     async def search(self, query: str) -> Hits:
-        snapshot = self._app.snapshot
+        snapshot = self._session.snapshot
         if snapshot is None:
             return
         matcher = self.matcher(query)
@@ -58,7 +55,7 @@ class OrganizationCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text),
-                          lambda org_id=record["id"]: self._app.open_configuration(org_id),
+                          lambda org_id=record["id"]: self._session.open_configuration(org_id),
                           text=text, help="MS Outlook Settings of this organization")
                 found += 1
                 if found >= CANDIDATES:

@@ -3,25 +3,20 @@ Outlook Settings form on the right, Save Settings and Reset as in Oro."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.settings_form import SettingsForm
 from outlook_tui.catalog import BY_NAME, PAGE_PATH
 from outlook_tui.form_model import keep_mine
 from outlook_tui.store import ConflictError, Snapshot, StoreError
-
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
 
 #: Below this width the tree hides behind ctrl+b so the form keeps the room it needs.
 TREE_MIN_WIDTH = 100
@@ -49,7 +44,7 @@ def breadcrumb(parts: list[str], width: int) -> str:
     return SEPARATOR.join(shortened)[:width]
 
 
-class ConfigurationScreen(Screen[None]):
+class ConfigurationScreen(SessionScreen[None]):
     """Configuration > System Configuration > Integrations > MS Outlook Settings."""
 
     CSS_PATH = "../styles/configuration.tcss"
@@ -79,10 +74,6 @@ class ConfigurationScreen(Screen[None]):
         self._tree_wanted: bool | None = None  # None: decided by the width
 
     @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
-
-    @property
     def form(self) -> SettingsForm:
         return self.query_one("#settings-form", SettingsForm)
 
@@ -110,14 +101,14 @@ class ConfigurationScreen(Screen[None]):
         self._names()
         self._apply_read_only()
         self._layout_tree(self.size.width)
-        snapshot = self._app.snapshot
+        snapshot = self.session.snapshot
         if snapshot is not None:
             self._load(snapshot)
         else:
             self._show_loading(True)
 
     def _names(self) -> None:
-        snapshot = self._app.snapshot
+        snapshot = self.session.snapshot
         name = "System"
         if self.organization_id is not None:
             org = snapshot.get(self.organization_id) if snapshot is not None else None
@@ -161,7 +152,7 @@ class ConfigurationScreen(Screen[None]):
         self.form.display = not loading
 
     def _apply_read_only(self) -> None:
-        read_only = self._app.read_only
+        read_only = self.session.read_only
         self.query_one(ReadOnlyBanner).show_state()
         self.form.set_read_only(read_only)
         self.refresh_bindings()
@@ -208,13 +199,13 @@ class ConfigurationScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("save", "reset"):
-            return not self._app.read_only
+            return not self.session.read_only
         if action == "explain_read_only":
-            return self._app.read_only
+            return self.session.read_only
         return True
 
     def action_explain_read_only(self) -> None:
-        self.notify(f"The store is read-only ({self._app.store.read_only_reason}): "
+        self.notify(f"The store is read-only ({self.session.read_only_reason}): "
                     "nothing can be saved or reset.", severity="warning", title="Read-only")
 
     def action_save(self) -> None:
@@ -222,7 +213,7 @@ class ConfigurationScreen(Screen[None]):
 
     @on(SettingsForm.SaveRequested)
     def _save_button(self) -> None:
-        if self._app.read_only:
+        if self.session.read_only:
             self.action_explain_read_only()
         else:
             self._save()
@@ -251,7 +242,7 @@ class ConfigurationScreen(Screen[None]):
         try:
             while True:
                 try:
-                    result = await self._app.commit(changes)
+                    result = await self.session.commit(changes)
                     break
                 except ConflictError as error:
                     from outlook_tui.app.screens.conflict import ConflictModal
@@ -299,7 +290,7 @@ class ConfigurationScreen(Screen[None]):
             return
 
         def answered(yes: bool | None) -> None:
-            snapshot = self._app.snapshot
+            snapshot = self.session.snapshot
             if yes and snapshot is not None:
                 self.form.load(snapshot)
                 self.notify("The form shows the saved values again; nothing was saved.",
@@ -318,7 +309,7 @@ class ConfigurationScreen(Screen[None]):
         if self._tree_wanted and self.size.width < TREE_MIN_WIDTH:
             self.action_toggle_tree()
             return
-        if not self.form.model.dirty or self._app.read_only:
+        if not self.form.model.dirty or self.session.read_only:
             self.dismiss(None)
             return
 
@@ -333,12 +324,7 @@ class ConfigurationScreen(Screen[None]):
             f"{count} setting(s) of {self.title} changed and not saved."), answered)
 
     def action_history(self) -> None:
-        try:
-            from outlook_tui.app.screens.history import HistoryScreen
-        except ImportError:
-            self.notify("History is not available in this build.", severity="warning")
-            return
         if self.organization_id is None:
-            self.app.push_screen(HistoryScreen(system=True))
+            self.session.open_history(system=True)
         else:
-            self.app.push_screen(HistoryScreen(self.organization_id))
+            self.session.open_history(self.organization_id)

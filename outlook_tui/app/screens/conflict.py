@@ -12,9 +12,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from outlook_tui.app.session import SessionModal
 from outlook_tui.catalog import BY_NAME, Value
 from outlook_tui.form_model import shown
 from outlook_tui.store import Conflict, HistoryEntry
@@ -60,7 +60,7 @@ def conflict_table(conflicts: Sequence[Conflict],
     return table
 
 
-class ConflictModal(ModalScreen[ConflictChoice | None]):
+class ConflictModal(SessionModal[ConflictChoice | None]):
     """Keep mine (save over theirs), take theirs (drop my change to those settings), or
     cancel (nothing saved, the form keeps every edit)."""
 
@@ -98,13 +98,11 @@ class ConflictModal(ModalScreen[ConflictChoice | None]):
         self.query_one("#conflict-cancel", Button).focus()
         self._find_who()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False,
+          description="Finding who saved meanwhile")
     def _find_who(self) -> None:
         """Name the other admins, from the history (read off the UI thread: it can be long)."""
-        store = getattr(self.app, "store", None)
-        if store is None:
-            return
-        entries = store.history()
+        entries = self.session.store.history()
         who = [who_saved(conflict, entries) for conflict in self.conflicts]
         self.app.call_from_thread(self._show_who, who)
 

@@ -8,23 +8,20 @@ works in read-only mode.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.catalog import CATALOG, FIELDSETS, Scope, in_fieldset
 from outlook_tui.compare import STALE_MARK
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
 from outlook_tui.store import Snapshot
-
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
 
 #: How a source reads in the Source column.
 SOURCE_WORDS = {Scope.ORGANIZATION: "Organization", Scope.SYSTEM: "System",
@@ -42,7 +39,7 @@ def stale_warning(ev: EffectiveValue) -> str:
             " inherit again.")
 
 
-class EffectiveSettingsScreen(Screen[None]):
+class EffectiveSettingsScreen(SessionScreen[None]):
     """Every setting of one organization as Oro resolves it: organization, system, default."""
 
     CSS_PATH = "../styles/effective.tcss"
@@ -59,10 +56,6 @@ class EffectiveSettingsScreen(Screen[None]):
         super().__init__()
         self.organization_id = organization_id
         self.title = "Effective settings"
-
-    @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,7 +80,7 @@ class EffectiveSettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#body").focus()
-        self._show(self._app.snapshot)
+        self._show(self.session.snapshot)
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
         self._show(message.snapshot)
@@ -135,12 +128,10 @@ class EffectiveSettingsScreen(Screen[None]):
         self.dismiss()
 
     def action_configuration(self) -> None:
-        self._app.open_configuration(self.organization_id)
+        self.session.open_configuration(self.organization_id)
 
     def action_history(self) -> None:
-        from outlook_tui.app.screens.history import HistoryScreen
-
-        self.app.push_screen(HistoryScreen(self.organization_id))
+        self.session.open_history(self.organization_id)
 
 
 def _escape(text: str) -> str:

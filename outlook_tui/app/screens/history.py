@@ -7,25 +7,22 @@ table (a VirtualTable) describes only the rows it paints. Read-only: works in re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.history_text import DescribedEntry, describe
 from outlook_tui.store import HistoryEntry, StoreError
 
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
 
-
-class HistoryScreen(Screen[None]):
+class HistoryScreen(SessionScreen[None]):
     """Entries newest first. ``HistoryScreen()`` shows everything, with an Organization column."""
 
     CSS_PATH = "../styles/history.tcss"
@@ -47,10 +44,6 @@ class HistoryScreen(Screen[None]):
         self.title = "History"
 
     @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
-
-    @property
     def whole_store(self) -> bool:
         return self.organization_id is None and not self.system
 
@@ -59,7 +52,7 @@ class HistoryScreen(Screen[None]):
             return "History of System configuration"
         if self.organization_id is None:
             return "History of all changes"
-        snapshot = self._app.snapshot
+        snapshot = self.session.snapshot
         organization = snapshot.get(self.organization_id) if snapshot is not None else None
         if organization is None:
             return f"History of organization {self.organization_id}"
@@ -87,10 +80,11 @@ class HistoryScreen(Screen[None]):
 
     # -- reading -------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="history")
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False,
+          description="Reading the history")
     def _read(self) -> None:
         try:
-            entries = self._app.store.history(self.organization_id, system=self.system)
+            entries = self.session.store.history(self.organization_id, system=self.system)
         except (StoreError, OSError) as error:
             self.app.call_from_thread(self._failed, str(error))
             return
@@ -160,15 +154,13 @@ class HistoryScreen(Screen[None]):
         self.action_effective()
 
     def action_effective(self) -> None:
-        from outlook_tui.app.screens.effective import EffectiveSettingsScreen
-
         index = self.query_one(VirtualTable).cursor_row
         if not 0 <= index < len(self.entries):
             return
         organization_id = self.entries[index].organization_id
-        snapshot = self._app.snapshot
+        snapshot = self.session.snapshot
         if organization_id is None or snapshot is None or snapshot.get(organization_id) is None:
             self.notify("This entry is not about an organization that exists now.",
                         severity="warning")
             return
-        self.app.push_screen(EffectiveSettingsScreen(organization_id))
+        self.session.open_effective(organization_id)

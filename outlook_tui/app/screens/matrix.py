@@ -8,23 +8,20 @@ list scan per filter change) shown in a VirtualTable that resolves only the rows
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.catalog import CATALOG
 from outlook_tui.compare import OVERRIDE_MARK, STALE_MARK, Comparison, column_width
-
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
 
 #: Wait this long after the last key in the filter before scanning (100k names: ~30 ms).
 FILTER_DELAY = 0.15
@@ -37,7 +34,7 @@ class MatrixTable(VirtualTable):
         "matrix--override", "matrix--stale"}
 
 
-class MatrixScreen(Screen[None]):
+class MatrixScreen(SessionScreen[None]):
     """Compare organizations: every organization's effective values side by side."""
 
     CSS_PATH = "../styles/matrix.tcss"
@@ -62,10 +59,6 @@ class MatrixScreen(Screen[None]):
         self.only_overrides = False
         self.comparison: Comparison | None = None
         self._filter_timer: Timer | None = None
-
-    @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,7 +85,7 @@ class MatrixScreen(Screen[None]):
     def _rebuild(self, keep_id: int | None = None) -> None:
         """Filter again (one list scan) and keep the cursor on ``keep_id`` if still shown."""
         table = self.query_one(MatrixTable)
-        snapshot = self._app.snapshot
+        snapshot = self.session.snapshot
         if snapshot is None:
             self.comparison = None
             table.set_rows(0)
@@ -134,7 +127,7 @@ class MatrixScreen(Screen[None]):
         return organization_id
 
     def _show_status(self) -> None:
-        snapshot = self._app.snapshot
+        snapshot = self.session.snapshot
         total = len(snapshot) if snapshot is not None else 0
         shown = len(self.comparison) if self.comparison is not None else 0
         parts = [f"{shown} of {total} organizations" if shown != total else
@@ -222,15 +215,11 @@ class MatrixScreen(Screen[None]):
         self.action_effective()
 
     def action_effective(self) -> None:
-        from outlook_tui.app.screens.effective import EffectiveSettingsScreen
-
         organization_id = self._highlighted_id()
         if organization_id is not None:
-            self.app.push_screen(EffectiveSettingsScreen(organization_id))
+            self.session.open_effective(organization_id)
 
     def action_history(self) -> None:
-        from outlook_tui.app.screens.history import HistoryScreen
-
         organization_id = self._highlighted_id()
         if organization_id is not None:
-            self.app.push_screen(HistoryScreen(organization_id))
+            self.session.open_history(organization_id)

@@ -3,16 +3,16 @@ organization form has them. Dismisses with the organization's id once saved, Non
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.session import SessionModal
 from outlook_tui.app.widgets.toggles import RadioChoice
 from outlook_tui.store import (
     Change,
@@ -23,9 +23,6 @@ from outlook_tui.store import (
     OrganizationChange,
     StoreError,
 )
-
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
 
 
 def name_error(name: str, records: list[dict[str, Any]], own_id: int | None) -> str | None:
@@ -40,7 +37,7 @@ def name_error(name: str, records: list[dict[str, Any]], own_id: int | None) -> 
     return None
 
 
-class OrganizationFormModal(ModalScreen[int | None]):
+class OrganizationFormModal(SessionModal[int | None]):
     """Oro's organization form. Enter saves, Escape cancels."""
 
     HELP_TITLE = "Create / edit organization"
@@ -66,10 +63,6 @@ class OrganizationFormModal(ModalScreen[int | None]):
         }
         self._touched: set[str] = set()
         self._saving = False
-
-    @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
 
     def compose(self) -> ComposeResult:
         org = self.organization
@@ -174,7 +167,7 @@ class OrganizationFormModal(ModalScreen[int | None]):
     async def _save(self) -> None:
         if self._saving:
             return
-        snapshot = self._app.snapshot
+        snapshot = self.session.snapshot
         name = self.query_one("#name", Input).value.strip()
         description = self.query_one("#description", Input).value.strip()
         enabled = self._enabled()
@@ -192,7 +185,7 @@ class OrganizationFormModal(ModalScreen[int | None]):
         self._saving = True
         self._show_error("#form-error", None)
         try:
-            result = await self._app.commit(changes)
+            result = await self.session.commit(changes)
         except InputError as error:
             where = "#name-error" if "named" in str(error) else "#form-error"
             self._show_error(where, str(error))

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
@@ -30,9 +30,6 @@ from outlook_tui.store import (
     Snapshot,
     StoreError,
 )
-
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
 
 COLUMNS = (
     Column("name", "Name", 16, flexible=True),
@@ -63,7 +60,7 @@ EDITING_ACTIONS = frozenset({"new", "edit", "toggle_mark", "mark_all", "apply_se
 BULK_ACTIONS = frozenset({"apply_setting", "reset_overrides"})
 
 
-class OrganizationsScreen(Screen[None]):
+class OrganizationsScreen(SessionScreen[None]):
     """Oro's organizations grid, with Configuration as the row action."""
 
     HELP_TITLE = "Organizations"
@@ -125,10 +122,6 @@ class OrganizationsScreen(Screen[None]):
         self._wanted_id: int | None = None
         self._footer_state: tuple[bool, bool] = (False, False)
 
-    @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
-
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -149,8 +142,8 @@ class OrganizationsScreen(Screen[None]):
         table = self.query_one(VirtualTable)
         table.set_sort("name")
         table.focus()
-        if self._app.snapshot is not None:
-            self._load(self._app.snapshot)
+        if self.session.snapshot is not None:
+            self._load(self.session.snapshot)
 
     def _show_read_only(self) -> None:
         self.query_one(ReadOnlyBanner).show_state()
@@ -203,7 +196,7 @@ class OrganizationsScreen(Screen[None]):
         self._show(keep_id, hint=hint)
         # The footer is rebuilt on refresh_bindings: only when what it shows may differ
         # (marks pruned, or read-only found while validating), not on every snapshot.
-        footer_state = (bool(self._marks), self._app.read_only)
+        footer_state = (bool(self._marks), self.session.read_only)
         if footer_state != self._footer_state:
             self._footer_state = footer_state
             self.refresh_bindings()
@@ -357,7 +350,7 @@ class OrganizationsScreen(Screen[None]):
     # -- read-only and bulk visibility -----------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in EDITING_ACTIONS and self._app.read_only:
+        if action in EDITING_ACTIONS and self.session.read_only:
             return False
         if action == "effective":
             # The shown binding while nothing is marked, the hidden one otherwise.
@@ -366,12 +359,12 @@ class OrganizationsScreen(Screen[None]):
         return not (action in BULK_ACTIONS and not self._marks)
 
     def action_explain_read_only(self) -> None:
-        if self._app.read_only:
-            self.notify(f"The store is read-only ({self._app.store.read_only_reason}): "
+        if self.session.read_only:
+            self.notify(f"The store is read-only ({self.session.read_only_reason}): "
                         "nothing can be changed.", title="Read-only", severity="warning")
 
     def action_explain_bulk(self) -> None:
-        if self._app.read_only:
+        if self.session.read_only:
             self.action_explain_read_only()
         else:
             self.notify("Mark organizations first: space marks one, a marks every one shown.",
@@ -388,39 +381,28 @@ class OrganizationsScreen(Screen[None]):
     def action_configuration(self) -> None:
         record = self._highlighted_or_say()
         if record is not None:
-            self._app.open_configuration(record["id"])
+            self.session.open_configuration(record["id"])
 
     def action_system(self) -> None:
-        self._app.open_configuration(None)
+        self.session.open_configuration(None)
 
     def action_effective(self, _marked: bool = False) -> None:
         record = self._highlighted_or_say()
         if record is None:
             return
-        self._open("effective", "EffectiveSettingsScreen", record["id"])
+        self.session.open_effective(record["id"])
 
     def action_matrix(self) -> None:
-        self._open("matrix", "MatrixScreen")
+        self.session.open_matrix()
 
     def action_history(self) -> None:
         record = self._highlighted_or_say()
         if record is None:
             return
-        self._open("history", "HistoryScreen", record["id"])
-
-    def _open(self, module: str, name: str, *args: object) -> None:
-        """Push another screen, imported only when asked for (they load on demand)."""
-        from importlib import import_module
-
-        try:
-            screen = getattr(import_module(f"outlook_tui.app.screens.{module}"), name)
-        except (ImportError, AttributeError):
-            self.notify(f"{name} is not available in this build.", severity="error")
-            return
-        self.app.push_screen(screen(*args))
+        self.session.open_history(record["id"])
 
     def _ready_to_write(self) -> bool:
-        if not self._app.validated or self._snapshot is None:
+        if not self.session.validated or self._snapshot is None:
             self.notify("The store is still loading; try again in a moment.",
                         severity="warning")
             return False
@@ -429,25 +411,21 @@ class OrganizationsScreen(Screen[None]):
     def action_new(self) -> None:
         if not self._ready_to_write():
             return
-        from outlook_tui.app.screens.organization_form import OrganizationFormModal
-
-        self.app.push_screen(OrganizationFormModal(None), self._after_form)
+        self.session.open_organization_form(None, self._after_form)
 
     def action_edit(self) -> None:
         record = self._highlighted_or_say()
         if record is None or not self._ready_to_write():
             return
-        from outlook_tui.app.screens.organization_form import OrganizationFormModal
         from outlook_tui.store import Organization
 
-        self.app.push_screen(OrganizationFormModal(Organization.from_record(record)),
-                             self._after_form)
+        self.session.open_organization_form(Organization.from_record(record), self._after_form)
 
     def _after_form(self, organization_id: int | None) -> None:
         """Put the cursor on the organization just saved (now, or when its snapshot comes)."""
         if organization_id is None:
             return
-        if self._snapshot is not self._app.snapshot:
+        if self._snapshot is not self.session.snapshot:
             self._wanted_id = organization_id
             return
         if self._needle and self._find(organization_id) is None:
@@ -519,7 +497,7 @@ class OrganizationsScreen(Screen[None]):
         writer's values for the organizations concerned, then save the rest."""
         for _attempt in range(3):
             try:
-                result = await self._app.commit(changes)
+                result = await self.session.commit(changes)
             except ConflictError as error:
                 from outlook_tui.app.screens.conflict import ConflictModal
 

@@ -4,23 +4,20 @@ beside it as ``store.json.corrupt-<UTC time>``), or quit."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from outlook_tui.store import Backup, JsonStore, Snapshot, StoreError
-
-if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.session import SessionScreen
+from outlook_tui.store import Backup, BackupStore, Snapshot, StoreError
 
 
-class RecoveryScreen(Screen[None]):
+class RecoveryScreen(SessionScreen[None]):
     CSS_PATH = "../styles/recovery.tcss"
     BINDINGS = [
         Binding("o", "open_backup", "Open read-only", id="recovery.open",
@@ -39,16 +36,17 @@ class RecoveryScreen(Screen[None]):
         self.backups: list[tuple[Backup, Snapshot | None, str]] = []
 
     @property
-    def _app(self) -> OutlookApp:
-        return cast("OutlookApp", self.app)
+    def _backups(self) -> BackupStore:
+        # Only a store with backups can be damaged-and-recovered (the JSON file).
+        return cast("BackupStore", self.session.store)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="recovery-body"):
             yield Static("The store could not be opened", id="recovery-title")
             # The header names the store; the message names it as the header does.
-            message = str(self.error).replace(self._app.store.location,
-                                              self._app.location_label)
+            message = str(self.error).replace(self.session.store.location,
+                                              self.session.location_label)
             yield Static(message, id="recovery-error", markup=False)
             yield Static("Nothing has been written. Backups (newest first):",
                          classes="muted", id="recovery-hint")
@@ -60,12 +58,12 @@ class RecoveryScreen(Screen[None]):
         self.query_one(OptionList).focus()
         self._find_backups()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False, description="Looking for backups")
     def _find_backups(self) -> None:
         found: list[tuple[Backup, Snapshot | None, str]] = []
-        for backup in self._app.store.backups():
+        for backup in self._backups.backups():
             try:
-                snapshot: Snapshot | None = self._app.store.load_backup(backup)
+                snapshot: Snapshot | None = self._backups.load_backup(backup)
                 assert snapshot is not None
                 count = len(snapshot)
                 state = f"valid, {count:,} organization{'s' if count != 1 else ''}"
@@ -103,7 +101,7 @@ class RecoveryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             # Only when the damage appeared after a good load: there is something to go back to.
-            return self._app.snapshot is not None and self._app.snapshot.validated
+            return self.session.snapshot is not None and self.session.snapshot.validated
         return True
 
     def action_back(self) -> None:
@@ -116,15 +114,15 @@ class RecoveryScreen(Screen[None]):
         if chosen is None:
             return
         backup, snapshot = chosen
-        self._app.show_backup(JsonStore(backup.path, read_only=True), snapshot)
+        self.session.open_backup(backup, snapshot)
         self.dismiss()
 
     def action_restore(self) -> None:
         chosen = self._chosen()
         if chosen is None:
             return
-        if self._app.store.read_only:
-            self.notify(f"The store is read-only ({self._app.store.read_only_reason}): "
+        if self.session.read_only:
+            self.notify(f"The store is read-only ({self.session.read_only_reason}): "
                         "ask an admin to restore it", severity="error")
             return
         from outlook_tui.app.screens.confirm import ConfirmModal
@@ -140,16 +138,12 @@ class RecoveryScreen(Screen[None]):
 
         self.app.push_screen(ConfirmModal("Restore backup", question), answered)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False, description="Restoring the backup")
     def _restore(self, number: int) -> None:
-        try:
-            snapshot = self._app.store.restore(number)
-        except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=15)
-            return
+        snapshot = self._backups.restore(number)  # a failure is reported by the app
         self.app.call_from_thread(self._restored, snapshot)
 
     def _restored(self, snapshot: Snapshot) -> None:
         self.notify(f"Backup restored as revision {snapshot.revision}", title="Restored")
-        self._app.reload_store()
+        self.session.reload_store()
         self.dismiss()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from outlook_tui.app.session import session_of
+
 
 class ReadOnlyBanner(Static):
     DEFAULT_CLASSES = "banner-read-only"
@@ -18,7 +20,7 @@ class ReadOnlyBanner(Static):
         self.show_state()
 
     def show_state(self) -> None:
-        reason = getattr(self.app, "store", None) and self.app.store.read_only_reason  # type: ignore[attr-defined]
+        reason = session_of(self).read_only_reason
         self.display = bool(reason)
         if reason:
             self.update(f"Read-only: {reason}. {self.consequence}")
