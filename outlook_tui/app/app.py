@@ -321,6 +321,4 @@ class OutlookApp(App[None]):
 
 def _is_a_session(app: OutlookApp) -> Session:
     """mypy checks here that the app gives screens all the Session promises."""
-    # The store is still the concrete JsonStore; drop the ignore once JsonStore implements
-    # StoreBackend (mypy then reports it as unused).
-    return app  # type: ignore[return-value]
+    return app
