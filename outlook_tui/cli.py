@@ -1,6 +1,7 @@
 """The command line. ``outlook-tui`` alone opens the terminal app; subcommands script the store.
 
 Exit status: 0 success, 1 rejected input or a conflict (the message on stderr), 2 usage errors.
+A save that committed exits 0 even when its report cannot be printed (a closed pipe).
 ORG is an organization id or its exact name. KEY is the full Oro key or the part after the dot.
 VALUE is the stored value or its label, case-insensitive; booleans as true/false/yes/no/1/0.
 """
@@ -8,14 +9,17 @@ VALUE is the stored value or its label, case-insensitive; booleans as true/false
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from outlook_tui.catalog import CATALOG, InvalidValue, Setting, Value, lookup
-from outlook_tui.paths import ENVIRONMENT_VARIABLE
+from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
 from outlook_tui.store import (
     BackupStore,
@@ -31,10 +35,16 @@ from outlook_tui.store import (
 )
 from outlook_tui.store.factory import open_store, store_location
 from outlook_tui.store.history import HistoryEntry
+from outlook_tui.store.lock import timeout_from_environment
+from outlook_tui.words import counted
 
 
 class Rejected(Exception):
     """Input the command rejects (exit status 1)."""
+
+
+class Usage(Exception):
+    """The command line itself is wrong (exit status 2, with the command's usage)."""
 
 
 # -- output helpers ------------------------------------------------------------------------------
@@ -57,24 +67,40 @@ def _print_json(data: Any) -> None:
 # -- store and lookups ---------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> StoreBackend:
+def _open(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
+    """The store. A command that only reads never creates anything: a path with no JSON store
+    is an error naming it. One that writes (and the app) creates the store on first use, in an
+    existing directory only; the default data directory is the one folder made for it."""
     from outlook_tui.settings_file import after_save_command
+    from outlook_tui.store.postgres.store import is_database_uri
 
+    location = store_location(args.store)
+    if location is None or not is_database_uri(location):
+        path = resolve_store_path(location)
+        if not writes and not os.path.lexists(path):
+            raise Rejected(f"no store at {path} (nothing was created; check --store or "
+                           f"${ENVIRONMENT_VARIABLE}: the app or a command that saves creates it)")
+        if writes and not args.read_only and location is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise Rejected(f"{path.parent}: cannot create the data directory: "
+                               f"{error.strerror}") from None
     return open_store(args.store, read_only=args.read_only,
                       after_save_command=after_save_command())
 
 
 def _open_for_organizations(args: argparse.Namespace) -> StoreBackend:
     """The store, when it lets organizations be created and changed (Oro's database: no)."""
-    store = _open(args)
+    store = _open(args, writes=True)
     if not store.supports(Capability.ORGANIZATION_EDITING):
         raise Rejected(f"{store.unsupported_reason(Capability.ORGANIZATION_EDITING)}: create, "
                        "rename and (de)activate them in Oro")
     return store
 
 
-def _backup_store(args: argparse.Namespace) -> BackupStore:
-    store = _open(args)
+def _backup_store(args: argparse.Namespace, *, writes: bool = False) -> BackupStore:
+    store = _open(args, writes=writes)
     if not isinstance(store, BackupStore) or not store.supports(Capability.BACKUPS):
         raise Rejected(store.unsupported_reason(Capability.BACKUPS))
     return store
@@ -102,7 +128,7 @@ def _organizations(snapshot: Snapshot, refs: Sequence[str], all_orgs: bool,
     elif where is not None:
         key, sep, text = where.partition("=")
         if not sep:
-            raise Rejected(f"--where takes KEY=VALUE, got {where!r}")
+            raise Usage(f"--where takes KEY=VALUE, got {where!r}")
         setting = _setting(key)
         wanted = _value(setting, text)
         chosen = [o for o in snapshot.organizations()
@@ -115,7 +141,8 @@ def _organizations(snapshot: Snapshot, refs: Sequence[str], all_orgs: bool,
     return [o for o in chosen if not (o.id in seen or seen.add(o.id))]  # type: ignore[func-returns-value]
 
 
-def _commit(store: StoreBackend, snapshot: Snapshot, changes: list[Change], what: str) -> None:
+def _commit(args: argparse.Namespace, store: StoreBackend, snapshot: Snapshot,
+            changes: list[Change], what: str) -> None:
     if not changes:
         print(f"nothing to change: {what} already")
         return
@@ -123,8 +150,10 @@ def _commit(store: StoreBackend, snapshot: Snapshot, changes: list[Change], what
     if not result.applied:
         print(f"nothing to change: {what} already (revision {result.snapshot.revision})")
         return
+    # From here on the save is done: main() must not report a failure to print as a failure.
+    args.saved_revision = result.snapshot.revision
     print(f"saved revision {result.snapshot.revision}: {what} "
-          f"({len(result.applied)} change{'s' if len(result.applied) != 1 else ''})")
+          f"({counted(len(result.applied), 'change')})")
     for notice in result.notices:
         print(f"note: {notice}")
     for warning in result.warnings:
@@ -145,7 +174,7 @@ def cmd_orgs_list(args: argparse.Namespace) -> None:
     print(_table(["ID", "Name", "Status", "Overrides", "Created At", "Updated At"],
                  [(o.id, o.name, o.status, len(o.overrides), o.created_at, o.updated_at)
                   for o in orgs]))
-    print(f"{len(orgs):,} organization{'s' if len(orgs) != 1 else ''}")
+    print(counted(len(orgs), "organization"))
 
 
 def cmd_orgs_add(args: argparse.Namespace) -> None:
@@ -154,7 +183,7 @@ def cmd_orgs_add(args: argparse.Namespace) -> None:
     name = args.name.strip()
     if not name:
         raise Rejected("the organization's name is required")
-    _commit(store, snapshot, [NewOrganization(name, args.description, not args.inactive)],
+    _commit(args, store, snapshot, [NewOrganization(name, args.description, not args.inactive)],
             f"organization {name!r} created")
 
 
@@ -165,7 +194,7 @@ def cmd_orgs_rename(args: argparse.Namespace) -> None:
     new_name = args.new_name.strip()
     if not new_name:
         raise Rejected("the new name is empty")
-    _commit(store, snapshot, [OrganizationChange(org.id, "name", org.name, new_name)],
+    _commit(args, store, snapshot, [OrganizationChange(org.id, "name", org.name, new_name)],
             f"{org.name!r} renamed to {new_name!r}")
 
 
@@ -174,7 +203,7 @@ def cmd_orgs_status(args: argparse.Namespace) -> None:
     snapshot = store.load()
     org = snapshot.find(args.org)
     enabled = args.action == "enable"
-    _commit(store, snapshot, [OrganizationChange(org.id, "enabled", org.enabled, enabled)],
+    _commit(args, store, snapshot, [OrganizationChange(org.id, "enabled", org.enabled, enabled)],
             f"{org.name!r} is {'Active' if enabled else 'Inactive'}")
 
 
@@ -191,14 +220,14 @@ def _effective_json(values: dict[str, EffectiveValue]) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> None:
+    if args.system == bool(args.org):
+        raise Usage("name an organization (ORG) or --system" + (", not both" if args.org else ""))
     snapshot = _open(args).load()
     if args.system:
         title, values, org = "System", snapshot.effective(None), None
-    elif args.org:
+    else:
         org = snapshot.find(args.org)
         title, values = f"{org.name} (id {org.id}, {org.status})", snapshot.effective(org.id)
-    else:
-        raise Rejected("name an organization (ORG) or --system")
     note = conflict_resolution_note(values)
     if args.json:
         data: dict[str, Any] = {"scope": "system" if org is None else "organization",
@@ -226,16 +255,18 @@ def cmd_show(args: argparse.Namespace) -> None:
 def _targets(args: argparse.Namespace, words: list[str], fixed: int) -> tuple[list[str], list[str]]:
     """Split positional words into ORGs and the command's ``fixed`` trailing words."""
     if len(words) < fixed:
-        raise Rejected(f"expected {'KEY VALUE' if fixed == 2 else 'KEY'} after the organizations")
+        missing = ["KEY", "VALUE"][len(words):fixed] if fixed == 2 else ["KEY"]
+        raise Usage(f"{' and '.join(missing)} missing: expected "
+                    f"{'KEY VALUE' if fixed == 2 else 'KEY'} after the organizations")
     refs, tail = words[: len(words) - fixed], words[len(words) - fixed :]
     scoped = args.system or args.all_orgs or args.where is not None
-    if scoped and refs:
-        raise Rejected("name organizations, or use --system, --all-orgs or --where, not both")
-    if not scoped and not refs:
-        raise Rejected("name at least one organization (ORG) before KEY, or use --system, "
-                       "--all-orgs or --where KEY=VALUE")
     if sum([args.system, args.all_orgs, args.where is not None]) > 1:
-        raise Rejected("use only one of --system, --all-orgs and --where")
+        raise Usage("use only one of --system, --all-orgs and --where")
+    if scoped and refs:
+        raise Usage("name organizations, or use --system, --all-orgs or --where, not both")
+    if not scoped and not refs:
+        raise Usage("name at least one organization (ORG) before KEY, or use --system, "
+                    "--all-orgs or --where KEY=VALUE")
     return refs, tail
 
 
@@ -243,7 +274,7 @@ def cmd_set(args: argparse.Namespace) -> None:
     refs, (key, text) = _targets(args, args.words, 2)
     setting = _setting(key)
     value = _value(setting, text)
-    store = _open(args)
+    store = _open(args, writes=True)
     snapshot = store.load()
     if args.system:
         old = snapshot.system.get(setting.name)
@@ -257,14 +288,14 @@ def cmd_set(args: argparse.Namespace) -> None:
                    for o in orgs
                    if not (setting.name in o.overrides and o.overrides[setting.name] == value)]
         where = orgs[0].name if len(orgs) == 1 else f"{len(orgs)} organizations"
-    _commit(store, snapshot, changes, f"{where}: {setting.label} = {setting.label_of(value)}")
+    _commit(args, store, snapshot, changes, f"{where}: {setting.label} = {setting.label_of(value)}")
 
 
 def cmd_reset(args: argparse.Namespace) -> None:
     refs, tail = _targets(args, args.words, 0 if args.all else 1)
     names = [s.name for s in CATALOG] if args.all else [_setting(tail[0]).name]
     what = "all settings" if args.all else lookup(names[0]).label
-    store = _open(args)
+    store = _open(args, writes=True)
     snapshot = store.load()
     changes: list[Change] = []
     if args.system:
@@ -277,7 +308,7 @@ def cmd_reset(args: argparse.Namespace) -> None:
                    for o in orgs for n in names if n in o.overrides]
         where = orgs[0].name if len(orgs) == 1 else f"{len(orgs)} organizations"
         back = "Use System"
-    _commit(store, snapshot, changes, f"{where}: {what} back to {back}")
+    _commit(args, store, snapshot, changes, f"{where}: {what} back to {back}")
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -298,9 +329,14 @@ def cmd_export(args: argparse.Namespace) -> None:
 def cmd_import(args: argparse.Namespace) -> None:
     from outlook_tui.transfer import plan_import, read_import
 
-    path = Path(args.file)
-    data = read_import(path)
-    store = _open(args)
+    if args.file == "-":  # a pipe: `outlook-tui export | jq ... | outlook-tui import -`
+        path, name = Path("<stdin>"), "standard input"
+        data = read_import(path, sys.stdin.buffer.read())
+    else:
+        path = Path(args.file)
+        name = path.name
+        data = read_import(path)
+    store = _open(args, writes=True)
     snapshot = store.load()
     plan = plan_import(
         snapshot, data, path,
@@ -308,11 +344,11 @@ def cmd_import(args: argparse.Namespace) -> None:
         managed_elsewhere=store.unsupported_reason(Capability.ORGANIZATION_EDITING))
     parts = []
     if plan.created:
-        parts.append(f"{len(plan.created)} organization(s) created")
+        parts.append(f"{counted(len(plan.created), 'organization')} created")
     if plan.updated:
-        parts.append(f"{len(plan.updated)} organization(s) updated")
-    _commit(store, snapshot, plan.changes,
-            f"imported {path.name}" + (f": {', '.join(parts)}" if parts else ""))
+        parts.append(f"{counted(len(plan.updated), 'organization')} updated")
+    _commit(args, store, snapshot, plan.changes,
+            f"imported {name}" + (f": {', '.join(parts)}" if parts else ""))
 
 
 def _history_row(entry: HistoryEntry) -> tuple[str, ...]:
@@ -323,6 +359,8 @@ def _history_row(entry: HistoryEntry) -> tuple[str, ...]:
 
 
 def cmd_history(args: argparse.Namespace) -> None:
+    if args.system and args.org:
+        raise Usage("name an organization (ORG) or --system, not both")
     store = _open(args)
     org_id = None
     if args.org:
@@ -370,7 +408,7 @@ def cmd_backups(args: argparse.Namespace) -> None:
         try:
             snapshot = store.load_backup(backup)
             count = len(snapshot)
-            state = f"valid, {count:,} organization{'s' if count != 1 else ''}"
+            state = f"valid, {counted(count, 'organization')}"
         except StoreError as error:
             state = "damaged: " + str(error).splitlines()[-1].strip()
         rows.append((str(backup.number), f"r{backup.revision}", backup.saved_at,
@@ -380,10 +418,11 @@ def cmd_backups(args: argparse.Namespace) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
-    store = _backup_store(args)
+    store = _backup_store(args, writes=True)
     snapshot = store.restore(args.number)
+    args.saved_revision = snapshot.revision
     print(f"restored backup {args.number} as revision {snapshot.revision} "
-          f"({len(snapshot):,} organizations)")
+          f"({counted(len(snapshot), 'organization')})")
 
 
 def cmd_db_init(args: argparse.Namespace) -> None:
@@ -408,7 +447,7 @@ def cmd_db_init(args: argparse.Namespace) -> None:
 def cmd_tui(args: argparse.Namespace) -> None:
     from outlook_tui.app.app import OutlookApp
 
-    OutlookApp(_open(args)).run()  # type: ignore[arg-type]
+    OutlookApp(_open(args, writes=True)).run()  # type: ignore[arg-type]
 
 
 # -- parser --------------------------------------------------------------------------------------
@@ -420,9 +459,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
+
+
+def _store_path(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: give the store file's path")
+    return text
+
+
 def _store_in_use(argv: Sequence[str]) -> str:
     """For --help: which store the command would open (never connects to a database)."""
-    from outlook_tui.paths import resolve_store_path
     from outlook_tui.store.postgres.store import is_database_uri, redact
 
     given = None
@@ -439,7 +493,7 @@ def _store_in_use(argv: Sequence[str]) -> str:
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--store", metavar="PATH|URI", default=argparse.SUPPRESS,
+    common.add_argument("--store", metavar="PATH|URI", default=argparse.SUPPRESS, type=_store_path,
                         help="the store: a JSON file's PATH, or Oro's own database as a libpq "
                              "URI postgresql://USER@HOST/DBNAME (password via PGPASSWORD, "
                              f"~/.pgpass or a service file). Default: ${ENVIRONMENT_VARIABLE}, "
@@ -457,24 +511,27 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                "booleans true/false/yes/no/1/0. Store in use: "
                + _store_in_use(argv).replace("%", "%%") + ".",
     )
-    parser.set_defaults(func=cmd_tui)
+    parser.set_defaults(func=cmd_tui, parser=parser)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, func: Callable[[argparse.Namespace], None], help: str,
                 json_output: bool = False, **kwargs: Any) -> argparse.ArgumentParser:
         p = sub.add_parser(name, parents=[common], help=help, description=help, **kwargs)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, parser=p)
         if json_output:
             p.add_argument("--json", action="store_true", help="print JSON, for scripts")
         return p
 
-    orgs = command("orgs", lambda a: orgs.print_help(), "list and manage organizations")
+    def orgs_without_action(args: argparse.Namespace) -> None:
+        raise Usage("an action is required: list, add, rename, enable or disable")
+
+    orgs = command("orgs", orgs_without_action, "list and manage organizations")
     orgs_sub = orgs.add_subparsers(title="orgs commands", metavar="ACTION", parser_class=_Parser)
 
     def org_command(name: str, func: Callable[[argparse.Namespace], None], help: str,
                     json_output: bool = False) -> argparse.ArgumentParser:
         p = orgs_sub.add_parser(name, parents=[common], help=help, description=help)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, parser=p)
         if json_output:
             p.add_argument("--json", action="store_true", help="print JSON, for scripts")
         return p
@@ -525,7 +582,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p = command("history", cmd_history, "who changed what, newest first", json_output=True)
     p.add_argument("org", nargs="?", metavar="ORG")
     p.add_argument("--system", action="store_true", help="only the system level")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N entries")
+    p.add_argument("--limit", type=_positive, metavar="N", help="at most N entries (N >= 1)")
     command("schema", cmd_schema, "print the store's JSON Schema (for editors)")
     p = command("diff", cmd_diff, "compare organizations: effective values, overrides marked *",
                 json_output=True)
@@ -548,21 +605,73 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def _stdout_is_closed() -> bool:
+    """True when the command was started with standard output closed (``>&-``)."""
+    if sys.stdout is None:
+        return True
+    try:
+        os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return True
+    return False
+
+
+class _LostOutput(io.TextIOBase):
+    """Standard output once it is gone: takes the text and remembers that some was lost."""
+
+    lost = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        _LostOutput.lost = _LostOutput.lost or bool(text)
+        return len(text)
+
+
+def _silence_stdout() -> None:
+    """Keep fd 1 taken (by /dev/null: a file the store opens must never become fd 1) and send
+    what is still printed nowhere, so that nothing more fails, not even the flush at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)  # is fd 1 itself when fd 1 was closed
+    if devnull != 1:
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    sys.stdout = _LostOutput()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     args.store = getattr(args, "store", None)
     args.read_only = getattr(args, "read_only", False)
+    args.saved_revision = None
+    command_parser: argparse.ArgumentParser = args.parser
+    try:
+        timeout_from_environment()
+    except ValueError as error:
+        command_parser.error(str(error))
+    closed = _stdout_is_closed()
+    if closed:
+        _silence_stdout()
     try:
         args.func(args)
-    except Rejected as error:
+        sys.stdout.flush()  # a closed pipe shows here, while we can still say what happened
+    except Usage as error:
+        command_parser.error(str(error))
+    except (Rejected, StoreError, InvalidValue) as error:
         print(f"outlook-tui: {error}", file=sys.stderr)
         return 1
-    except (StoreError, InvalidValue) as error:
-        print(f"outlook-tui: {error}", file=sys.stderr)
+    except OSError as error:
+        if error.errno not in (errno.EPIPE, errno.EBADF, errno.EINVAL):
+            raise
+        _silence_stdout()
+        _LostOutput.lost = _LostOutput.lost or error.errno != errno.EPIPE
+    if _LostOutput.lost and args.saved_revision is None:
+        # Nothing was saved and what was asked for could not be shown: that is a failure. (A
+        # reader that stopped reading, `| head`, got what it wanted: EPIPE is not.)
+        print("outlook-tui: standard output is closed: nothing could be printed",
+              file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        return 0
     return 0
 
 

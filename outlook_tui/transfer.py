@@ -97,9 +97,11 @@ def _settings(values: object, where: str, problems: list[str]) -> dict[str, Valu
     return result
 
 
-def read_import(path: Path) -> Any:
+def read_import(path: Path, data: bytes | None = None) -> Any:
+    """The import file's JSON. ``data``, when given, is the file's bytes (standard input for
+    ``import -``) and ``path`` only names it in messages."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError:

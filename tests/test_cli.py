@@ -41,11 +41,12 @@ def overrides_of(path: Path, name: str) -> dict:
     return next(o for o in snapshot_of(path)["organizations"] if o["name"] == name)["overrides"]
 
 
-def test_first_use_creates_the_store_with_the_default_organization(store_path: Path) -> None:
+def test_first_save_creates_the_store_with_the_default_organization(store_path: Path) -> None:
+    run(store_path, "set", "--system", "tasks_enabled", "false")
     out = run(store_path, "orgs", "list", "--json").stdout
     assert [o["name"] for o in json.loads(out)] == ["Default Organization"]
     document = snapshot_of(store_path)
-    assert document["system"] == {} and document["revision"] == 0
+    assert document["system"] == {"tasks_enabled": False} and document["revision"] == 1
 
 
 def test_admin_adds_renames_and_disables_organizations(acme: Path) -> None:
@@ -111,9 +112,6 @@ def test_set_accepts_keys_and_values_as_oro_names_them(acme: Path, key: str, tex
     (("set", "Acme", "no_such_setting", "1"), "unknown setting"),
     (("set", "Nobody", "tasks_enabled", "yes"), "no organization with id or name 'Nobody'"),
     (("set", "Acme", "tasks_enabled", "maybe"), "true or false"),
-    (("set", "--system", "Acme", "tasks_enabled", "yes"), "not both"),
-    (("reset", "Acme"), "name at least one organization (ORG) before KEY"),
-    (("show",), "name an organization"),
 ])
 def test_rejected_input_exits_1_says_why_and_changes_no_byte(acme: Path, args: tuple[str, ...],
                                                             message: str) -> None:
@@ -124,9 +122,35 @@ def test_rejected_input_exits_1_says_why_and_changes_no_byte(acme: Path, args: t
     assert acme.read_bytes() == before
 
 
-def test_usage_errors_exit_2(acme: Path) -> None:
-    assert run(acme, "frobnicate", ok=None).returncode == 2
-    assert run(acme, "history", "--limit", "many", ok=None).returncode == 2
+@pytest.mark.parametrize(("args", "message"), [
+    (("frobnicate",), "invalid choice"),
+    (("history", "--limit", "many"), "--limit: must be a whole number, got 'many'"),
+    (("history", "--limit", "0"), "--limit: must be 1 or more, got 0"),
+    (("history", "--limit", "-1"), "--limit: must be 1 or more, got -1"),
+    (("history", "Acme", "--system"), "not both"),
+    (("set", "--system", "Acme", "tasks_enabled", "yes"), "not both"),
+    (("set", "--system", "--all-orgs", "tasks_enabled", "yes"), "only one of"),
+    (("set",), "required"),
+    (("set", "Acme"), "VALUE missing"),
+    (("set", "Acme", "tasks_enabled"), "name at least one organization"),
+    (("set", "--system", "tasks_enabled"), "VALUE missing"),
+    (("set", "--where", "tasks_enabled", "tasks_enabled", "no"), "--where takes KEY=VALUE"),
+    (("reset", "Acme"), "name at least one organization (ORG) before KEY"),
+    (("show",), "name an organization"),
+    (("show", "Acme", "--system"), "not both"),
+    (("orgs",), "an action is required"),
+    (("--store", "", "show", "--system"), "--store: is empty"),
+    (("show", "--store", " ", "--system"), "--store: is empty"),
+])
+def test_usage_errors_exit_2_with_the_usage_and_change_no_byte(
+        acme: Path, args: tuple[str, ...], message: str) -> None:
+    before = acme.read_bytes()
+    result = run(acme, *args, ok=None)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "usage: outlook-tui" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert acme.read_bytes() == before
 
 
 def test_set_on_several_organizations_is_one_revision(acme: Path) -> None:
@@ -171,7 +195,7 @@ def test_export_then_import_into_another_store_recreates_the_settings(acme: Path
     run(acme, "export", str(exported))
     data = json.loads(exported.read_text())
     assert data["system"] == {"oro_crm_pro_outlook.tasks_enabled": False}
-    other = tmp_path / "other" / "store.json"
+    other = tmp_path / "other.json"
     run(other, "import", str(exported))
     document = snapshot_of(other)
     assert document["revision"] == 1, "an import is one revision"

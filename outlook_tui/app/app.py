@@ -29,6 +29,7 @@ from outlook_tui.store import (
     Snapshot,
     StoreError,
 )
+from outlook_tui.words import counted
 
 #: Organizations parsed from the head of the file for the first paint (a screen and a half).
 PREVIEW_ROWS = 40
@@ -217,7 +218,7 @@ class OutlookApp(App[None]):
             screen.post_message(SnapshotChanged(snapshot, previous, reason, entries))
         if reason == "external" and entries:
             who = sorted({e.who for e in entries})
-            self.notify(f"{len(entries)} change(s) saved by {', '.join(who)} "
+            self.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
                         f"(revision {snapshot.revision})", title="Store updated")
 
     async def commit(self, changes: Sequence[Change]) -> CommitResult:
@@ -243,7 +244,7 @@ class OutlookApp(App[None]):
         self._publish(result.snapshot, "saved", entries)
         if entries:
             who = sorted({e.who for e in entries})
-            self.notify(f"merged with {len(entries)} change(s) saved meanwhile by "
+            self.notify(f"merged with {counted(len(entries), 'change')} saved meanwhile by "
                         f"{', '.join(who)}", title="Merged")
         for warning in result.warnings:
             self.notify(warning, severity="warning", timeout=10)

@@ -104,15 +104,16 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
     by_id: Mapping[int, int] = positions if positions is not None else \
         {r["id"]: i for i, r in enumerate(records)}
     added: dict[int, int] = {}
-    name_set: set[str] | None = None
+    name_map: dict[str, str] | None = None
 
-    def names() -> set[str]:
+    def names() -> dict[str, str]:
+        """Each name folded to its case -> the name as it is spelled in the store."""
         # Compared ignoring case, as Oro's database collation does: "ACME" next to "Acme"
         # would be two organizations no admin can tell apart in a list.
-        nonlocal name_set
-        if name_set is None:
-            name_set = {r["name"].casefold() for r in records}
-        return name_set
+        nonlocal name_map
+        if name_map is None:
+            name_map = {r["name"].casefold(): r["name"] for r in records}
+        return name_map
 
     copied: set[int] = set()
     system = dict(document.get("system", {}))
@@ -133,7 +134,8 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
     for change in changes:
         if isinstance(change, NewOrganization):
             if change.name.casefold() in names():
-                raise InputError(f"an organization named {change.name!r} already exists")
+                raise InputError(f"an organization named {names()[change.name.casefold()]!r} "
+                                 "already exists")
             next_id = max((r["id"] for r in records), default=0) + 1
             added[next_id] = len(records)
             copied.add(len(records))
@@ -147,7 +149,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
                 "enabled": change.enabled, "created_at": now, "updated_at": now,
                 "overrides": _ordered(overrides),
             })
-            names().add(change.name.casefold())
+            names()[change.name.casefold()] = change.name
             resort = True
             applied.append(AppliedChange(
                 Scope.ORGANIZATION, next_id, change.name, "organization", None, change.name))
@@ -172,9 +174,10 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
                 assert isinstance(change.new, str)
                 if change.new.casefold() in names() and \
                         change.new.casefold() != str(current).casefold():
-                    raise InputError(f"an organization named {change.new!r} already exists")
-                names().discard(str(current).casefold())
-                names().add(change.new.casefold())
+                    raise InputError(f"an organization named {names()[change.new.casefold()]!r}"
+                                     " already exists")
+                names().pop(str(current).casefold(), None)
+                names()[change.new.casefold()] = change.new
                 resort = True
             target[change.column] = change.new
             target["updated_at"] = now

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import math
 import os
 import time
 from collections.abc import Iterator
@@ -19,7 +20,27 @@ from pathlib import Path
 from outlook_tui.store.errors import LockTimeout, StoreWriteError
 from outlook_tui.store.identity import current_user
 
-DEFAULT_TIMEOUT = float(os.environ.get("OUTLOOK_TUI_LOCK_TIMEOUT", "5"))
+DEFAULT_TIMEOUT = 5.0
+TIMEOUT_VARIABLE = "OUTLOOK_TUI_LOCK_TIMEOUT"
+
+
+def timeout_from_environment() -> float:
+    """Seconds a writer waits for the lock: ``$OUTLOOK_TUI_LOCK_TIMEOUT``, else 5.
+
+    Read at each save, not at import, so that a bad value is reported (ValueError naming the
+    variable) where the command line can turn it into a usage error, never a traceback.
+    """
+    text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise ValueError(f"{TIMEOUT_VARIABLE} must be a number of seconds (0 or more), "
+                         f"got {text!r}")
+    return seconds
 
 
 def _holder(fd: int) -> str:
@@ -36,7 +57,7 @@ def _holder(fd: int) -> str:
 @contextmanager
 def locked(lock_path: Path, timeout: float | None = None, mode: int = 0o660) -> Iterator[None]:
     """Hold the exclusive lock for the duration of the block."""
-    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    timeout = timeout_from_environment() if timeout is None else timeout
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     except OSError as error:

@@ -131,6 +131,12 @@ class Snapshot:
         if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
             found = self.get(int(ref))
             if found is not None:
+                named = self.by_name(ref) if isinstance(ref, str) else None
+                if named is not None and named.id != found.id:
+                    raise InputError(
+                        f"{ref!r} is ambiguous: it is the id of {found.name!r} and the name of "
+                        f"the organization with id {named.id}; name {found.name!r} or use id "
+                        f"{named.id} instead")
                 return found
         if isinstance(ref, str):
             found = self.by_name(ref)

@@ -17,6 +17,7 @@ from outlook_tui.app.widgets.settings_form import SettingsForm
 from outlook_tui.catalog import BY_NAME, PAGE_PATH
 from outlook_tui.form_model import keep_mine
 from outlook_tui.store import ConflictError, Snapshot, StoreError
+from outlook_tui.words import counted
 
 #: Below this width the tree hides behind ctrl+b so the form keeps the room it needs.
 TREE_MIN_WIDTH = 100
@@ -321,7 +322,7 @@ class ConfigurationScreen(SessionScreen[None]):
 
         count = sum(1 for f in self.form.model.fields.values() if f.dirty)
         self.app.push_screen(UnsavedChangesModal(
-            f"{count} setting(s) of {self.title} changed and not saved."), answered)
+            f"{counted(count, 'setting')} of {self.title} changed and not saved."), answered)
 
     def action_history(self) -> None:
         if self.organization_id is None:

@@ -22,6 +22,7 @@ from outlook_tui.store.errors import (
     ReadOnlyError,
     StoreError,
     StoreFormatError,
+    StoreWriteError,
 )
 from outlook_tui.store.fileops import FileOps
 from outlook_tui.store.history import HistoryEntry
@@ -133,7 +134,10 @@ class JsonStore:
                                 "nothing was saved")
 
     def _create(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Only in an existing directory: a mistyped --store must not leave folders behind.
+        if not self.path.parent.is_dir():
+            raise StoreWriteError(f"{self.path.parent}: no such directory; the store is only "
+                                  "created in an existing directory (nothing was saved)")
         with locked(self.lock_path, self.files.lock_timeout):
             commit.remove_stale_temp_files(self.path)
             if not self.exists():
