@@ -16,12 +16,19 @@ def pg_server() -> Iterator[PostgresServer]:
         yield server
 
 
-@pytest.fixture
-def oro_db(pg_server: PostgresServer) -> Iterator[str]:
-    """The name of a fresh database holding Oro's tables and other bundles' rows."""
+@pytest.fixture(scope="session")
+def _session_db(pg_server: PostgresServer) -> Iterator[str]:
     name = pg_server.database()
     yield name
     pg_server.drop(name)
+
+
+@pytest.fixture
+def oro_db(pg_server: PostgresServer, _session_db: str) -> str:
+    """The name of a database holding Oro's tables and other bundles' rows, as the template
+    has them (reset for each test)."""
+    pg_server.reset(_session_db)
+    return _session_db
 
 
 @pytest.fixture

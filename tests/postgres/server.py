@@ -159,6 +159,15 @@ class PostgresServer:
         self.execute("postgres", f"CREATE DATABASE {name} TEMPLATE {self.template}")
         return name
 
+    def reset(self, dbname: str) -> None:
+        """Back to the template's rows, much faster than a new database (~20 ms, not 500):
+        other sessions ended, outlook-tui's table dropped, Oro's tables refilled."""
+        self.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", (dbname,))
+        self.execute(dbname, "DROP TABLE IF EXISTS outlook_tui_history; TRUNCATE "
+                     "oro_config_value, oro_config, oro_organization RESTART IDENTITY CASCADE;"
+                     + ORO_SEED)
+
     def drop(self, dbname: str) -> None:
         with contextlib.suppress(Exception):
             self.execute("postgres", f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")

@@ -1,0 +1,44 @@
+"""Writer processes for the concurrency tests (importable: multiprocessing spawns them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outlook_tui.store import ConflictError, SettingChange
+from outlook_tui.store.postgres import PostgresStore
+
+
+def save_once(uri: str, name: str, value: Any, barrier: Any) -> str:
+    """Load, wait for the others to have loaded too, then save one setting of organization 1."""
+    store = PostgresStore(uri)
+    base = store.load()
+    barrier.wait(timeout=60)
+    try:
+        store.commit(base, [SettingChange(1, name, base.get(1).overrides.get(name), value)])
+    except ConflictError as error:
+        return f"conflict: {error.conflicts[0].theirs!r}"
+    finally:
+        store.close()
+    return "saved"
+
+
+def increment(uri: str, rounds: int, step: int, barrier: Any) -> int:
+    """``rounds`` times: read CRM Sync Interval, save it plus ``step``; retry on a conflict.
+
+    Each writer's step is a different power of ten (and rounds < 10), so no writer's new value
+    can equal what the others made meanwhile (that would be "already done", not a conflict)."""
+    store = PostgresStore(uri)
+    name = "contacts_sync_interval_orocrm"
+    barrier.wait(timeout=60)
+    conflicts = 0
+    for _ in range(rounds):
+        while True:
+            base = store.load()
+            now = base.get(1).overrides[name]  # type: ignore[union-attr]
+            try:
+                store.commit(base, [SettingChange(1, name, now, now + step)])
+                break
+            except ConflictError:
+                conflicts += 1
+    store.close()
+    return conflicts
