@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from outlook_tui.catalog import CATALOG, Setting, SettingType, Value  # noqa: E402
-from outlook_tui.store.json import JsonStore  # noqa: E402
+from outlook_tui.store.factory import open_store  # noqa: E402
 from outlook_tui.store.json.document import SCHEMA_VERSION, serialize  # noqa: E402
 from outlook_tui.store.snapshot import sort_key  # noqa: E402
 
@@ -139,7 +139,7 @@ def write_store(count: int, directory: Path = STORES, *, force: bool = False) ->
 
 def first_name(path: Path) -> str | None:
     """The first organization's name in a store: the first row of the organizations table."""
-    snapshot = JsonStore(path, read_only=True).peek(1)
+    snapshot = open_store(str(path), read_only=True).peek(1)
     if snapshot is None or not snapshot.document["organizations"]:
         return None
     return str(snapshot.document["organizations"][0]["name"])
@@ -147,7 +147,7 @@ def first_name(path: Path) -> str | None:
 
 def self_check(path: Path) -> int:
     """Load the store through the app's own validation; return its organization count."""
-    snapshot = JsonStore(path, read_only=True).load()
+    snapshot = open_store(str(path), read_only=True).load()
     records = snapshot.document["organizations"]
     keys = [sort_key(r["name"]) for r in records]
     if keys != sorted(keys):

@@ -318,7 +318,7 @@ def _key_settled(term: Terminal, key: str, first: Samples, settled: Samples,
 
 def store_figures(path: Path, runs: int) -> tuple[Samples, Samples, str]:
     from outlook_tui.store.changes import SettingChange
-    from outlook_tui.store.json import JsonStore
+    from outlook_tui.store.factory import open_store
 
     loads, saves = Samples(), Samples()
     described = ""
@@ -327,7 +327,7 @@ def store_figures(path: Path, runs: int) -> tuple[Samples, Samples, str]:
         with tempfile.TemporaryDirectory(dir=WORK) as scratch:
             copy = Path(scratch) / "store.json"
             shutil.copyfile(path, copy)
-            store = JsonStore(copy)
+            store = open_store(str(copy), read_only=False)
             gc.collect()
             started = time.perf_counter()
             snapshot = store.load()
@@ -386,7 +386,7 @@ METHOD = (
     "settled; \"until settled\" is until the last output before 150 ms of quiet (the filtered "
     "table may follow the echo of the key). The bare app's Down figure cycles Down and Up over "
     "its 10 rows. Store: "
-    "`JsonStore.load()` of the 100k store and `commit()` of one changed setting against the "
+    "`load()` of the 100k JSON store and `commit()` of one changed setting against the "
     "loaded snapshot (temp file, fsync, backup link, read-back, history), in process, each on a "
     "fresh copy in a temp directory on the same disk, median of {runs}. Peak RSS: VmHWM of the "
     "app process after the key test. Generated stores: `benchmarks/generate.py`, seed 42, about "

@@ -447,7 +447,7 @@ def cmd_db_init(args: argparse.Namespace) -> None:
 def cmd_tui(args: argparse.Namespace) -> None:
     from outlook_tui.app.app import OutlookApp
 
-    OutlookApp(_open(args, writes=True)).run()  # type: ignore[arg-type]
+    OutlookApp(_open(args, writes=True)).run()
 
 
 # -- parser --------------------------------------------------------------------------------------

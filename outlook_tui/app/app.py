@@ -24,11 +24,12 @@ from outlook_tui.store import (
     Change,
     CommitResult,
     HistoryEntry,
-    JsonStore,
     Organization,
     Snapshot,
+    StoreBackend,
     StoreError,
 )
+from outlook_tui.store.factory import open_store
 from outlook_tui.words import counted
 
 #: Organizations parsed from the head of the file for the first paint (a screen and a half).
@@ -63,7 +64,7 @@ class OutlookApp(App[None]):
                 tooltip="Open organization..., System configuration, ..."),
     ]
 
-    def __init__(self, store: JsonStore, *, watch_seconds: float = WATCH_SECONDS,
+    def __init__(self, store: StoreBackend, *, watch_seconds: float = WATCH_SECONDS,
                  location_label: str | None = None) -> None:
         super().__init__()
         self.store = store
@@ -75,7 +76,8 @@ class OutlookApp(App[None]):
         self.load_error: StoreError | None = None
         self._watch_seconds = watch_seconds
         self._saving = False
-        self._damaged_fingerprint: object = None
+        #: The store's change token when it was found damaged: the disk watch waits for another.
+        self._damaged_token: object = None
         self._started = time.monotonic()
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
@@ -130,11 +132,10 @@ class OutlookApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False,
           description="Loading the store")
     def _load(self) -> None:
-        """Parse, show, then validate in small chunks so the UI thread keeps painting."""
+        """Load and validate in small chunks so the UI thread keeps painting. Nothing is shown
+        before it is validated (the preview's records excepted: see ``StoreBackend.peek``)."""
         try:
-            raw = self.store.read_raw()
-            self.call_from_thread(self._publish, raw, "parsed")
-            snapshot = self.store.validate(raw, pause=lambda: time.sleep(0.001))
+            snapshot = self.store.load(pause=lambda: time.sleep(0.001))
         except StoreError as error:
             self.call_from_thread(self._damaged, error)
             return
@@ -152,7 +153,7 @@ class OutlookApp(App[None]):
         from outlook_tui.app.screens.recovery import RecoveryScreen
 
         self.load_error = error
-        self._damaged_fingerprint = self.store.fingerprint()
+        self._damaged_token = self.store.change_token()
         if not isinstance(self.screen, RecoveryScreen):
             self.push_screen(RecoveryScreen(error))
 
@@ -161,8 +162,8 @@ class OutlookApp(App[None]):
     def _poll_disk(self) -> None:
         if self._saving or not self.validated or self.snapshot is None:
             return
-        now = self.store.fingerprint()
-        if now != self.snapshot.fingerprint and now != self._damaged_fingerprint:
+        if self.store.changed_since(self.snapshot) and \
+                self.store.change_token() != self._damaged_token:
             self._reload()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False,
@@ -170,8 +171,7 @@ class OutlookApp(App[None]):
     def _reload(self) -> None:
         previous = self.snapshot
         try:
-            snapshot = self.store.validate(self.store.read_raw(),
-                                           pause=lambda: time.sleep(0.001))
+            snapshot = self.store.load(pause=lambda: time.sleep(0.001))
         except StoreError as error:
             self.call_from_thread(self._damaged, error)
             return
@@ -181,11 +181,11 @@ class OutlookApp(App[None]):
     def _entries_since(self, previous: Snapshot | None) -> list[HistoryEntry]:
         if previous is None:
             return []
-        return [e for e in self.store.history() if e.revision > previous.revision]
+        return self.store.history(after_revision=previous.revision)
 
     def open_backup(self, backup: Backup, snapshot: Snapshot) -> None:
         """Look at a backup, read-only, in place of the damaged store."""
-        store = JsonStore(backup.path, read_only=True)
+        store = open_store(str(backup.path), read_only=True)
         self.store = store
         self.location_label = f"{_shorten(store.location)} (backup)"
         self.sub_title = self._subtitle()

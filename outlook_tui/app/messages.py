@@ -11,9 +11,9 @@ class SnapshotChanged(Message):
     """The app's snapshot was replaced: loading progressed, this user saved, or someone else
     changed the store on disk. Screens refresh what the user has not touched.
 
-    ``reason`` is one of ``preview`` (first screen of a big store, unvalidated), ``parsed``
-    (complete, not yet validated), ``validated``, ``saved`` (by this app), ``external`` (someone
-    else: ``entries`` says who and what, from the history).
+    ``reason`` is one of ``preview`` (the first screen of a big store, from
+    ``StoreBackend.peek``), ``validated`` (the whole store), ``saved`` (by this app),
+    ``external`` (someone else: ``entries`` says who and what, from the history).
     """
 
     def __init__(self, snapshot: Snapshot, previous: Snapshot | None, reason: str,

@@ -4,7 +4,15 @@ Never imports Textual (``tests/test_import_hygiene.py``); pydantic is imported o
 document is validated, so the app can paint before it loads.
 """
 
-from outlook_tui.store.backend import Backup, BackupStore, Capability, CommitResult, StoreBackend
+from outlook_tui.store.backend import (
+    Backup,
+    BackupStore,
+    Capability,
+    CommitResult,
+    StoreBackend,
+    backups_of,
+    require,
+)
 from outlook_tui.store.changes import (
     AppliedChange,
     Change,
@@ -15,6 +23,7 @@ from outlook_tui.store.changes import (
 from outlook_tui.store.errors import (
     Conflict,
     ConflictError,
+    DuplicateNameError,
     InputError,
     LockTimeout,
     NewerSchemaError,
@@ -23,6 +32,7 @@ from outlook_tui.store.errors import (
     StoreFormatError,
     StoreWriteError,
     UnsafeStoreError,
+    UnsupportedError,
 )
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.json import JsonStore
@@ -30,9 +40,9 @@ from outlook_tui.store.snapshot import Organization, Snapshot
 
 __all__ = [
     "AppliedChange", "Backup", "BackupStore", "Capability", "Change", "CommitResult", "Conflict",
-    "ConflictError",
-    "HistoryEntry", "InputError", "JsonStore", "LockTimeout", "NewOrganization",
-    "NewerSchemaError", "Organization", "OrganizationChange", "ReadOnlyError", "SettingChange",
-    "Snapshot", "StoreBackend", "StoreError", "StoreFormatError", "StoreWriteError",
-    "UnsafeStoreError",
+    "ConflictError", "DuplicateNameError", "HistoryEntry", "InputError", "JsonStore",
+    "LockTimeout", "NewOrganization", "NewerSchemaError", "Organization", "OrganizationChange",
+    "ReadOnlyError", "SettingChange", "Snapshot", "StoreBackend", "StoreError",
+    "StoreFormatError", "StoreWriteError", "UnsafeStoreError", "UnsupportedError", "backups_of",
+    "require",
 ]

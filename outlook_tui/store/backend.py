@@ -112,3 +112,18 @@ class BackupStore(StoreBackend, Protocol):
     def load_backup(self, backup: Backup) -> Snapshot: ...
 
     def restore(self, number: int) -> Snapshot: ...
+
+
+def require(store: StoreBackend, capability: Capability) -> None:
+    """Refuse, with the store's own reason, an operation it lacks (UnsupportedError)."""
+    if not store.supports(capability):
+        from outlook_tui.store.errors import UnsupportedError
+
+        raise UnsupportedError(store.unsupported_reason(capability))
+
+
+def backups_of(store: StoreBackend) -> BackupStore:
+    """The store's backups, or UnsupportedError with its reason for having none."""
+    require(store, Capability.BACKUPS)
+    assert isinstance(store, BackupStore)
+    return store

@@ -55,7 +55,30 @@ class StoreWriteError(StoreError):
 
 
 class InputError(StoreError):
-    """A request that the store rejects: an unknown organization, a name already taken..."""
+    """A request that the store rejects: an unknown organization, a name already taken...
+
+    ``field`` names the organization column at fault (``"name"``), so a form can put the
+    message under that field without reading the text.
+    """
+
+    field: str | None = None
+
+
+class DuplicateNameError(InputError):
+    """An organization name that another organization already has (names are unique,
+    case-insensitively, as Oro's are)."""
+
+    field = "name"
+
+    def __init__(self, name: str, existing_name: str) -> None:
+        self.name = name
+        self.existing_name = existing_name
+        super().__init__(f"an organization named {existing_name!r} already exists")
+
+
+class UnsupportedError(StoreError):
+    """This store lacks an optional part (a :class:`~outlook_tui.store.backend.Capability`);
+    the message is the store's own reason."""
 
 
 @dataclass(frozen=True, slots=True)

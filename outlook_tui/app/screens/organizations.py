@@ -23,6 +23,7 @@ from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
+    Capability,
     Change,
     Conflict,
     ConflictError,
@@ -56,6 +57,8 @@ def _sort_key(column: str, records: list[dict[str, Any]]) -> Callable[[int], Any
 #: Actions that write: hidden from the footer in read-only mode, explained when pressed anyway.
 EDITING_ACTIONS = frozenset({"new", "edit", "toggle_mark", "mark_all", "apply_setting",
                              "reset_overrides"})
+#: Actions that create or edit organizations: hidden when the store cannot (Oro's database).
+ORGANIZATION_EDITING_ACTIONS = frozenset({"new", "edit"})
 #: Actions that act on marked organizations: shown only while something is marked.
 BULK_ACTIONS = frozenset({"apply_setting", "reset_overrides"})
 
@@ -352,6 +355,9 @@ class OrganizationsScreen(SessionScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in EDITING_ACTIONS and self.session.read_only:
             return False
+        if action in ORGANIZATION_EDITING_ACTIONS and \
+                not self.session.store.supports(Capability.ORGANIZATION_EDITING):
+            return False
         if action == "effective":
             # The shown binding while nothing is marked, the hidden one otherwise.
             return bool(parameters) == bool(self._marks)
@@ -359,9 +365,15 @@ class OrganizationsScreen(SessionScreen[None]):
         return not (action in BULK_ACTIONS and not self._marks)
 
     def action_explain_read_only(self) -> None:
+        store = self.session.store
         if self.session.read_only:
             self.notify(f"The store is read-only ({self.session.read_only_reason}): "
                         "nothing can be changed.", title="Read-only", severity="warning")
+        elif not store.supports(Capability.ORGANIZATION_EDITING):
+            # Reached by n and e only: marks work on any store that is writable.
+            self.notify(f"Organizations cannot be created or edited here: "
+                        f"{store.unsupported_reason(Capability.ORGANIZATION_EDITING)}.",
+                        title="Not available", severity="warning")
 
     def action_explain_bulk(self) -> None:
         if self.session.read_only:

@@ -4,8 +4,6 @@ beside it as ``store.json.corrupt-<UTC time>``), or quit."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outlook_tui.app.session import SessionScreen
-from outlook_tui.store import Backup, BackupStore, Snapshot, StoreError
+from outlook_tui.store import Backup, BackupStore, Capability, Snapshot, StoreError, backups_of
 
 
 class RecoveryScreen(SessionScreen[None]):
@@ -37,8 +35,7 @@ class RecoveryScreen(SessionScreen[None]):
 
     @property
     def _backups(self) -> BackupStore:
-        # Only a store with backups can be damaged-and-recovered (the JSON file).
-        return cast("BackupStore", self.session.store)
+        return backups_of(self.session.store)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,6 +53,13 @@ class RecoveryScreen(SessionScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+        store = self.session.store
+        if not store.supports(Capability.BACKUPS):
+            options = self.query_one(OptionList)
+            options.clear_options()
+            reason = store.unsupported_reason(Capability.BACKUPS)
+            options.add_option(Option(f"no backups: {reason}", disabled=True))
+            return
         self._find_backups()
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="Looking for backups")
@@ -99,6 +103,9 @@ class RecoveryScreen(SessionScreen[None]):
         return backup, snapshot
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_backup", "restore"):
+            # A store without backups: the keys are hidden, the list says why.
+            return self.session.store.supports(Capability.BACKUPS)
         if action == "back":
             # Only when the damage appeared after a good load: there is something to go back to.
             return self.session.snapshot is not None and self.session.snapshot.validated
