@@ -249,12 +249,14 @@ class FormModel:
     # -- what the person does ------------------------------------------------------------------
 
     def set_inherit(self, name: str, inherit: bool) -> None:
-        """Tick or clear the checkbox; cleared, the value starts from the inherited one."""
+        """Tick or clear the checkbox. Ticking keeps the field's own value aside (the control
+        shows the inherited one), so clearing it again brings that value back: the stored
+        override, or what the person had typed. A field that never had one of its own starts
+        from the inherited value."""
         current = self.fields[name]
         if current.inherit == inherit:
             return
         current.inherit = inherit
-        current.value = current.inherited
         self._adopt_if_clean(current)
 
     def set_value(self, name: str, value: Value | str) -> None:

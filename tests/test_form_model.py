@@ -99,3 +99,13 @@ def test_conflict_choices(make_store) -> None:
 def test_setting_changes_tells_true_from_one() -> None:
     assert setting_changes(1, {"tasks_enabled": True}, {"tasks_enabled": True}) == []
     assert setting_changes(None, {}, {"tasks_enabled": None}) == []
+
+
+def test_ticking_and_clearing_use_system_again_is_no_change(make_store) -> None:
+    model = model_of(make_store, organizations=[{"name": "Acme", "overrides": {CRM: 300}}],
+                     system={CRM: 600})
+    model.set_inherit(CRM, True)
+    assert model.dirty
+    model.set_inherit(CRM, False)
+    assert model.fields[CRM].value == 300
+    assert not model.dirty and model.changes() == []

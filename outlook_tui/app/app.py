@@ -4,15 +4,22 @@ without blocking the first paint, notices changes on disk, and saves for the scr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.css.query import NoMatches
+from textual.notifications import Notify
+from textual.screen import ModalScreen, Screen
+from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState
 
 from outlook_tui.app.commands import OrganizationCommands
@@ -36,6 +43,20 @@ from outlook_tui.words import counted
 PREVIEW_ROWS = 40
 #: How often the store file is checked for changes by others (one stat call).
 WATCH_SECONDS = 1.0
+
+
+@runtime_checkable
+class GuardsEdits(Protocol):
+    """A screen holding edits that leaving would lose (the configuration form)."""
+
+    def before_leaving(self, leave: Callable[[], object]) -> None:
+        """Call ``leave`` once the person has said what becomes of unsaved edits (at once
+        when there are none); never call it when they cancel."""
+
+
+def _top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
+    """The screen a person is on: the topmost one that is not a dialog over it."""
+    return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
 
 
 def _shorten(path: str) -> str:
@@ -81,6 +102,8 @@ class OutlookApp(App[None]):
         self._started = time.monotonic()
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
+        #: The screen each notification belongs to: it is dropped when that screen is left.
+        self._notice_screens: dict[str, weakref.ref[Screen[Any]]] = {}
 
     @property
     def read_only(self) -> bool:
@@ -111,6 +134,7 @@ class OutlookApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self._subtitle()
+        self._catch_terminate()
         try:
             if not self.store.exists():
                 self._publish(self.store.load(), "validated")
@@ -250,6 +274,85 @@ class OutlookApp(App[None]):
             self.notify(warning, severity="warning", timeout=10)
         return result
 
+    # -- leaving: nothing edited is thrown away ---------------------------------------------
+
+    async def action_quit(self) -> None:
+        """ctrl+q, the palette's Quit and SIGTERM: every screen holding unsaved edits asks
+        Save / Discard / Cancel first, as Escape does; Cancel keeps the app open."""
+        from outlook_tui.app.screens.confirm import UnsavedChangesModal
+
+        if isinstance(self.screen, UnsavedChangesModal):
+            return  # already asking
+        guards = [s for s in reversed(self.screen_stack) if isinstance(s, GuardsEdits)]
+
+        def ask(at: int) -> None:
+            if at == len(guards):
+                self.exit()
+            else:
+                guards[at].before_leaving(lambda: ask(at + 1))
+
+        ask(0)
+
+    def _catch_terminate(self) -> None:
+        """SIGTERM (a closing session, ``kill``) asks about unsaved edits like ctrl+q; a
+        second one while the question is open quits."""
+        try:
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGTERM, self._terminate)
+        except (RuntimeError, NotImplementedError, ValueError):
+            return  # not the main thread, or no signals here: the default applies
+
+    def _terminate(self) -> None:
+        from outlook_tui.app.screens.confirm import UnsavedChangesModal
+
+        if isinstance(self.screen, UnsavedChangesModal):
+            self.exit()
+        else:
+            self.call_later(self.action_quit)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(RuntimeError, NotImplementedError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+
+    # -- notifications: never over the line in use, never on the next screen -----------------
+
+    def on_notify(self, event: Notify) -> None:
+        # Runs before Textual adds the notification: remember whose it is.
+        here = _top_screen(self.screen_stack)
+        if here is not None:
+            self._notice_screens[event.notification.identity] = weakref.ref(here)
+
+    def _refresh_notifications(self) -> None:
+        # A notice belongs to the screen it was given on (a dialog's, to the screen beneath
+        # it): once that screen is left, "Configuration saved" must not follow the person.
+        here = _top_screen(self.screen_stack)
+        for notification in list(self._notifications):
+            owner = self._notice_screens.get(notification.identity)
+            if owner is not None and owner() is not here:
+                del self._notifications[notification]
+        live = {n.identity for n in self._notifications}
+        self._notice_screens = {k: v for k, v in self._notice_screens.items() if k in live}
+        self._place_toasts()
+        super()._refresh_notifications()
+
+    def on_descendant_focus(self) -> None:
+        self._place_toasts()
+
+    def _place_toasts(self) -> None:
+        """Toasts go to the half of the screen away from the focused line (top right when
+        working in the lower half, bottom right otherwise)."""
+        try:
+            screen = self.screen
+            rack = screen.get_child_by_type(ToastRack)
+        except (NoMatches, ScreenStackError):
+            return
+        focused = screen.focused
+        line = getattr(focused, "working_line", None)
+        if focused is not None and line is None:
+            region = focused.region
+            line = region.y + region.height // 2
+        rack.set_class(line is not None and line >= screen.size.height // 2, "-top")
+
     # -- errors of background work --------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -308,6 +411,10 @@ class OutlookApp(App[None]):
         self.push_screen(OrganizationFormModal(organization), done)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette: this app's places, then every key of the screen it was opened on (so
+        a key shown nowhere else can still be found by name), then Theme. Textual's own
+        Keys, Maximize and Screenshot are left out: Help (F1) lists the keys, nothing here
+        needs maximizing, and no action of the app writes a file but the store's own."""
         yield SystemCommand("System configuration",
                             "MS Outlook Settings at system level (Use default)",
                             lambda: self.open_configuration(None))
@@ -317,7 +424,33 @@ class OutlookApp(App[None]):
         yield SystemCommand("Compare organizations",
                             "Effective values of every organization side by side",
                             self.open_matrix)
-        yield from super().get_system_commands(screen)
+        yield from self._binding_commands(screen)
+        yield SystemCommand("Theme", "Change the colours of outlook-tui",
+                            self.action_change_theme)
+
+    def _binding_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        seen: set[tuple[int, str]] = set()
+        for active in screen.active_bindings.values():
+            node, binding = active.node, active.binding
+            if not binding.description or not active.enabled \
+                    or not isinstance(node, App | Screen) \
+                    or binding.action == "command_palette" or (id(node), binding.action) in seen:
+                continue
+            seen.add((id(node), binding.action))
+            keys = self.get_key_display(binding)
+            what = binding.tooltip or binding.description
+            yield SystemCommand(binding.description, f"{what} ({keys})",
+                                partial(self.run_action, binding.action, node))
+
+    # Textual's screenshot writes an SVG file into the working directory: not from this app
+    # (no key, no palette entry, no action markup can reach it).
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("Screenshots are not available in outlook-tui.", severity="warning")
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        self.notify("Screenshots are not available in outlook-tui.", severity="warning")
+        return None
 
 
 def _is_a_session(app: OutlookApp) -> Session:

@@ -3,6 +3,8 @@ Outlook Settings form on the right, Save Settings and Reset as in Oro."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -220,7 +222,7 @@ class ConfigurationScreen(SessionScreen[None]):
             self._save()
 
     @work(exclusive=True, group="configuration-save")
-    async def _save(self, leave: bool = False) -> None:
+    async def _save(self, then: Callable[[], object] | None = None) -> None:
         form, model = self.form, self.form.model
         if not form.loaded:
             self.notify("The store is still loading.", severity="warning")
@@ -235,8 +237,8 @@ class ConfigurationScreen(SessionScreen[None]):
         changes = model.changes()
         if not changes:
             self.notify("Nothing to save: the form shows what is stored.")
-            if leave:
-                self.dismiss(None)
+            if then is not None:
+                then()
             return
         self._saving = True
         result = None
@@ -275,8 +277,8 @@ class ConfigurationScreen(SessionScreen[None]):
         form.load(result.snapshot)
         self.notify(f"Revision {result.snapshot.revision}; the form shows what the store "
                     "holds now.", title="Configuration saved")
-        if leave:
-            self.dismiss(None)
+        if then is not None:
+            then()
 
     def _catch_up(self) -> None:
         pending, self._pending = self._pending, None
@@ -305,20 +307,25 @@ class ConfigurationScreen(SessionScreen[None]):
     # -- leaving -------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        from outlook_tui.app.screens.confirm import UnsavedChangesModal
-
         if self._tree_wanted and self.size.width < TREE_MIN_WIDTH:
             self.action_toggle_tree()
             return
+        self.before_leaving(lambda: self.dismiss(None))
+
+    def before_leaving(self, leave: Callable[[], object]) -> None:
+        """Escape, ctrl+q, the palette's Quit, SIGTERM: with unsaved changes ask Save /
+        Discard / Cancel, then ``leave`` (after saving, only if the save went through)."""
+        from outlook_tui.app.screens.confirm import UnsavedChangesModal
+
         if not self.form.model.dirty or self.session.read_only:
-            self.dismiss(None)
+            leave()
             return
 
         def answered(choice: str | None) -> None:
             if choice == "save":
-                self._save(leave=True)
+                self._save(then=leave)
             elif choice == "discard":
-                self.dismiss(None)
+                leave()
 
         count = sum(1 for f in self.form.model.fields.values() if f.dirty)
         self.app.push_screen(UnsavedChangesModal(
