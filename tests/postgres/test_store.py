@@ -88,11 +88,16 @@ def test_rows_of_other_sections_and_scopes_stay_byte_identical(
     scopes = pg_server.execute(oro_db, "SELECT * FROM oro_config ORDER BY id")
     for organization_id in (1, None):
         base = pg_store.load()
-        pg_store.commit(base, [SettingChange(organization_id, INTERVAL, None, 60),
-                               SettingChange(organization_id, "tasks_enabled", None, False)])
-        base = pg_store.load()
-        pg_store.commit(base, [SettingChange(organization_id, INTERVAL, 60, None),
-                               SettingChange(organization_id, "tasks_enabled", False, True)])
+        saved = pg_store.commit(base, [
+            SettingChange(organization_id, INTERVAL, None, 60),
+            SettingChange(organization_id, "tasks_enabled", None, False)]).snapshot
+        # the snapshot a save returns is the database as it is now: no reload needed
+        assert not pg_store.changed_since(saved)
+        saved = pg_store.commit(saved, [
+            SettingChange(organization_id, INTERVAL, 60, None),
+            SettingChange(organization_id, "tasks_enabled", False, True)]).snapshot
+        assert not pg_store.changed_since(saved)
+        assert saved.document == pg_store.load().document
     assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == before
     assert pg_server.execute(oro_db, "SELECT * FROM oro_config ORDER BY id") == scopes
     # the user-level value of the same name, and the global-only layouts, are not ours

@@ -41,6 +41,8 @@ from outlook_tui.store.snapshot import Snapshot, sort_key
 
 SETTING_NAMES = [s.name for s in CATALOG]
 CHUNK = 5000
+#: Saves retried when someone changed the same rows between our snapshot and our locks.
+SAVE_ATTEMPTS = 5
 SCHEMA_VERSION = 1
 EXTRA_HINT = "pip install 'outlook-tui[postgres]'"
 #: Said after every save: Oro serves cached values until its configuration cache is cleared.
@@ -265,12 +267,11 @@ class PostgresStore:
                 return self._snapshot(records, rows, revision, token, validated=True)
 
     def peek(self, limit: int) -> Snapshot | None:
-        """The first ``limit`` organizations by name and their values: two indexed queries."""
+        """The first ``limit`` organizations by name and their values: indexed queries only."""
         with self._lock, self._errors():
             connection = self._conn()
             with connection.transaction():
                 connection.execute(self.sql.snapshot_transaction)
-                token = self._token(connection)
                 revision = self._revision(connection)
                 records = [_record(row) for row in connection.execute(
                     self.sql.first_organizations, (limit,)).fetchall()]
@@ -281,7 +282,8 @@ class PostgresStore:
                 rows = system + connection.execute(
                     self.sql.values_of_organizations,
                     {"section": SECTION, "names": SETTING_NAMES, "ids": ids}).fetchall()
-                return self._snapshot(records, rows, revision, token, validated=False)
+                # No token: a preview is only shown until load() replaces it.
+                return self._snapshot(records, rows, revision, None, validated=False)
 
     def _stream(self, connection: Any, query: str, params: dict[str, Any],
                 pause: Callable[[], None] | None) -> list[tuple[Any, ...]]:
@@ -341,10 +343,18 @@ class PostgresStore:
             settings.append(change)
         if not base.validated:
             raise InputError("nothing was saved: the store has not finished loading")
+        psycopg = _psycopg()
         with self._lock, self._errors():
             connection = self._conn()
-            with connection.transaction():
-                result = self._commit(connection, base, settings)
+            for attempt in range(SAVE_ATTEMPTS):
+                try:
+                    with connection.transaction():
+                        connection.execute(self.sql.save_transaction)
+                        result = self._commit(connection, base, settings)
+                    break
+                except psycopg.errors.SerializationFailure:
+                    if attempt == SAVE_ATTEMPTS - 1:
+                        raise
         if result.applied and self.after_save_command:
             ran = run_after_save(self.after_save_command, result.snapshot.revision)
             result.notices.extend(ran.notices)
@@ -355,7 +365,6 @@ class PostgresStore:
                 changes: list[SettingChange]) -> CommitResult:
         sql = self.sql
         connection.execute(sql.lock_history)
-        token_before = self._token(connection)
         revision_now = self._revision(connection)
         org_ids = sorted({c.organization_id for c in changes if c.organization_id is not None})
         system_touched = any(c.organization_id is None for c in changes)
@@ -378,10 +387,12 @@ class PostgresStore:
             config_ids[None if entity == "app" else record_id] = config_id
         scope_of = {v: k for k, v in config_ids.items()}
         stored: dict[tuple[int | None, str], tuple[int, str | None, str]] = {}
-        for row_id, config_id, name, text_value, type_ in connection.execute(
+        xmins: dict[int, int] = {}
+        for row_id, config_id, name, text_value, type_, xmin in connection.execute(
                 sql.lock_values, {"config_ids": list(config_ids.values()), "section": SECTION,
                                   "names": SETTING_NAMES}).fetchall():
             stored[(scope_of[config_id], name)] = (row_id, text_value, type_)
+            xmins[row_id] = int(xmin)
 
         # What is stored now, in the snapshot's form, for the merge rules of changes.apply.
         document = dict(base.document)
@@ -429,8 +440,7 @@ class PostgresStore:
         conflicts.extend(outcome.conflicts)
         if conflicts:
             raise ConflictError(conflicts, revision_now)
-        merged_over = max(revision_now - base.revision,
-                          1 if token_before != base.fingerprint else 0)
+        merged_over = revision_now - base.revision
         if not outcome.applied:
             return CommitResult(base, [], merged_over)
 
@@ -478,7 +488,18 @@ class PostgresStore:
                 copy.write_row((revision, now, user, client, self.db_user, str(a.scope),
                                 a.organization_id, a.organization_name, a.key, _json(a.old),
                                 _json(a.new), None, None))
+        # The token the database would have if nobody but us changed anything since the base
+        # was loaded: the base's, with our rows' count and xmin (our transaction id) swapped in.
         token_after = self._token(connection)
+        expected: tuple[int, int, int, int] | None = None
+        if base.fingerprint is not None:
+            xid = int(connection.execute(sql.transaction_id).fetchone()[0])
+            count, xmin_sum, org_count, org_sum = base.fingerprint
+            replaced = [*deletes, *updates[0]]
+            expected = (count + len(inserts[0]) - len(deletes),
+                        xmin_sum - sum(xmins[i] for i in replaced)
+                        + xid * (len(updates[0]) + len(inserts[0])),
+                        org_count, org_sum)
 
         # The new snapshot: the base with what is stored now in the scopes we touched. When
         # someone else changed other scopes meanwhile, its token is unknown (None): the app's
@@ -495,7 +516,9 @@ class PostgresStore:
         new_document["damaged"] = [
             *(d for d in base.damaged if not scope_touched(d["organization_id"])),
             *(d for key, d in damaged_now.items() if key not in touched)]
-        fingerprint = token_after if token_before == base.fingerprint else None
+        fingerprint = token_after if token_after == expected else None
+        if fingerprint is None:
+            merged_over = max(merged_over, 1)
         snapshot = Snapshot(new_document, fingerprint=fingerprint, validated=True,
                             id_positions=positions)
         return CommitResult(snapshot, applied, merged_over, notices=[CACHE_NOTICE])
