@@ -21,6 +21,7 @@ _EVENTS = {
     "history_gap": "History gap",
     "history_ahead": "History ahead of store",
     "restore": "Backup restored",
+    "unreadable": "Unreadable line",
 }
 
 

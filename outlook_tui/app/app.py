@@ -205,6 +205,8 @@ class OutlookApp(App[None]):
     def _entries_since(self, previous: Snapshot | None) -> list[HistoryEntry]:
         if previous is None:
             return []
+        # Read from the end of the history, stopping at the first older revision: what changed
+        # since is a few lines, however long the history is.
         return self.store.history(after_revision=previous.revision)
 
     def open_backup(self, backup: Backup, snapshot: Snapshot) -> None:

@@ -10,7 +10,7 @@ the next lock; ``restore``: a backup restored).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,20 +91,135 @@ def entries_for(
     ]
 
 
-def read(path: Path) -> list[HistoryEntry]:
-    """Every entry, oldest first. A torn last line (a crash mid-append) is skipped."""
+#: Bytes read per step from the end of the file. A line longer than this is carried over.
+BLOCK_SIZE = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """A line of the file (without its newline), and where it starts. ``complete`` is False for
+    a last line with no newline: an append a crash cut short, unless it happens to parse."""
+
+    offset: int
+    data: bytes
+    complete: bool = True
+
+
+def reverse_lines(fd: int, block_size: int = BLOCK_SIZE) -> Iterator[RawLine]:
+    """The file's lines, last first, reading blocks backwards from the end: time and memory
+    follow what the caller takes, not the file's size (a line longer than a block is carried
+    over whole)."""
+    position = os.fstat(fd).st_size
+    carry = b""  # the start of a line whose beginning lies in an earlier block
+    last = True
+    while position > 0:
+        start = max(0, position - block_size)
+        data = os.pread(fd, position - start, start) + carry
+        position = start
+        parts = data.split(b"\n")
+        # parts[0] may continue into the previous block; every later part is a whole line.
+        carry = parts[0]
+        line_end = start + len(data)
+        for part in reversed(parts[1:]):
+            line_end -= len(part) + 1
+            if last:
+                last = False
+                if part:  # bytes after the file's last newline: a torn append
+                    yield RawLine(line_end + 1, part, complete=False)
+                continue
+            yield RawLine(line_end + 1, part)
+    if carry:
+        yield RawLine(0, carry, complete=not last)
+
+
+def _line_number(fd: int, offset: int) -> int:
+    """The 1-based number of the line starting at ``offset``: counts newlines before it (only
+    done for a damaged line, so the cost is paid once, when there is something to report)."""
+    count, at = 0, 0
+    while at < offset:
+        chunk = os.pread(fd, min(1 << 20, offset - at), at)
+        if not chunk:
+            break
+        count += chunk.count(b"\n")
+        at += len(chunk)
+    return count + 1
+
+
+def _parse(line: bytes) -> HistoryEntry | str:
+    """An entry, or why the line is not one."""
     try:
-        data = path.read_bytes()
+        parsed = orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        return f"invalid JSON ({error.args[0] if error.args else error})"
+    if not isinstance(parsed, dict):
+        return "not a JSON object"
+    if not isinstance(parsed.get("revision"), int) or isinstance(parsed["revision"], bool):
+        return "no whole-number revision"
+    try:
+        return HistoryEntry.from_json(parsed)
+    except (TypeError, ValueError) as error:
+        return str(error)
+
+
+def _wanted(entry: HistoryEntry, organization_id: int | None, system: bool) -> bool:
+    if organization_id is not None:
+        return entry.organization_id == organization_id
+    return not system or entry.scope == "system" or entry.event is not None
+
+
+def read_newest(
+    path: Path,
+    *,
+    limit: int | None = None,
+    after_revision: int | None = None,
+    organization_id: int | None = None,
+    system: bool = False,
+    block_size: int = BLOCK_SIZE,
+) -> list[HistoryEntry]:
+    """Entries newest first, read from the end of the file and stopped as soon as the request
+    is met: ``limit`` entries, or the first entry at or before ``after_revision``.
+
+    ``organization_id`` keeps one organization's entries; ``system`` the system level's and the
+    store's own notes. Unfiltered, a damaged line is reported in place as an ``unreadable``
+    note naming its line number, so that a reader of the history sees that something is there.
+    """
+    if limit is not None and limit <= 0:
+        return []
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
         return []
-    entries = []
-    for line in data.splitlines():
-        try:
-            parsed = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(parsed, dict):
-            entries.append(HistoryEntry.from_json(parsed))
+    # Cheap byte tests first: on a million lines, most are skipped without parsing them.
+    needle: bytes | None = None
+    if organization_id is not None:
+        needle = b'"organization_id":%d' % organization_id
+    entries: list[HistoryEntry] = []
+    try:
+        for line in reverse_lines(fd, block_size):
+            if needle is not None and needle not in line.data:
+                continue
+            if system and b'"scope":"system"' not in line.data and b'"event"' not in line.data:
+                continue
+            if not line.data.strip():
+                continue
+            parsed = _parse(line.data)
+            if isinstance(parsed, str):
+                if not line.complete or needle is not None or system \
+                        or after_revision is not None:
+                    continue
+                number = _line_number(fd, line.offset)
+                parsed = HistoryEntry(
+                    "", "", None, 0, None, None, None, None, None, None, event="unreadable",
+                    detail=f"line {number} of {path.name}: {parsed}; left as it is")
+            elif after_revision is not None and parsed.revision <= after_revision:
+                break
+            elif not _wanted(parsed, organization_id, system):
+                continue
+            entries.append(parsed)
+            if limit is not None and len(entries) >= limit:
+                break
+    finally:
+        os.close(fd)
     return entries
 
 
@@ -122,26 +237,16 @@ def ends_with_newline(path: Path) -> bool:
 
 
 def last_revision(path: Path) -> int:
-    """The revision of the last complete line, read from the end of the file (0 if none)."""
+    """The revision of the last complete line that has one, read from the end (0 if none)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
         return 0
     try:
-        size = os.fstat(fd).st_size
-        block = 4096
-        while True:
-            start = max(0, size - block)
-            chunk = os.pread(fd, size - start, start)
-            for line in reversed(chunk.splitlines()):
-                try:
-                    parsed = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    continue
-                if isinstance(parsed, dict) and isinstance(parsed.get("revision"), int):
-                    return int(parsed["revision"])
-            if start == 0:
-                return 0
-            block *= 4
+        for line in reverse_lines(fd):
+            parsed = _parse(line.data)
+            if isinstance(parsed, HistoryEntry):
+                return parsed.revision
+        return 0
     finally:
         os.close(fd)

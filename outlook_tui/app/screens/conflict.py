@@ -102,9 +102,20 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
           description="Finding who saved meanwhile")
     def _find_who(self) -> None:
         """Name the other admins, from the history (read off the UI thread: it can be long)."""
-        entries = self.session.store.history()
-        who = [who_saved(conflict, entries) for conflict in self.conflicts]
+        who = [self._who_saved(conflict) for conflict in self.conflicts]
         self.app.call_from_thread(self._show_who, who)
+
+    def _who_saved(self, conflict: Conflict) -> str | None:
+        """Read back from the newest entry of that scope, a growing page at a time: the save
+        that conflicts is recent, so this stops after a few lines of a long history."""
+        limit = 50
+        while True:
+            entries = self.session.store.history(
+                conflict.organization_id, system=conflict.organization_id is None, limit=limit)
+            found = who_saved(conflict, entries)
+            if found is not None or len(entries) < limit:
+                return found
+            limit *= 10
 
     def _show_who(self, who: list[str | None]) -> None:
         names = sorted({name for name in who if name})

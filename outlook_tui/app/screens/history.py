@@ -1,7 +1,8 @@
 """History: who changed what, when, newest first; for one organization, the system level or
 the whole store.
 
-The history file can hold hundreds of thousands of lines: it is read in a thread worker, and the
+The history can hold millions of lines: the newest page is read (from the end of the file) in a
+thread worker, the next page when the table paints rows near the end of what was read, and the
 table (a VirtualTable) describes only the rows it paints. Read-only: works in read-only mode.
 """
 
@@ -20,6 +21,10 @@ from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.history_text import DescribedEntry, describe
 from outlook_tui.store import HistoryEntry, StoreError
+from outlook_tui.words import counted
+
+#: Entries read at a time: the first page paints at once; scrolling near its end reads the next.
+PAGE = 500
 
 
 class HistoryScreen(SessionScreen[None]):
@@ -41,6 +46,8 @@ class HistoryScreen(SessionScreen[None]):
         self.system = system
         self.entries: list[HistoryEntry] = []
         self._described: dict[int, DescribedEntry] = {}
+        self._limit = PAGE  # how many of the newest entries to read
+        self.complete = False  # True once the oldest entry has been read
         self.title = "History"
 
     @property
@@ -83,30 +90,46 @@ class HistoryScreen(SessionScreen[None]):
     @work(thread=True, exclusive=True, group="history", exit_on_error=False,
           description="Reading the history")
     def _read(self) -> None:
+        limit = self._limit
         try:
-            entries = self.session.store.history(self.organization_id, system=self.system)
+            entries = self.session.store.history(self.organization_id, system=self.system,
+                                                 limit=limit)
         except (StoreError, OSError) as error:
             self.app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self._show, entries)
+        self.app.call_from_thread(self._show, entries, len(entries) < limit)
+
+    def _more(self) -> None:
+        """The table paints rows near the end of what was read: read the next page."""
+        if not self.complete and self._limit <= len(self.entries):
+            self._limit = len(self.entries) + PAGE
+            self._read()
 
     def _failed(self, message: str) -> None:
         table = self.query_one(VirtualTable)
         table.empty_text = f"The history could not be read: {message}"
         table.set_rows(0)
 
-    def _show(self, entries: list[HistoryEntry]) -> None:
+    def _show(self, entries: list[HistoryEntry], complete: bool) -> None:
         table = self.query_one(VirtualTable)
         # Keep the cursor on the entry it was on: new entries arrive at the top.
-        cursor = table.cursor_row + (len(entries) - len(self.entries)) if self.entries else 0
+        cursor = table.cursor_row + self._arrived(entries) if self.entries else 0
         self.entries = entries
+        self.complete = complete
         self._described.clear()
         table.empty_text = "No changes recorded yet."
         table.set_rows(len(entries), self._row, cursor=max(cursor, 0))
-        self.query_one("#heading", Static).update(
-            f"{self._heading()} · {len(entries)} change{'s' if len(entries) != 1 else ''},"
-            " newest first")
+        shown = counted(len(entries), "change") + ("" if complete else " and older ones")
+        self.query_one("#heading", Static).update(f"{self._heading()} · {shown}, newest first")
         self._show_detail(table.cursor_row)
+
+    def _arrived(self, entries: list[HistoryEntry]) -> int:
+        """How many of ``entries`` are newer than the newest entry shown so far."""
+        newest = self.entries[0]
+        for index, entry in enumerate(entries[:PAGE]):
+            if entry == newest:
+                return index
+        return 0
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
         if message.reason in ("saved", "external"):
@@ -121,6 +144,8 @@ class HistoryScreen(SessionScreen[None]):
         return found
 
     def _row(self, index: int) -> list[Cell]:
+        if index >= len(self.entries) - PAGE // 5 and not self.complete:
+            self.call_later(self._more)
         entry = self._describe(index)
         cells: list[Cell] = [entry.when[:16], self.entries[index].user]
         if self.whole_store:

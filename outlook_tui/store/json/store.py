@@ -196,15 +196,9 @@ class JsonStore:
                 ) -> list[HistoryEntry]:
         """Entries newest first; for one organization, or the system scope, or everything;
         only those after ``after_revision`` when given."""
-        entries = history_file.read(self.history_path)
-        if after_revision is not None:
-            entries = [e for e in entries if e.revision > after_revision]
-        if system:
-            entries = [e for e in entries if e.scope == "system" or e.event]
-        elif organization_id is not None:
-            entries = [e for e in entries if e.organization_id == organization_id]
-        entries.reverse()
-        return entries[:limit] if limit is not None else entries
+        return history_file.read_newest(self.history_path, limit=limit,
+                                        after_revision=after_revision,
+                                        organization_id=organization_id, system=system)
 
     def backups(self) -> list[Backup]:
         return backups.listed(self.files)

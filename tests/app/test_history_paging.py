@@ -1,0 +1,82 @@
+"""The History screen on a long history: the newest page shows first, older pages are read as
+the user scrolls towards them, and a save made meanwhile appears on top."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.screens.history import PAGE, HistoryScreen
+from outlook_tui.app.widgets.virtual_table import VirtualTable
+from outlook_tui.store import JsonStore, SettingChange
+from outlook_tui.store.history import HistoryEntry, encode
+
+LINES = 2 * PAGE + 234
+
+
+def long_history(store: JsonStore) -> None:
+    """``LINES`` changes of Acme's CRM interval, revision n setting it to n."""
+    store.history_path.write_bytes(encode(
+        HistoryEntry(f"2026-01-15T09:30:{n % 60:02d}Z", "alice", None, n, "organization", 1,
+                     "Acme", "oro_crm_pro_outlook.contacts_sync_interval_orocrm", n - 1, n)
+        for n in range(1, LINES + 1)))
+
+
+async def settled(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def heading(screen: HistoryScreen) -> str:
+    return str(screen.query_one("#heading", Static).content)
+
+
+async def test_the_newest_page_shows_first_and_older_ones_load_as_the_user_scrolls(
+        make_store: Callable[..., JsonStore]) -> None:
+    store = make_store(["Acme"], revision=LINES)
+    long_history(store)
+    app = OutlookApp(store, watch_seconds=0, location_label="store.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        screen = HistoryScreen()
+        await app.push_screen(screen)
+        await settled(pilot)
+        assert len(screen.entries) == PAGE and not screen.complete
+        assert screen.entries[0].revision == LINES
+        assert f"{PAGE} changes and older ones, newest first" in heading(screen)
+        await pilot.press("end")  # the last row read so far: the next page follows
+        await settled(pilot)
+        assert len(screen.entries) == 2 * PAGE
+        table = screen.query_one(VirtualTable)
+        assert table.cursor_row == PAGE - 1, "the cursor stays on the row it went to"
+        await pilot.press("end")
+        await settled(pilot)
+        await pilot.press("end")
+        await settled(pilot)
+        assert len(screen.entries) == LINES and screen.complete
+        assert f"{LINES:,} changes, newest first" in heading(screen)
+        assert [e.revision for e in screen.entries] == list(range(LINES, 0, -1))
+
+
+async def test_a_save_made_meanwhile_appears_on_top_and_the_cursor_keeps_its_entry(
+        make_store: Callable[..., JsonStore]) -> None:
+    store = make_store(["Acme"], revision=LINES)
+    long_history(store)
+    app = OutlookApp(store, watch_seconds=0, location_label="store.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        screen = HistoryScreen(1)
+        await app.push_screen(screen)
+        await settled(pilot)
+        await pilot.press("down", "down")
+        await settled(pilot)
+        on = screen.entries[2]
+        await app.commit([SettingChange(1, "contacts_sync_interval_orocrm", None, 7)])
+        await settled(pilot)
+        assert screen.entries[0].revision == LINES + 1 and screen.entries[0].new == 7
+        assert screen.entries[screen.query_one(VirtualTable).cursor_row] == on
