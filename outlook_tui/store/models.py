@@ -24,8 +24,16 @@ from outlook_tui.catalog import CATALOG, Setting, SettingType
 #: Bumped when the document's shape changes incompatibly. A newer store opens read-only.
 SCHEMA_VERSION = 1
 
-#: UTC timestamps to the second, as Oro's grid shows them: ``2026-11-26T07:31:32Z``.
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+#: UTC timestamps to the second, as Oro's grid shows them: ``2026-11-26T07:31:32Z``. Only real
+#: dates (no 2026-02-30, no February 29 outside leap years, no hour 24): checked by the regex, in
+#: pydantic's Rust core, because a Python check per timestamp would cost ~40 ms at 100k.
+_LEAP_YEAR = r"(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_MONTH_DAY = (r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+              r"|(?:0[13578]|1[02])-31)")
+TIMESTAMP_PATTERN = (rf"^(?:\d{{4}}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+                     r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$")
+#: Ids and revisions are 64-bit integers (Oro's database columns; orjson's limit).
+MAX_INTEGER = 2**63 - 1
 Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN, examples=["2026-11-26T07:31:32Z"])]
 OrganizationName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^\S(.*\S)?$")]
 
@@ -54,7 +62,7 @@ Overrides.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-
 class Organization(TypedDict):
     __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
 
-    id: Annotated[StrictInt, Field(ge=1)]
+    id: Annotated[StrictInt, Field(ge=1, le=MAX_INTEGER)]
     name: OrganizationName
     description: NotRequired[str]
     enabled: NotRequired[StrictBool]
@@ -70,9 +78,9 @@ class StoreHeader(TypedDict):
         extra="forbid", title="outlook-tui store"
     )
 
-    schema_version: Annotated[StrictInt, Field(ge=1)]
+    schema_version: Annotated[StrictInt, Field(ge=1, le=MAX_INTEGER)]
     store_id: Annotated[str, Field(min_length=1)]
-    revision: Annotated[StrictInt, Field(ge=0)]
+    revision: Annotated[StrictInt, Field(ge=0, le=MAX_INTEGER)]
     system: NotRequired[Overrides]
 
 
@@ -125,7 +133,7 @@ def _describe(error: Any) -> str:
     if kind == "string_pattern_mismatch" and isinstance(got, str) and got.strip() != got:
         return f"must not start or end with spaces, got {got!r}"
     if kind == "string_pattern_mismatch":
-        return f"must be a UTC time like 2026-11-26T07:31:32Z, got {got!r}"
+        return f"must be a real UTC time like 2026-11-26T07:31:32Z, got {got!r}"
     return f"{str(error['msg']).lower()}, got {got!r}"
 
 
