@@ -23,7 +23,6 @@ then applied as one revision. Decisions, as the README states them:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from outlook_tui.store import (
     OrganizationChange,
     SettingChange,
     Snapshot,
+    jsontext,
 )
 
 FORMAT = "outlook-tui-export"
@@ -98,20 +98,20 @@ def _settings(values: object, where: str, problems: list[str]) -> dict[str, Valu
 
 
 def read_import(path: Path, data: bytes | None = None) -> Any:
-    """The import file's JSON. ``data``, when given, is the file's bytes (standard input for
-    ``import -``) and ``path`` only names it in messages."""
+    """The import file's JSON, read as strictly as the store (:mod:`outlook_tui.store.jsontext`):
+    duplicate keys, NaN, lone surrogates, deep nesting are refused with the line and column.
+    ``data``, when given, is the file's bytes (standard input for ``import -``) and ``path``
+    only names it in messages."""
     try:
-        text = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
+        if data is None:
+            data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{path}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}; nothing was imported"
-        ) from None
+        return jsontext.loads(data)
+    except jsontext.JsonTextError as error:
+        where = f"{path}:{error.line}:{error.column}" if error.line is not None else str(path)
+        raise InputError(f"{where}: {error.message}; nothing was imported") from None
 
 
 def plan_import(snapshot: Snapshot, data: Any, path: Path, *,

@@ -37,7 +37,9 @@ class JsonTextError(ValueError):
         super().__init__(where + message)
 
 
-class _DuplicateKey(Exception):
+class DuplicateKey(ValueError):
+    """Raised by :func:`no_duplicates` (as a parser hook) with the key found twice."""
+
     def __init__(self, key: str) -> None:
         self.key = key
 
@@ -74,13 +76,13 @@ def _diagnose(data: bytes, error: orjson.JSONDecodeError) -> JsonTextError:
     return JsonTextError(f"invalid JSON: {message}", line, column)
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _DuplicateKey(key)
+                raise DuplicateKey(key)
             seen.add(key)
     return result
 
@@ -128,8 +130,8 @@ def loads(data: bytes, canonical: Callable[[Any], bytes] | None = None) -> Any:
     if canonical is not None and canonical(value) == data:
         return value
     try:
-        return json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except _DuplicateKey as duplicate:
+        return json.loads(data.decode("utf-8"), object_pairs_hook=no_duplicates)
+    except DuplicateKey as duplicate:
         line, column = _line_of_duplicate(data, duplicate.key)
         raise JsonTextError(
             f"the key {duplicate.key!r} appears twice in one object (which one counts would be "

@@ -20,22 +20,19 @@ from pydantic import ConfigDict, Field, StrictBool, StrictInt, TypeAdapter, Vali
 from typing_extensions import TypedDict
 
 from outlook_tui.catalog import CATALOG, Setting, SettingType
+from outlook_tui.store.quickcheck import (  # the rules the first paint checks too
+    HEADER_FIELDS,
+    MAX_INTEGER,
+    NAME_MAX_LENGTH,
+    NAME_PATTERN,
+    ORGANIZATION_FIELDS,
+    SCHEMA_VERSION,
+    TIMESTAMP_PATTERN,
+)
 
-#: Bumped when the document's shape changes incompatibly. A newer store opens read-only.
-SCHEMA_VERSION = 1
-
-#: UTC timestamps to the second, as Oro's grid shows them: ``2026-11-26T07:31:32Z``. Only real
-#: dates (no 2026-02-30, no February 29 outside leap years, no hour 24): checked by the regex, in
-#: pydantic's Rust core, because a Python check per timestamp would cost ~40 ms at 100k.
-_LEAP_YEAR = r"(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
-_MONTH_DAY = (r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
-              r"|(?:0[13578]|1[02])-31)")
-TIMESTAMP_PATTERN = (rf"^(?:\d{{4}}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
-                     r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$")
-#: Ids and revisions are 64-bit integers (Oro's database columns; orjson's limit).
-MAX_INTEGER = 2**63 - 1
 Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN, examples=["2026-11-26T07:31:32Z"])]
-OrganizationName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^\S(.*\S)?$")]
+OrganizationName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH,
+                                        pattern=NAME_PATTERN)]
 
 
 def _value_type(setting: Setting) -> Any:
@@ -88,11 +85,7 @@ class StoreDocument(StoreHeader):
     organizations: NotRequired[list[Organization]]
 
 
-#: The columns of an organization record, in written order.
-ORGANIZATION_FIELDS: tuple[str, ...] = (
-    "id", "name", "description", "enabled", "created_at", "updated_at", "overrides",
-)
-HEADER_FIELDS: tuple[str, ...] = ("schema_version", "store_id", "revision", "system")
+__all__ = ["HEADER_FIELDS", "ORGANIZATION_FIELDS", "SCHEMA_VERSION"]
 
 
 @cache

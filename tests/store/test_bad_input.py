@@ -56,7 +56,7 @@ def test_invalid_json_names_line_and_column(store: JsonStore, base: Snapshot) ->
     damaged(store, b'{\n  "schema_version": 1,\n  "revision": 3,,\n}\n')
     message = refuses(store, base)
     assert f"{store.path}:3:" in message
-    assert "invalid JSON at line 3, column" in message
+    assert "line 3, column 17: invalid JSON" in message
 
 
 def test_value_out_of_range_names_organization_and_key(store: JsonStore, base: Snapshot) -> None:

@@ -50,6 +50,16 @@ class StoreFiles:
             return 0o664 & ~umask()
 
 
+def describe_kind(mode: int) -> str:
+    """What a non-regular file is, in words, for a message."""
+    for test, words in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                        (stat.S_ISLNK, "a symbolic link"), (stat.S_ISSOCK, "a socket"),
+                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return words
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+
+
 def fingerprint_of(st: os.stat_result) -> Fingerprint:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 

@@ -3,31 +3,49 @@ the head of the file for a first paint."""
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from outlook_tui.store import jsontext, quickcheck
 from outlook_tui.store.errors import NewerSchemaError, StoreError, StoreFormatError
-from outlook_tui.store.json.document import normalize
-from outlook_tui.store.json.files import fingerprint_of
+from outlook_tui.store.json.document import normalize, serialize
+from outlook_tui.store.json.files import describe_kind, fingerprint_of
 from outlook_tui.store.json.trust import check_safe
+from outlook_tui.store.quickcheck import MAX_INTEGER
 from outlook_tui.store.snapshot import Fingerprint, Snapshot
+
+
+def open_regular(target: Path) -> int:
+    """Open a file beside (or as) the store for reading: never through a symbolic link, never
+    hanging on a FIFO, and only if it is a regular file. The caller closes the descriptor."""
+    fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        kind = os.fstat(fd).st_mode
+        if not stat.S_ISREG(kind):
+            raise StoreError(f"{target} is {describe_kind(kind)}, not a regular file; refusing "
+                             "to read it")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def read_bytes(target: Path) -> tuple[bytes, Fingerprint]:
     try:
-        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = open_regular(target)
     except FileNotFoundError:
         raise StoreError(f"{target}: no such store") from None
     except OSError as error:
         if error.errno == errno.ELOOP:
             check_safe(target)
+            raise StoreError(f"{target} is a symbolic link; refusing to follow it") from None
         raise StoreError(f"{target}: cannot read: {error.strerror}") from None
     try:
         st = os.fstat(fd)
@@ -43,16 +61,9 @@ def parse(data: bytes, target: Path) -> dict[str, Any]:
     if not data.strip():
         raise StoreFormatError(target, ["the file is empty"])
     try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        # Rare path: the standard library names the line and column precisely.
-        try:
-            json.loads(data.decode("utf-8", errors="replace"))
-        except json.JSONDecodeError as error:
-            raise StoreFormatError(
-                target, [f"invalid JSON at line {error.lineno}, column {error.colno}: "
-                         f"{error.msg}"], error.lineno, error.colno) from None
-        raise StoreFormatError(target, ["invalid JSON (not UTF-8?)"]) from None
+        document = jsontext.loads(data, serialize)
+    except jsontext.JsonTextError as error:
+        raise StoreFormatError(target, [str(error)], error.line, error.column) from None
     if not isinstance(document, dict):
         raise StoreFormatError(target, ["(document): must be a JSON object"])
     return document
@@ -98,54 +109,73 @@ def validate(raw: Snapshot, store_path: Path,
 def peek(path: Path, limit: int) -> Snapshot | None:
     """The header and the first ``limit`` organizations, from the start of the file only.
 
-    Partial, and not validated as a whole: ``None`` when the file is not in the form this
-    program writes (then the caller loads it whole).
+    Partial, but every record in it checked (:mod:`outlook_tui.store.quickcheck`): ``None``
+    when the head is not in the form this program writes or anything in it fails a check (then
+    the caller loads and validates the file whole, and reports what is wrong).
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
+        fd = open_regular(path)
+    except (OSError, StoreError):
         return None
     try:
         fingerprint = fingerprint_of(os.fstat(fd))
         head = os.pread(fd, 16384 + 512 * limit, 0)
     finally:
         os.close(fd)
-    text = head.decode("utf-8", errors="ignore")
-    found = re.search(r'\n  "organizations": \[', text)
-    if found is None:
-        return None
     try:
-        header = json.loads(text[: found.start()].rstrip().rstrip(",") + "}")
-    except json.JSONDecodeError:
+        # Strict: a byte that is not UTF-8 must not vanish from a name; a character cut by
+        # the end of the read is simply left out.
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
         return None
-    decoder = json.JSONDecoder()
+    found = re.search(r'\n  "organizations": \[', text)
+    if found is None or text.startswith("\ufeff"):
+        return None
+    decoder = json.JSONDecoder(object_pairs_hook=jsontext.no_duplicates,
+                               parse_constant=_refuse_constant)
     records: list[dict[str, Any]] = []
-    at = found.end()
-    while len(records) < limit:
-        while at < len(text) and text[at] in " \n\r\t,":
-            at += 1
-        if at >= len(text) or text[at] == "]":
-            break
-        try:
-            record, at = decoder.raw_decode(text, at)
-        except json.JSONDecodeError:
-            break
-        records.append(record)
-    if not isinstance(header, dict) or "revision" not in header:
+    try:
+        header = decoder.decode(text[: found.start()].rstrip().rstrip(",") + "}")
+        at = found.end()
+        while len(records) < limit:
+            while at < len(text) and text[at] in " \n\r\t,":
+                at += 1
+            if at >= len(text) or text[at] == "]":
+                break
+            try:
+                record, at = decoder.raw_decode(text, at)
+            except json.JSONDecodeError:
+                break  # cut by the end of the read: the full load shows the rest
+            records.append(record)
+    except (ValueError, RecursionError, jsontext.DuplicateKey):
+        return None
+    if not isinstance(header, dict) or not quickcheck.header_ok(header):
+        return None
+    ids = {r.get("id") for r in records if isinstance(r, dict)}
+    names = {r.get("name") for r in records if isinstance(r, dict)}
+    if (not all(quickcheck.organization_ok(r) for r in records)
+            or len(ids) != len(records) or len(names) != len(records)):
         return None
     header["organizations"] = records
     return Snapshot(header, path=path, fingerprint=fingerprint, validated=False)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def peek_revision(path: Path) -> int:
     """The revision from the head of a file, even a damaged one (0 if it cannot be found)."""
     try:
-        with open(path, "rb") as file:
-            head = file.read(4096).decode("utf-8", errors="ignore")
-    except OSError:
+        fd = open_regular(path)
+    except (OSError, StoreError):
         return 0
-    found = re.search(r'"revision"\s*:\s*(\d+)', head)
-    return int(found.group(1)) if found else 0
+    try:
+        head = os.pread(fd, 4096, 0).decode("utf-8", errors="ignore")
+    finally:
+        os.close(fd)
+    found = re.search(r'"revision"\s*:\s*(\d{1,19})\b', head)
+    return min(int(found.group(1)), MAX_INTEGER) if found else 0
 
 
 def _with_lines(path: Path, problems: list[str]) -> tuple[list[str], int | None]:
@@ -155,9 +185,8 @@ def _with_lines(path: Path, problems: list[str]) -> tuple[list[str], int | None]
     from outlook_tui.store.locate import line_for, lines_of, parse_path
 
     try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError:
+        data, _ = read_bytes(path)
+    except StoreError:
         return problems, None
     fields = [parse_path(problem.partition(": ")[0]) for problem in problems[:50]]
     found = lines_of(data, [f for f in fields if f is not None])
