@@ -157,7 +157,7 @@ class OutlookApp(App[None]):
           description="Loading the store")
     def _load(self) -> None:
         """Load and validate in small chunks so the UI thread keeps painting. Nothing is shown
-        before it is validated (the preview's records excepted: see ``StoreBackend.peek``)."""
+        before it is validated (the preview's records are checked one by one: see ``peek``)."""
         try:
             snapshot = self.store.load(pause=lambda: time.sleep(0.001))
         except StoreError as error:

@@ -84,7 +84,9 @@ async def test_a_damaged_record_after_the_first_screen_is_never_shown(tmp_path: 
     app = OutlookApp(JsonStore(store_path), watch_seconds=0)
     published = watch_what_screens_get(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen))
+        await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen)
+                     and app.screen.is_mounted)
+        await pilot.pause()
         assert "organizations[150].name: input should be a valid string" in str(
             app.screen.query_one("#recovery-error").render())
     assert published and all(checked(s) for s in published)
