@@ -41,10 +41,10 @@ def every_byte(directory: Path) -> dict[str, bytes | None]:
     return found
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run(argv: list[str], capfd: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """The CLI in this process: any exception other than what main() reports fails the test."""
     status = cli.main(argv)
-    out, err = capsys.readouterr()
+    out, err = capfd.readouterr()
     return status, out, err
 
 
@@ -65,33 +65,33 @@ def test_the_manifest_lists_every_file_of_the_corpus() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_as_the_store_every_reading_command_names_the_problem(
-        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        name: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "store.json"
     shutil.copyfile(CORPUS / name, store)
     before = every_byte(tmp_path)
     for argv in READING:
-        status, out, err = run(["--store", str(store), *argv], capsys)
+        status, out, err = run(["--store", str(store), *argv], capfd)
         assert status == 1, (argv, out, err)
         assert str(store) in err and EXPECT[name] in err, (argv, err)
         assert out == ""
     # History reads only its own file (there is none yet): it works on a damaged store.
-    status, out, err = run(["--store", str(store), "history"], capsys)
+    status, out, err = run(["--store", str(store), "history"], capfd)
     assert (status, err) == (0, "")
     # Writing commands refuse too, before touching anything.
     status, _, err = run(["--store", str(store), "set", "--system", "tasks_enabled", "false"],
-                         capsys)
+                         capfd)
     assert status == 1 and EXPECT[name] in err
     assert every_byte(tmp_path) == before
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_as_an_import_file_nothing_is_imported(
-        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        name: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     store = write_store(tmp_path / "store.json", ["Acme"])
     imported = tmp_path / "import.json"
     shutil.copyfile(CORPUS / name, imported)
     before = every_byte(tmp_path)
-    status, out, err = run(["--store", str(store), "import", str(imported)], capsys)
+    status, out, err = run(["--store", str(store), "import", str(imported)], capfd)
     assert status == 1, (out, err)
     assert str(imported) in err and "nothing was imported" in err
     text_problem = json_level_message((CORPUS / name).read_bytes())
@@ -102,23 +102,23 @@ def test_as_an_import_file_nothing_is_imported(
 
 @pytest.mark.parametrize("name", NAMES)
 def test_as_a_backup_it_is_listed_damaged_and_never_restored(
-        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        name: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     store = write_store(tmp_path / "store.json", ["Acme"], revision=7)
     backups = tmp_path / "store.json.backups"
     backups.mkdir()
     backup = backups / "r000000006-20260115T093000000000000Z.json"
     shutil.copyfile(CORPUS / name, backup)
     before = every_byte(tmp_path)
-    status, out, err = run(["--store", str(store), "backups"], capsys)
+    status, out, err = run(["--store", str(store), "backups"], capfd)
     assert status == 0 and "damaged" in out, (out, err)
-    status, out, err = run(["--store", str(store), "restore", "1"], capsys)
+    status, out, err = run(["--store", str(store), "restore", "1"], capfd)
     assert status == 1 and str(backup) in err and EXPECT[name] in err, (out, err)
     assert every_byte(tmp_path) == before
     assert JsonStore(store).newest_valid_backup() is None
 
 
 def test_a_hundred_thousand_organizations_with_one_id(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     records = ",".join(
         f'{{"id": 7, "name": "Org {n:06d}", "created_at": "2026-01-15T09:30:00Z", '
         f'"updated_at": "2026-01-15T09:30:00Z"}}' for n in range(100_000))
@@ -126,7 +126,7 @@ def test_a_hundred_thousand_organizations_with_one_id(
     store.write_text('{"schema_version": 1, "store_id": "x", "revision": 1, "system": {}, '
                      f'"organizations": [{records}]}}')
     before = every_byte(tmp_path)
-    status, _, err = run(["--store", str(store), "orgs", "list"], capsys)
+    status, _, err = run(["--store", str(store), "orgs", "list"], capfd)
     assert status == 1
     assert "organizations[1].id: 7 is already used by organizations[0]" in err
     assert "... and 99989 more" in err  # the message stays readable
