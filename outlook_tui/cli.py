@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK (argcomplete's global completion looks for this marker)
 """The command line. ``outlook-tui`` alone opens the terminal app; subcommands script the store.
 
 Exit status: 0 success, 1 rejected input or a conflict (the message on stderr), 2 usage errors.
@@ -19,6 +20,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from outlook_tui.catalog import CATALOG, InvalidValue, Setting, Value, lookup
+from outlook_tui.completion import (
+    attach,
+    complete_organization,
+    complete_targets,
+    complete_where,
+)
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
 from outlook_tui.store import (
@@ -542,35 +549,36 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p.add_argument("--description", default="", metavar="TEXT")
     p.add_argument("--inactive", action="store_true", help="create it with status Inactive")
     p = org_command("rename", cmd_orgs_rename, "rename an organization")
-    p.add_argument("org", metavar="ORG")
+    attach(p.add_argument("org", metavar="ORG"), complete_organization)
     p.add_argument("new_name", metavar="NEW_NAME")
     for action in ("enable", "disable"):
         status = "Active" if action == "enable" else "Inactive"
         p = org_command(action, cmd_orgs_status, f"set an organization's status to {status}")
-        p.add_argument("org", metavar="ORG")
+        attach(p.add_argument("org", metavar="ORG"), complete_organization)
         p.set_defaults(action=action)
 
     p = command("show", cmd_show, "every setting's effective value and where it comes from",
                 json_output=True)
-    p.add_argument("org", nargs="?", metavar="ORG")
+    attach(p.add_argument("org", nargs="?", metavar="ORG"), complete_organization)
     p.add_argument("--system", action="store_true", help="the system level")
 
     def targets(p: argparse.ArgumentParser) -> None:
         p.add_argument("--system", action="store_true", help="the system level")
         p.add_argument("--all-orgs", action="store_true", help="every organization")
-        p.add_argument("--where", metavar="KEY=VALUE",
-                       help="the organizations whose effective KEY is VALUE")
+        attach(p.add_argument("--where", metavar="KEY=VALUE",
+                              help="the organizations whose effective KEY is VALUE"),
+               complete_where)
 
     p = command("set", cmd_set, "give organizations (or the system) their own value: clears "
                 "Use System; several organizations are one revision",
                 usage="outlook-tui set [ORG ...] KEY VALUE [--system | --all-orgs | --where K=V]")
-    p.add_argument("words", nargs="+", metavar="ORG... KEY VALUE")
+    attach(p.add_argument("words", nargs="+", metavar="ORG... KEY VALUE"), complete_targets)
     targets(p)
     p = command("reset", cmd_reset, "back to Use System (organizations) or Use default "
                 "(system): removes the stored value",
                 usage="outlook-tui reset [ORG ...] (KEY | --all) [--system | --all-orgs | "
                       "--where K=V]")
-    p.add_argument("words", nargs="*", metavar="ORG... KEY")
+    attach(p.add_argument("words", nargs="*", metavar="ORG... KEY"), complete_targets)
     p.add_argument("--all", action="store_true", help="every setting")
     targets(p)
 
@@ -580,7 +588,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                 "applied all or nothing as one revision")
     p.add_argument("file", metavar="FILE")
     p = command("history", cmd_history, "who changed what, newest first", json_output=True)
-    p.add_argument("org", nargs="?", metavar="ORG")
+    attach(p.add_argument("org", nargs="?", metavar="ORG"), complete_organization)
     p.add_argument("--system", action="store_true", help="only the system level")
     p.add_argument("--limit", type=_positive, metavar="N", help="at most N entries (N >= 1)")
     command("schema", cmd_schema, "print the store's JSON Schema (for editors)")
@@ -593,13 +601,16 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p = command("restore", cmd_restore, "make backup N the store again (as a new revision)")
     p.add_argument("number", type=int, metavar="N")
 
-    db = command("db", lambda a: db.print_help(), "set up Oro's database for outlook-tui")
+    def db_without_action(args: argparse.Namespace) -> None:
+        raise Usage("an action is required: init")
+
+    db = command("db", db_without_action, "set up Oro's database for outlook-tui")
     db_sub = db.add_subparsers(title="db commands", metavar="ACTION", parser_class=_Parser)
     p = db_sub.add_parser("init", parents=[common], help="create outlook-tui's history table "
                           "(Oro keeps no history); saves are refused until it exists",
                           description="Create outlook_tui_history in Oro's database (idempotent)."
                           " Needs CREATE on the schema; --print-sql gives the SQL to a DBA.")
-    p.set_defaults(func=cmd_db_init)
+    p.set_defaults(func=cmd_db_init, parser=p)
     p.add_argument("--print-sql", action="store_true",
                    help="print the SQL (and suggested GRANTs) instead of running it")
     return parser
@@ -639,8 +650,26 @@ def _silence_stdout() -> None:
     sys.stdout = _LostOutput()
 
 
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request (argcomplete's protocol) and exit. Imported only
+    then: the app's start-up does not pay for it."""
+    import argcomplete
+
+    class Finder(argcomplete.CompletionFinder):
+        def filter_completions(self, completions: list[str]) -> list[str]:
+            # argcomplete's own de-duplication is quadratic: 100k organization names hang it.
+            return list(dict.fromkeys(completions))
+
+    # Organization names match ignoring case ("acm" -> "Acme"), as they are unique that way.
+    # Options only once a "-" is typed: after `set Acme <Tab>` the keys are what is wanted.
+    Finder()(parser, always_complete_options=False, validator=lambda completion, prefix:
+             completion.casefold().startswith(prefix.casefold()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(sys.argv[1:] if argv is None else argv)
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit
+        _complete(parser)
     args = parser.parse_args(argv)
     args.store = getattr(args, "store", None)
     args.read_only = getattr(args, "read_only", False)
