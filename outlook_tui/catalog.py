@@ -41,6 +41,12 @@ class Scope(StrEnum):
 
 Value = str | int | bool
 
+
+def same_value(a: object, b: object) -> bool:
+    """Whether two stored values (None: not stored) are the same. ``True == 1`` in Python, but
+    a stored boolean is not the number 1: a change from one to the other is a change."""
+    return a == b and type(a) is type(b)
+
 _TRUE_WORDS = frozenset({"true", "yes", "1", "on", "enabled", "y"})
 _FALSE_WORDS = frozenset({"false", "no", "0", "off", "disabled", "n"})
 

@@ -7,11 +7,10 @@ One scope at a time: an organization (its checkboxes say "Use System") or the sy
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import cast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-from outlook_tui.catalog import CATALOG, Scope, Setting, SettingType, Value
+from outlook_tui.catalog import CATALOG, Scope, Setting, SettingType, Value, same_value
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
 from outlook_tui.store.changes import SettingChange
 from outlook_tui.store.errors import Conflict
@@ -56,23 +55,10 @@ def setting_changes(
             continue
         old = loaded.get(setting.name)
         new = wanted[setting.name]
-        if old == new and type(old) is type(new):
+        if same_value(old, new):
             continue
         changes.append(SettingChange(organization_id, setting.name, old, new))
     return changes
-
-
-def keep_mine(changes: Sequence[SettingChange],
-              conflicts: Iterable[Conflict]) -> list[SettingChange]:
-    """After a conflict, "keep mine": the same changes, made against what others saved."""
-    theirs = {(c.organization_id, c.key): c.theirs for c in conflicts}
-    result = []
-    for change in changes:
-        where = (change.organization_id, change.name)
-        if where in theirs:
-            change = replace(change, old=cast("Value | None", theirs[where]))
-        result.append(change)
-    return result
 
 
 @dataclass
@@ -134,20 +120,19 @@ class Field:
         if self.error is not None:
             return True
         wanted = self.wanted
-        return not (wanted == self.stored and type(wanted) is type(self.stored))
+        return not same_value(wanted, self.stored)
 
     @property
     def meanwhile(self) -> bool:
         """Someone else saved another value for this scope since the form started from it."""
-        return not (self.latest_stored == self.stored
-                    and type(self.latest_stored) is type(self.stored))
+        return not same_value(self.latest_stored, self.stored)
 
     @property
     def stale(self) -> bool:
         """An own value equal to the inherited one: it no longer follows changes upstream."""
         if self.inherit or self.error is not None:
             return False
-        return self.current == self.inherited and type(self.current) is type(self.inherited)
+        return same_value(self.current, self.inherited)
 
     def text(self) -> str:
         """What an interval's input shows."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outlook_tui.form_model import FormModel, keep_mine, setting_changes
+from outlook_tui.form_model import FormModel, setting_changes
 from outlook_tui.store import Conflict, JsonStore, SettingChange
+from outlook_tui.store.saving import Resolution, rebase
 
 CRM = "contacts_sync_interval_orocrm"
 
@@ -90,7 +91,8 @@ def test_conflict_choices(make_store) -> None:
     model.set_value(CRM, "300")
     model.set_inherit("tasks_enabled", False)
     conflict = Conflict("Acme", "CRM Sync Interval (In Seconds)", CRM, 1, None, 300, 500)
-    assert keep_mine(model.changes(), [conflict])[0] == SettingChange(1, CRM, 500, 300)
+    kept = rebase(model.changes(), [conflict], Resolution.KEEP_MINE)
+    assert kept[0] == SettingChange(1, CRM, 500, 300)
     model.take_theirs([conflict])
     assert model.fields[CRM].value == 500 and not model.fields[CRM].dirty
     assert model.changes() == [SettingChange(1, "tasks_enabled", None, True)]

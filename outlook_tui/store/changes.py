@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from outlook_tui.catalog import BY_NAME, CATALOG, InvalidValue, Scope, Setting, Value
-from outlook_tui.store.errors import Conflict, InputError
-from outlook_tui.store.snapshot import sort_key
+from outlook_tui.catalog import BY_NAME, CATALOG, InvalidValue, Scope, Setting, Value, same_value
+from outlook_tui.store.errors import Conflict, DuplicateNameError, InputError
+from outlook_tui.store.snapshot import column_of, organization_record, sort_key
 
 Column = Literal["name", "description", "enabled"]
 
@@ -134,8 +134,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
     for change in changes:
         if isinstance(change, NewOrganization):
             if change.name.casefold() in names():
-                raise InputError(f"an organization named {names()[change.name.casefold()]!r} "
-                                 "already exists")
+                raise DuplicateNameError(change.name, names()[change.name.casefold()])
             next_id = max((r["id"] for r in records), default=0) + 1
             added[next_id] = len(records)
             copied.add(len(records))
@@ -144,11 +143,9 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
                 if name not in BY_NAME:
                     raise InputError(f"unknown setting {name!r}")
                 overrides[name] = _checked(BY_NAME[name], value)
-            records.append({
-                "id": next_id, "name": change.name, "description": change.description,
-                "enabled": change.enabled, "created_at": now, "updated_at": now,
-                "overrides": _ordered(overrides),
-            })
+            records.append(organization_record(
+                next_id, change.name, now, description=change.description,
+                enabled=change.enabled, overrides=_ordered(overrides)))
             names()[change.name.casefold()] = change.name
             resort = True
             applied.append(AppliedChange(
@@ -161,11 +158,10 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
 
         if isinstance(change, OrganizationChange):
             target = record(change.organization_id)
-            current = target.get(change.column, {"description": "", "enabled": True}.get(
-                change.column))
-            if current == change.new:
+            current = column_of(target, change.column)
+            if same_value(current, change.new):
                 continue
-            if current != change.old:
+            if not same_value(current, change.old):
                 conflicts.append(Conflict(
                     target["name"], change.column.capitalize(), change.column,
                     change.organization_id, change.old, change.new, current))
@@ -174,8 +170,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
                 assert isinstance(change.new, str)
                 if change.new.casefold() in names() and \
                         change.new.casefold() != str(current).casefold():
-                    raise InputError(f"an organization named {names()[change.new.casefold()]!r}"
-                                     " already exists")
+                    raise DuplicateNameError(change.new, names()[change.new.casefold()])
                 names().pop(str(current).casefold(), None)
                 names()[change.new.casefold()] = change.new
                 resort = True
@@ -197,9 +192,9 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
             target = record(change.organization_id)
             values, where, org_name = target["overrides"], target["name"], target["name"]
         current = values.get(change.name)
-        if current == change.new and type(current) is type(change.new):
+        if same_value(current, change.new):
             continue
-        if current != change.old or type(current) is not type(change.old):
+        if not same_value(current, change.old):
             conflicts.append(Conflict(
                 where, setting.label, setting.name, change.organization_id,
                 change.old, change.new, current))

@@ -16,6 +16,24 @@ from outlook_tui.store.errors import InputError
 Fingerprint = tuple[int, int, int, int]
 
 
+#: The columns an organization record may leave out, and what they then mean.
+ORGANIZATION_DEFAULTS: Mapping[str, Any] = {"description": "", "enabled": True, "overrides": {}}
+
+
+def organization_record(organization_id: int, name: str, now: str, *, description: str = "",
+                        enabled: bool = True, overrides: Mapping[str, Value] | None = None,
+                        ) -> dict[str, Any]:
+    """A new organization as the store holds it: every column, in the written order."""
+    return {"id": organization_id, "name": name, "description": description,
+            "enabled": enabled, "created_at": now, "updated_at": now,
+            "overrides": dict(overrides or {})}
+
+
+def column_of(record: Mapping[str, Any], column: str) -> Any:
+    """A column of an organization record, with its default when the record leaves it out."""
+    return record.get(column, ORGANIZATION_DEFAULTS.get(column))
+
+
 def sort_key(name: str) -> tuple[str, str]:
     """Organizations are kept in name order, case-insensitively, as Oro's grid sorts them."""
     return (name.casefold(), name)
@@ -36,11 +54,11 @@ class Organization:
         return cls(
             id=record["id"],
             name=record["name"],
-            description=record.get("description", ""),
-            enabled=record.get("enabled", True),
+            description=column_of(record, "description"),
+            enabled=column_of(record, "enabled"),
             created_at=record["created_at"],
             updated_at=record["updated_at"],
-            overrides=record.get("overrides", {}),
+            overrides=column_of(record, "overrides"),
         )
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -373,12 +375,51 @@ async def test_the_open_form_takes_changes_saved_meanwhile_into_untouched_fields
         modal = app.screen
         assert modal.query_one("#description", Input).value == "Road runners"
         assert modal.query_one("#name", Input).value == "Acme Corp"
-        await pilot.press("enter")  # the name collides with the rename: shown, not saved
-        await settle(pilot)
-        assert app.screen is modal
-        assert "Acme Inc" in str(modal.query_one("#form-error").render())
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+@pytest.mark.parametrize("choice", ["mine", "theirs"])
+async def test_a_rename_saved_meanwhile_by_another_process_opens_the_conflict_dialog(
+        make_store: Any, store_path: Path, choice: str) -> None:
+    from outlook_tui.app.screens.conflict import ConflictModal
+
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("e")  # Acme
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, OrganizationFormModal)
+        await pilot.press("end", *" Corp", "tab", "right", "space")  # and Inactive
+        subprocess.run([sys.executable, "-m", "outlook_tui", "--store", str(store_path),
+                        "orgs", "rename", "Acme", "Acme Inc"], check=True, capture_output=True)
+        await pilot.press("enter")
+        await until_screen(pilot, ConflictModal)
+        conflicts = app.screen.conflicts  # type: ignore[attr-defined]
+        assert [(c.key, c.mine, c.theirs) for c in conflicts] == [
+            ("name", "Acme Corp", "Acme Inc")]
+        await pilot.press(choice[0])  # m: keep mine, t: take theirs
+        if choice == "mine":
+            await until_screen(pilot, OrganizationsScreen)
+            assert highlighted_name(screen) == "Acme Corp"
+        else:
+            await until_screen(pilot, OrganizationFormModal)
+            assert modal.query_one("#name", Input).value == "Acme Inc"
+            assert JsonStore(store_path).load().get(1).enabled  # type: ignore[union-attr]
+            await pilot.press("enter")  # the status change is still in the form: save it
+            await until_screen(pilot, OrganizationsScreen)
     org = JsonStore(store_path).load().get(1)
-    assert org is not None and org.name == "Acme Inc"
+    assert org is not None
+    assert org.name == ("Acme Corp" if choice == "mine" else "Acme Inc")
+    assert org.enabled is False
+
+
+async def until_screen(pilot: Pilot[Any], kind: type) -> None:
+    """Until the app shows a screen of ``kind``, letting workers (the save) finish between."""
+    for _ in range(500):
+        if isinstance(pilot.app.screen, kind):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{kind.__name__} never appeared; the screen is {pilot.app.screen}")

@@ -17,7 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from outlook_tui.catalog import BY_NAME, CATALOG, InvalidValue, Setting, SettingType, Value
+from outlook_tui.catalog import (
+    BY_NAME,
+    CATALOG,
+    InvalidValue,
+    Setting,
+    SettingType,
+    Value,
+    same_value,
+)
 from outlook_tui.store import Change, SettingChange
 
 USE_SYSTEM = "Use System"
@@ -46,10 +54,6 @@ def organizations(count: int) -> str:
     return f"{count:,} organization{'s' if count != 1 else ''}"
 
 
-def _same(a: Value | None, b: Value | None) -> bool:
-    return a == b and type(a) is type(b)
-
-
 def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
                value: Value | None, system: Mapping[str, Value]) -> BulkPlan:
     """One SettingChange per marked organization: store ``value`` (None: Use System)."""
@@ -58,7 +62,7 @@ def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
     for record in records:
         old = record.get("overrides", {}).get(setting.name)
         changes.append(SettingChange(record["id"], setting.name, old, value))
-        changing += not _same(old, value)
+        changing += not same_value(old, value)
     inherited = setting.label_of(system.get(setting.name, setting.default))
     count = organizations(len(records))
     if value is None:

@@ -17,8 +17,7 @@ from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.settings_form import SettingsForm
 from outlook_tui.catalog import BY_NAME, PAGE_PATH
-from outlook_tui.form_model import keep_mine
-from outlook_tui.store import ConflictError, Snapshot, StoreError
+from outlook_tui.store import Conflict, Snapshot, StoreError
 from outlook_tui.words import counted
 
 #: Below this width the tree hides behind ctrl+b so the form keeps the room it needs.
@@ -240,40 +239,45 @@ class ConfigurationScreen(SessionScreen[None]):
             if then is not None:
                 then()
             return
+        from outlook_tui.app.screens.conflict import ask_about_conflict, save_changes
+        from outlook_tui.store.saving import Outcome, Resolution
+
+        async def ask(conflicts: list[Conflict]) -> Resolution | None:
+            # While the person chooses, the form follows the store (it shows what they chose on).
+            self._saving = False
+            self._catch_up()
+            choice = await ask_about_conflict(self, conflicts)
+            self._saving = True
+            return choice
+
         self._saving = True
         result = None
         try:
-            while True:
-                try:
-                    result = await self.session.commit(changes)
-                    break
-                except ConflictError as error:
-                    from outlook_tui.app.screens.conflict import ConflictModal
-
-                    self._saving = False
-                    self._catch_up()
-                    choice = await self.app.push_screen_wait(ConflictModal(error.conflicts))
-                    if choice == "mine":
-                        self._saving = True
-                        changes = keep_mine(changes, error.conflicts)
-                        continue
-                    if choice == "theirs":
-                        model.take_theirs(error.conflicts)
-                        form.show_all()
-                        self.notify("Their values are in the form; your other edits are not "
-                                    "saved yet (Save Settings: ctrl+s).", title="Nothing saved")
-                    else:
-                        self.notify("Your edits are still in the form.", title="Nothing saved")
-                    return
-                except StoreError as error:
-                    self.notify(str(error), severity="error", title="Nothing saved", timeout=10)
-                    return
+            saved = await save_changes(self, changes, save_rest_after_theirs=False, ask=ask)
+            result = saved.result
+        except StoreError as error:
+            self.notify(str(error), severity="error", title="Nothing saved", timeout=10)
+            return
         finally:
             self._saving = False
             if result is None:
                 self._catch_up()
             else:
                 self._pending = None  # our own revision: the form is re-read from it below
+        if saved.outcome is Outcome.TOOK_THEIRS:
+            model.take_theirs(saved.conflicts)
+            form.show_all()
+            self.notify("Their values are in the form; your other edits are not "
+                        "saved yet (Save Settings: ctrl+s).", title="Nothing saved")
+            return
+        if saved.outcome is Outcome.CANCELLED:
+            self.notify("Your edits are still in the form.", title="Nothing saved")
+            return
+        if saved.outcome is Outcome.GAVE_UP:
+            return
+        if result is None:
+            self.notify("Nothing to save: the store already holds your values.")
+            return
         form.load(result.snapshot)
         self.notify(f"Revision {result.snapshot.revision}; the form shows what the store "
                     "holds now.", title="Configuration saved")

@@ -3,8 +3,8 @@ person choose. Nothing is decided for them, and closing the dialog loses nothing
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal
 
 from rich.table import Table
 from rich.text import Text
@@ -12,12 +12,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from outlook_tui.app.session import SessionModal
+from outlook_tui.app.session import SessionModal, session_of
 from outlook_tui.catalog import BY_NAME, Value
 from outlook_tui.form_model import shown
-from outlook_tui.store import Conflict, HistoryEntry
+from outlook_tui.store import Change, Conflict, HistoryEntry
+from outlook_tui.store.saving import MAX_ROUNDS, Outcome, Resolution, SaveResult, save
 
 ConflictChoice = Literal["mine", "theirs"]
 
@@ -135,3 +137,32 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
             self.dismiss("theirs")
         else:
             self.dismiss(None)
+
+
+async def ask_about_conflict(screen: Screen[Any], conflicts: Sequence[Conflict],
+                             ) -> Resolution | None:
+    """The one way the app asks what to do about a conflict (from a worker: it waits for the
+    person)."""
+    choice = await screen.app.push_screen_wait(ConflictModal(conflicts))
+    return {"mine": Resolution.KEEP_MINE, "theirs": Resolution.TAKE_THEIRS}.get(choice or "")
+
+
+async def save_changes(
+    screen: Screen[Any], changes: Sequence[Change], *, save_rest_after_theirs: bool,
+    ask: Callable[[list[Conflict]], Awaitable[Resolution | None]] | None = None,
+) -> SaveResult:
+    """Save through :func:`outlook_tui.store.saving.save` with the conflict dialog: every
+    screen that saves a person's changes comes here (run it in a worker). ``ask`` wraps
+    :func:`ask_about_conflict` for a screen with something to do around the dialog. Errors
+    other than conflicts are raised for the screen to show where they belong."""
+
+    async def asked(conflicts: list[Conflict]) -> Resolution | None:
+        return await ask_about_conflict(screen, conflicts)
+
+    result = await save(session_of(screen).commit, changes, ask or asked,
+                        save_rest_after_theirs=save_rest_after_theirs)
+    if result.outcome is Outcome.GAVE_UP:
+        screen.notify(f"Others saved the same values {MAX_ROUNDS} times while you chose; "
+                      "nothing was saved. Try again in a moment.", title="Not saved",
+                      severity="error", timeout=10)
+    return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -16,7 +16,7 @@ from outlook_tui.app.session import SessionModal
 from outlook_tui.app.widgets.toggles import RadioChoice
 from outlook_tui.store import (
     Change,
-    ConflictError,
+    Conflict,
     InputError,
     NewOrganization,
     Organization,
@@ -146,24 +146,40 @@ class OrganizationFormModal(SessionModal[int | None]):
             if value != self._base[column]
         ]
 
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
         focused = self.focused
         if isinstance(focused, Button) and focused.id == "cancel":
             self.dismiss(None)
             return
-        await self._save()
+        self._save()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     @on(Button.Pressed, "#save")
-    async def _save_pressed(self) -> None:
-        await self._save()
+    def _save_pressed(self) -> None:
+        self._save()
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
         self.dismiss(None)
 
+    def _take_theirs(self, conflicts: list[Conflict]) -> None:
+        """The fields that conflicted show what was saved meanwhile, and become the base."""
+        for conflict in conflicts:
+            if self.organization is None or conflict.organization_id != self.organization.id:
+                continue
+            self._base[conflict.key] = conflict.theirs
+            self._touched.discard(conflict.key)
+            if conflict.key == "enabled":
+                with self.prevent(RadioSet.Changed):
+                    self.query_one("#active" if conflict.theirs else "#inactive",
+                                   RadioButton).value = True
+            else:
+                with self.prevent(Input.Changed):
+                    self.query_one(f"#{conflict.key}", Input).value = str(conflict.theirs)
+
+    @work(exclusive=True, group="organization-save")
     async def _save(self) -> None:
         if self._saving:
             return
@@ -184,24 +200,33 @@ class OrganizationFormModal(SessionModal[int | None]):
             return
         self._saving = True
         self._show_error("#form-error", None)
+        from outlook_tui.app.screens.conflict import save_changes
+        from outlook_tui.store.saving import Outcome
+
         try:
-            result = await self.session.commit(changes)
+            saved = await save_changes(self, changes, save_rest_after_theirs=False)
         except InputError as error:
-            where = "#name-error" if "named" in str(error) else "#form-error"
-            self._show_error(where, str(error))
-            return
-        except ConflictError as error:
-            lines = [f"{c.field}: someone else saved {c.theirs!r}" for c in error.conflicts]
-            self._show_error("#form-error", "Not saved, changed meanwhile:\n" +
-                             "\n".join(lines))
+            # A typed error names its field (a taken name: under Name).
+            self._show_error("#name-error" if error.field == "name" else "#form-error",
+                             str(error))
             return
         except StoreError as error:
             self._show_error("#form-error", f"Not saved: {error}")
             return
         finally:
             self._saving = False
+        if saved.outcome is Outcome.TOOK_THEIRS:
+            self._take_theirs(saved.conflicts)
+            self.notify("Their values are in the form; your other edits are not saved yet "
+                        "(Save: Enter).", title="Nothing saved")
+            return
+        if saved.outcome in (Outcome.CANCELLED, Outcome.GAVE_UP):
+            if saved.outcome is Outcome.CANCELLED:
+                self.notify("Your edits are still in the form.", title="Nothing saved")
+            return
+        applied = saved.result.applied if saved.result is not None else []
         if own_id is None:
-            created = next((a.organization_id for a in result.applied
+            created = next((a.organization_id for a in applied
                             if a.key == "organization"), None)
             self.notify(f"Organization “{name}” created.", title="Saved")
             self.dismiss(created)

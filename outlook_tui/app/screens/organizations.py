@@ -8,7 +8,6 @@ screen. Names are casefolded once per snapshot, not on every keystroke of the fi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -25,9 +24,6 @@ from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
     Capability,
     Change,
-    Conflict,
-    ConflictError,
-    SettingChange,
     Snapshot,
     StoreError,
 )
@@ -505,51 +501,24 @@ class OrganizationsScreen(SessionScreen[None]):
         self.app.push_screen(confirm_screen(plan), confirmed)
 
     async def _save_bulk(self, changes: list[Change], summary: str) -> None:
-        """Save a bulk change; on a conflict, let the person keep theirs or take the other
-        writer's values for the organizations concerned, then save the rest."""
-        for _attempt in range(3):
-            try:
-                result = await self.session.commit(changes)
-            except ConflictError as error:
-                from outlook_tui.app.screens.conflict import ConflictModal
+        """Save a bulk change in one revision. On a conflict the person keeps theirs or takes
+        the other writer's values for the organizations concerned; the rest is saved (there is
+        no form to come back to)."""
+        from outlook_tui.app.screens.conflict import save_changes
+        from outlook_tui.store.saving import Outcome
 
-                choice = await self.app.push_screen_wait(ConflictModal(error.conflicts))
-                if choice not in ("mine", "theirs"):
-                    self.notify("Nothing was saved.", title="Cancelled")
-                    return
-                changes = resolve(changes, error.conflicts, keep_mine=choice == "mine")
-                if not changes:
-                    self.notify("Nothing left to save.", title="Took theirs")
-                    return
-                continue
-            except StoreError as error:
-                self.notify(str(error), title="Not saved", severity="error", timeout=15)
-                return
-            if result.applied:
-                self.notify(f"{summary} (revision {result.snapshot.revision}).",
-                            title="Configuration saved")
-            else:
-                self.notify("Nothing to save: every marked organization already had it.")
+        try:
+            saved = await save_changes(self, changes, save_rest_after_theirs=True)
+        except StoreError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return
-        self.notify("The store keeps changing under this save; nothing was saved. Try again.",
-                    title="Not saved", severity="error")
+        if saved.outcome is Outcome.SAVED and saved.result is not None:
+            self.notify(f"{summary} (revision {saved.result.snapshot.revision}).",
+                        title="Configuration saved")
+        elif saved.outcome is Outcome.NOTHING_TO_SAVE:
+            self.notify("Nothing to save: every marked organization already had it.")
+        elif saved.outcome is Outcome.CANCELLED:
+            self.notify("Nothing was saved.", title="Cancelled")
 
 
-def resolve(changes: list[Change], conflicts: Sequence[Conflict], *,
-            keep_mine: bool) -> list[Change]:
-    """After a conflict: keep mine (base the change on what is stored now) or take theirs
-    (drop the changes that collided). Changes that did not collide stay as they were."""
-    now = {(c.organization_id, c.key): c.theirs for c in conflicts}
-    result: list[Change] = []
-    for change in changes:
-        if isinstance(change, SettingChange) and \
-                (change.organization_id, change.name) in now:
-            if keep_mine:
-                theirs = now[(change.organization_id, change.name)]
-                result.append(replace(change, old=theirs))  # type: ignore[arg-type]
-        else:
-            result.append(change)
-    return result
-
-
-__all__ = ["COLUMNS", "OrganizationsScreen", "resolve", "when"]
+__all__ = ["COLUMNS", "OrganizationsScreen", "when"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from outlook_tui.store.snapshot import sort_key
+from outlook_tui.store.snapshot import ORGANIZATION_DEFAULTS, organization_record, sort_key
 
 SCHEMA_VERSION = 1  # kept equal to models.SCHEMA_VERSION; models is imported lazily (start-up)
 DEFAULT_ORGANIZATION = "Default Organization"
@@ -26,16 +26,12 @@ def serialize(document: dict[str, Any]) -> bytes:
 
 def initial_document() -> dict[str, Any]:
     """What Oro has after install: system defaults (nothing stored) and one organization."""
-    now = utc_now()
     return {
         "schema_version": SCHEMA_VERSION,
         "store_id": os.urandom(16).hex(),
         "revision": 0,
         "system": {},
-        "organizations": [{
-            "id": 1, "name": DEFAULT_ORGANIZATION, "description": "", "enabled": True,
-            "created_at": now, "updated_at": now, "overrides": {},
-        }],
+        "organizations": [organization_record(1, DEFAULT_ORGANIZATION, utc_now())],
     }
 
 
@@ -51,12 +47,11 @@ def normalize(document: dict[str, Any]) -> dict[str, Any]:
 
     normal = {key: document.get(key, {}) for key in HEADER_FIELDS}
     normal["system"] = _in_catalog_order(normal["system"])
-    defaults: dict[str, Any] = {"description": "", "enabled": True, "overrides": {}}
     records = list(document.get("organizations", []))
     for index, record in enumerate(records):
         if len(record) != len(ORGANIZATION_FIELDS) or tuple(record) != ORGANIZATION_FIELDS:
             record = records[index] = {
-                k: record.get(k, defaults.get(k)) for k in ORGANIZATION_FIELDS}
+                k: record.get(k, ORGANIZATION_DEFAULTS.get(k)) for k in ORGANIZATION_FIELDS}
         if len(record["overrides"]) > 1:
             overrides = _in_catalog_order(record["overrides"])
             if overrides is not record["overrides"]:
