@@ -79,8 +79,8 @@ class OutlookApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave outlook-tui"),
-        Binding("f1", "help", "Help", id="app.help", tooltip="Every key, on one screen"),
-        Binding("question_mark", "help", "Help", show=False, id="app.help_question"),
+        Binding("f1,question_mark", "help", "Help", id="app.help",
+                tooltip="Every key, on one screen"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette",
                 tooltip="Open organization..., System configuration, ..."),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
+from textual.binding import ActiveBinding
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
@@ -95,6 +96,19 @@ class SessionScreen(Screen[ResultType]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.session.report_worker(event)
+
+    def footer_omits(self, action: str) -> bool:
+        """True for one of this screen's actions whose key still works but the footer leaves
+        out for now: it cannot be used (read-only, nothing marked: pressing it says why), or it
+        steps aside so the keys that matter now fit in 80 columns. One binding per action: no
+        second, hidden binding is needed to steer the footer."""
+        return False
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # Only the footer (and Textual's key panel) read this; which keys work is check_action's.
+        return {key: active for key, active in super().active_bindings.items()
+                if active.node is not self or not self.footer_omits(active.binding.action)}
 
 
 class SessionModal(ModalScreen[ResultType]):

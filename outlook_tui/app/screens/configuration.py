@@ -54,12 +54,8 @@ class ConfigurationScreen(SessionScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save Settings", id="configuration.save",
                 tooltip="Write the form to the store (checked first; nothing is saved on errors)"),
-        Binding("ctrl+s", "explain_read_only", "", show=False,
-                id="configuration.save_read_only"),
         Binding("ctrl+r", "reset", "Reset", id="configuration.reset",
                 tooltip="Show the saved values again (asks first; saves nothing)"),
-        Binding("ctrl+r", "explain_read_only", "", show=False,
-                id="configuration.reset_read_only"),
         Binding("escape", "back", "Back", id="configuration.back",
                 tooltip="Back to the organizations (asks about unsaved changes)"),
         Binding("h", "history", "History", id="configuration.history",
@@ -199,26 +195,23 @@ class ConfigurationScreen(SessionScreen[None]):
 
     # -- saving --------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save", "reset"):
-            return not self.session.read_only
-        if action == "explain_read_only":
-            return self.session.read_only
-        return True
+    def footer_omits(self, action: str) -> bool:
+        # Read-only: Save and Reset leave the footer; their keys say why.
+        return action in ("save", "reset") and self.session.read_only
 
-    def action_explain_read_only(self) -> None:
+    def _explain_read_only(self) -> None:
         self.notify(f"The store is read-only ({self.session.read_only_reason}): "
                     "nothing can be saved or reset.", severity="warning", title="Read-only")
 
     def action_save(self) -> None:
-        self._save()
+        if self.session.read_only:
+            self._explain_read_only()
+        else:
+            self._save()
 
     @on(SettingsForm.SaveRequested)
     def _save_button(self) -> None:
-        if self.session.read_only:
-            self.action_explain_read_only()
-        else:
-            self._save()
+        self.action_save()
 
     @work(exclusive=True, group="configuration-save")
     async def _save(self, then: Callable[[], object] | None = None) -> None:
@@ -292,6 +285,9 @@ class ConfigurationScreen(SessionScreen[None]):
     def action_reset(self) -> None:
         from outlook_tui.app.screens.confirm import ConfirmModal
 
+        if self.session.read_only:
+            self._explain_read_only()
+            return
         if not self.form.model.dirty:
             self.notify("Nothing to reset: the form shows the saved values.")
             return

@@ -121,7 +121,7 @@ class HelpScreen(Screen[None]):
     CSS_PATH = "../styles/help.tcss"
     HELP_TITLE = "Help"
     BINDINGS = [
-        Binding("escape,q,f1", "close", "Close help", id="help.close",
+        Binding("escape,q,f1,question_mark", "close", "Close help", id="help.close",
                 tooltip="Back to where you were"),
     ]
 

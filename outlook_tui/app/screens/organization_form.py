@@ -44,9 +44,7 @@ class OrganizationFormModal(SessionModal[int | None]):
     CSS_PATH = "../styles/organization_form.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "save", "Save", priority=True, id="organization_form.save",
-                tooltip="Save the organization"),
-        Binding("ctrl+s", "save", "Save", show=False, id="organization_form.save_ctrl_s",
+        Binding("enter,ctrl+s", "save", "Save", priority=True, id="organization_form.save",
                 tooltip="Save the organization"),
         Binding("escape", "cancel", "Cancel", id="organization_form.cancel",
                 tooltip="Close without saving"),

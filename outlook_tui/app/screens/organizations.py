@@ -66,8 +66,8 @@ class OrganizationsScreen(SessionScreen[None]):
     # Styles: styles/organizations.tcss, loaded by the app itself (it is the first screen).
 
     # The footer holds about 78 columns: the everyday keys are shown, the rest are in Help (F1).
-    # Bulk keys appear only while something is marked, and then Effective steps aside
-    # (a second, hidden binding keeps their keys working).
+    # Bulk keys appear only while something is marked, and then Effective steps aside (its key
+    # still works: see footer_omits).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="organizations.filter",
                 tooltip="Narrow the organizations by name as you type"),
@@ -87,7 +87,6 @@ class OrganizationsScreen(SessionScreen[None]):
                 tooltip="Effective settings of the highlighted organization, and their source"),
         Binding("m", "matrix", "Matrix", show=False, id="organizations.matrix",
                 tooltip="Every organization's effective settings side by side"),
-        Binding("i", "effective(True)", show=False, id="organizations.effective_marked"),
         Binding("s", "system", "System", show=False, id="organizations.system",
                 tooltip="System configuration: the values organizations inherit"),
         Binding("h", "history", "History", show=False, id="organizations.history",
@@ -98,10 +97,6 @@ class OrganizationsScreen(SessionScreen[None]):
                 tooltip="Mark every organization the filter shows; again to unmark them"),
         Binding("escape", "clear_filter", "Clear filter", show=False,
                 id="organizations.clear_filter", tooltip="Show every organization again"),
-        # Pressed while hidden (read-only, or nothing marked): say why instead of nothing.
-        Binding("n,e,space,a", "explain_read_only", show=False,
-                id="organizations.explain_read_only"),
-        Binding("b,x", "explain_bulk", show=False, id="organizations.explain_bulk"),
     ]
 
     def __init__(self) -> None:
@@ -348,35 +343,34 @@ class OrganizationsScreen(SessionScreen[None]):
 
     # -- read-only and bulk visibility -----------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def footer_omits(self, action: str) -> bool:
         if action in EDITING_ACTIONS and self.session.read_only:
-            return False
+            return True
         if action in ORGANIZATION_EDITING_ACTIONS and \
                 not self.session.store.supports(Capability.ORGANIZATION_EDITING):
-            return False
-        if action == "effective":
-            # The shown binding while nothing is marked, the hidden one otherwise.
-            return bool(parameters) == bool(self._marks)
-        # Bulk actions appear only while something is marked.
-        return not (action in BULK_ACTIONS and not self._marks)
+            return True
+        if action in BULK_ACTIONS:
+            return not self._marks  # bulk keys appear only while something is marked
+        return action == "effective" and bool(self._marks)  # steps aside for the bulk keys
 
-    def action_explain_read_only(self) -> None:
+    def _refused(self, action: str) -> bool:
+        """Say why ``action`` cannot be used now (its key is out of the footer then)."""
         store = self.session.store
-        if self.session.read_only:
+        if action in EDITING_ACTIONS and self.session.read_only:
             self.notify(f"The store is read-only ({self.session.read_only_reason}): "
                         "nothing can be changed.", title="Read-only", severity="warning")
-        elif not store.supports(Capability.ORGANIZATION_EDITING):
-            # Reached by n and e only: marks work on any store that is writable.
+            return True
+        if action in ORGANIZATION_EDITING_ACTIONS and \
+                not store.supports(Capability.ORGANIZATION_EDITING):
             self.notify(f"Organizations cannot be created or edited here: "
                         f"{store.unsupported_reason(Capability.ORGANIZATION_EDITING)}.",
                         title="Not available", severity="warning")
-
-    def action_explain_bulk(self) -> None:
-        if self.session.read_only:
-            self.action_explain_read_only()
-        else:
+            return True
+        if action in BULK_ACTIONS and not self._marks:
             self.notify("Mark organizations first: space marks one, a marks every one shown.",
                         title="Nothing marked")
+            return True
+        return False
 
     # -- row actions -----------------------------------------------------------------------
 
@@ -394,7 +388,7 @@ class OrganizationsScreen(SessionScreen[None]):
     def action_system(self) -> None:
         self.session.open_configuration(None)
 
-    def action_effective(self, _marked: bool = False) -> None:
+    def action_effective(self) -> None:
         record = self._highlighted_or_say()
         if record is None:
             return
@@ -417,11 +411,13 @@ class OrganizationsScreen(SessionScreen[None]):
         return True
 
     def action_new(self) -> None:
-        if not self._ready_to_write():
+        if self._refused("new") or not self._ready_to_write():
             return
         self.session.open_organization_form(None, self._after_form)
 
     def action_edit(self) -> None:
+        if self._refused("edit"):
+            return
         record = self._highlighted_or_say()
         if record is None or not self._ready_to_write():
             return
@@ -445,6 +441,8 @@ class OrganizationsScreen(SessionScreen[None]):
     # -- marks and bulk changes ------------------------------------------------------------
 
     def action_toggle_mark(self) -> None:
+        if self._refused("toggle_mark"):
+            return
         record = self.highlighted
         if record is None:
             return
@@ -455,6 +453,8 @@ class OrganizationsScreen(SessionScreen[None]):
         self._marks_changed()
 
     def action_mark_all(self) -> None:
+        if self._refused("mark_all"):
+            return
         ids = {self._records[i]["id"] for i in self._view}
         if ids and ids <= self._marks:
             self._marks -= ids
@@ -472,7 +472,7 @@ class OrganizationsScreen(SessionScreen[None]):
         return [r for r in self._records if r["id"] in self._marks]
 
     def action_apply_setting(self) -> None:
-        if not self._marks or not self._ready_to_write():
+        if self._refused("apply_setting") or not self._ready_to_write():
             return
         from outlook_tui.app.screens.bulk import ApplySettingModal
 
@@ -481,7 +481,7 @@ class OrganizationsScreen(SessionScreen[None]):
                              self._bulk_chosen)
 
     def action_reset_overrides(self) -> None:
-        if not self._marks or not self._ready_to_write():
+        if self._refused("reset_overrides") or not self._ready_to_write():
             return
         from outlook_tui.app.screens.bulk import ResetOverridesModal
 
