@@ -7,8 +7,7 @@ import orjson
 import pytest
 
 from outlook_tui.store import JsonStore, StoreFormatError
-
-from .support import CRM_INTERVAL, files_of, history_lines, set_system
+from tests.store.conftest import CRM_INTERVAL, files_of, history_lines, set_system
 
 
 def saved_values(store: JsonStore, values: list[int]) -> None:

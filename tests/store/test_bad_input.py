@@ -18,8 +18,7 @@ from outlook_tui.store import (
     StoreFormatError,
     UnsafeStoreError,
 )
-
-from .support import CRM_INTERVAL, add_organizations, files_of, set_system
+from tests.store.conftest import CRM_INTERVAL, add_organizations, files_of, set_system
 
 
 @pytest.fixture

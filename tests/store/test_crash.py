@@ -12,8 +12,7 @@ from pathlib import Path
 
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.json.document import serialize
-
-from .support import CRM_INTERVAL, OUTLOOK_INTERVAL, history_lines, temp_files
+from tests.store.conftest import CRM_INTERVAL, OUTLOOK_INTERVAL, history_lines, temp_files
 
 fork = multiprocessing.get_context("fork")
 

@@ -14,8 +14,7 @@ import pytest
 from outlook_tui.store import JsonStore, LockTimeout
 from outlook_tui.store.identity import current_user
 from outlook_tui.store.lock import locked
-
-from .support import CRM_INTERVAL, files_of, set_system
+from tests.store.conftest import CRM_INTERVAL, files_of, set_system
 
 fork = multiprocessing.get_context("fork")
 

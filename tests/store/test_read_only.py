@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from outlook_tui.store import JsonStore, ReadOnlyError, StoreError
-
-from .support import CRM_INTERVAL, add_organizations, files_of, set_system
+from tests.store.conftest import CRM_INTERVAL, add_organizations, files_of, set_system
 
 
 @pytest.fixture

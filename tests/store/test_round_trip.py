@@ -8,8 +8,13 @@ from hypothesis import strategies as st
 
 from outlook_tui.store import JsonStore, NewOrganization, SettingChange
 from outlook_tui.store.json.document import serialize
-
-from .support import CRM_INTERVAL, add_organizations, history_lines, set_org, write_document
+from tests.store.conftest import (
+    CRM_INTERVAL,
+    add_organizations,
+    history_lines,
+    set_org,
+    write_document,
+)
 
 
 def test_first_use_creates_oros_install_state(store: JsonStore) -> None:
@@ -28,14 +33,6 @@ def test_loading_and_saving_nothing_leaves_every_byte(store: JsonStore) -> None:
     result = store.commit(snapshot, [])
     assert result.applied == [] and result.snapshot.revision == snapshot.revision
     assert store.path.read_bytes() == before
-
-
-def test_a_change_set_back_to_what_is_stored_writes_nothing(store: JsonStore) -> None:
-    snapshot = store.load()
-    before = store.path.read_bytes()
-    store.commit(snapshot, [SettingChange(1, CRM_INTERVAL, None, None)])
-    assert store.path.read_bytes() == before
-    assert store.load().revision == 0
 
 
 @settings(max_examples=30, deadline=None)

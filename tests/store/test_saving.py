@@ -21,7 +21,7 @@ from outlook_tui.store import (
     SettingChange,
 )
 from outlook_tui.store.saving import MAX_ROUNDS, Outcome, Resolution, SaveResult, save
-from tests.store.support import CRM_INTERVAL, add_organizations
+from tests.store.conftest import CRM_INTERVAL, add_organizations
 
 
 def committer(store: JsonStore, meanwhile: list[list[Change]] | None = None):  # type: ignore[no-untyped-def]

@@ -16,8 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from outlook_tui.store import ConflictError, JsonStore, SettingChange, Snapshot, StoreError
 from outlook_tui.store.json.document import serialize
-
-from .support import history_lines
+from tests.store.conftest import history_lines
 
 KEYS = {  # a few settings and values to play with
     "contacts_sync_interval_orocrm": st.integers(100, 999),

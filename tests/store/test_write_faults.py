@@ -12,8 +12,14 @@ import pytest
 
 from outlook_tui.store import JsonStore, StoreWriteError
 from outlook_tui.store.fileops import FileOps
-
-from .support import CRM_INTERVAL, add_organizations, files_of, set_org, set_system, temp_files
+from tests.store.conftest import (
+    CRM_INTERVAL,
+    add_organizations,
+    files_of,
+    set_org,
+    set_system,
+    temp_files,
+)
 
 
 class FailingOps(FileOps):
