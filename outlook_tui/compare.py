@@ -15,7 +15,7 @@ from typing import Any
 
 from outlook_tui.catalog import CATALOG, Setting, Value
 from outlook_tui.scopes import EffectiveValue, effective
-from outlook_tui.store.snapshot import Snapshot
+from outlook_tui.store.snapshot import Snapshot, column_of
 
 #: Beside a value the organization stores itself (its Use System checkbox is cleared).
 OVERRIDE_MARK = "*"
@@ -112,11 +112,11 @@ class ComparedRow:
 
 def compared_row(record: Mapping[str, Any], system: Mapping[str, Value]) -> ComparedRow:
     """Resolve one raw organization record against the system scope."""
-    values = effective(record.get("overrides", {}), system)
+    values = effective(column_of(record, "overrides"), system)
     return ComparedRow(
         organization_id=record["id"],
         name=record["name"],
-        enabled=record.get("enabled", True),
+        enabled=column_of(record, "enabled"),
         cells=tuple(ComparedCell(values[s.name]) for s in CATALOG),
     )
 

@@ -27,6 +27,7 @@ from outlook_tui.catalog import (
     same_value,
 )
 from outlook_tui.store import Change, SettingChange
+from outlook_tui.store.snapshot import column_of
 
 USE_SYSTEM = "Use System"
 #: How many organization names a confirmation spells out before "and N more".
@@ -60,7 +61,7 @@ def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
     changes: list[Change] = []
     changing = 0
     for record in records:
-        old = record.get("overrides", {}).get(setting.name)
+        old = column_of(record, "overrides").get(setting.name)
         changes.append(SettingChange(record["id"], setting.name, old, value))
         changing += not same_value(old, value)
     inherited = setting.label_of(system.get(setting.name, setting.default))
@@ -87,7 +88,7 @@ def reset_plan(records: Sequence[Mapping[str, Any]], setting: Setting | None) ->
     changes: list[Change] = []
     touched: list[Mapping[str, Any]] = []
     for record in records:
-        overrides = record.get("overrides", {})
+        overrides = column_of(record, "overrides")
         mine = [SettingChange(record["id"], s.name, overrides[s.name], None)
                 for s in wanted if s.name in overrides]
         if mine:
@@ -246,7 +247,7 @@ class ResetOverridesModal(_BulkModal):
 
     def compose(self) -> ComposeResult:
         count = organizations(len(self.records))
-        overrides = [r.get("overrides", {}) for r in self.records]
+        overrides = [column_of(r, "overrides") for r in self.records]
         total = sum(len(o) for o in overrides)
         options = [Option(f"Every setting ({total:,} overrides)", id="all")]
         for setting in CATALOG:

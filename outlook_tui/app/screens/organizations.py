@@ -27,6 +27,7 @@ from outlook_tui.store import (
     Snapshot,
     StoreError,
 )
+from outlook_tui.store.snapshot import column_of
 
 COLUMNS = (
     Column("name", "Name", 16, flexible=True),
@@ -44,9 +45,9 @@ def when(stamp: str) -> str:
 
 def _sort_key(column: str, records: list[dict[str, Any]]) -> Callable[[int], Any]:
     if column == "status":
-        return lambda i: not records[i].get("enabled", True)  # Active first
+        return lambda i: not column_of(records[i], "enabled")  # Active first
     if column == "overrides":
-        return lambda i: len(records[i].get("overrides", ()))
+        return lambda i: len(column_of(records[i], "overrides"))
     return lambda i: records[i][column]
 
 
@@ -149,8 +150,8 @@ class OrganizationsScreen(SessionScreen[None]):
 
     def _row(self, index: int) -> list[str | Text]:
         record = self._record(index)
-        enabled = record.get("enabled", True)
-        count = len(record.get("overrides", ()))
+        enabled = column_of(record, "enabled")
+        count = len(column_of(record, "overrides"))
         status: str | Text = "Active" if enabled else Text("Inactive", style="italic")
         return [
             record["name"],
