@@ -257,6 +257,11 @@ def cmd_show(args: argparse.Namespace) -> None:
     print(_table(["Setting", "Effective value", "Source", "Note"], rows))
     if note:
         print(f"note: {note}")
+    for damaged in snapshot.damaged:
+        if damaged["organization_id"] == (None if org is None else org.id):
+            print(f"damaged: {damaged['key']} = {damaged['text_value']!r} (oro_config_value row "
+                  f"{damaged['row_id']}): {damaged['reason']}; shown as inherited until a value "
+                  "is set")
 
 
 def _targets(args: argparse.Namespace, words: list[str], fixed: int) -> tuple[list[str], list[str]]:

@@ -59,6 +59,16 @@ def _top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
     return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
 
 
+def damaged_text(damaged: list[dict[str, Any]]) -> str:
+    """Stored values the store could not accept, each with its row, for a notification."""
+    lines = [f"{d['organization_name'] or 'System'}: {d['key']} = {d['text_value']!r} "
+             f"(oro_config_value row {d['row_id']}): {d['reason']}" for d in damaged[:5]]
+    if len(damaged) > 5:
+        lines.append(f"... and {len(damaged) - 5} more (outlook-tui show ORG lists them)")
+    lines.append("Shown as Use System; saving that setting replaces the value, nothing else does.")
+    return "\n".join(lines)
+
+
 def _shorten(path: str) -> str:
     home = os.path.expanduser("~")
     return "~" + path[len(home):] if home != "/" and path.startswith(home + os.sep) else path
@@ -100,6 +110,8 @@ class OutlookApp(App[None]):
         #: The store's change token when it was found damaged: the disk watch waits for another.
         self._damaged_token: object = None
         self._started = time.monotonic()
+        #: The damaged values last named in a notification (Oro's database): named once.
+        self._damaged_shown: list[dict[str, Any]] = []
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
         #: The screen each notification belongs to: it is dropped when that screen is left.
@@ -115,6 +127,8 @@ class OutlookApp(App[None]):
 
     def _subtitle(self) -> str:
         where = self.location_label
+        if self.store.kind != "JSON file":
+            where = f"{self.store.kind} {where}"
         if self.store.read_only:
             return f"{where} · read-only: {self.store.read_only_reason}"
         return where
@@ -186,8 +200,23 @@ class OutlookApp(App[None]):
     def _poll_disk(self) -> None:
         if self._saving or not self.validated or self.snapshot is None:
             return
-        if self.store.changed_since(self.snapshot) and \
-                self.store.change_token() != self._damaged_token:
+        self._check_store(self.snapshot)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False,
+          description="Watching the store")
+    def _check_store(self, snapshot: Snapshot) -> None:
+        """Off the UI thread: on Oro's database the change token is a query (tens of ms at
+        100k organizations). A database that is down for a moment is asked again next time."""
+        try:
+            changed = self.store.changed_since(snapshot) and \
+                self.store.change_token() != self._damaged_token
+        except StoreError:
+            return
+        if changed:
+            self.call_from_thread(self._reload_unless_saving)
+
+    def _reload_unless_saving(self) -> None:
+        if not self._saving:
             self._reload()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False,
@@ -242,6 +271,11 @@ class OutlookApp(App[None]):
         previous, self.snapshot = self.snapshot, snapshot
         for screen in self.screen_stack:
             screen.post_message(SnapshotChanged(snapshot, previous, reason, entries))
+        if reason in ("validated", "external") and snapshot.damaged and \
+                snapshot.damaged != self._damaged_shown:
+            self._damaged_shown = snapshot.damaged
+            self.notify(damaged_text(snapshot.damaged), title="Values outlook-tui cannot accept",
+                        severity="warning", timeout=30, markup=False)
         if reason == "external" and entries:
             who = sorted({e.who for e in entries})
             self.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
@@ -274,6 +308,8 @@ class OutlookApp(App[None]):
                         f"{', '.join(who)}", title="Merged")
         for warning in result.warnings:
             self.notify(warning, severity="warning", timeout=10)
+        if result.notices:
+            self.notify("\n".join(result.notices), title="Saved", timeout=15, markup=False)
         return result
 
     # -- leaving: nothing edited is thrown away ---------------------------------------------

@@ -45,7 +45,7 @@ CREATE INDEX IF NOT EXISTS {HISTORY_TABLE}_organization
 -- GRANT USAGE ON SEQUENCE {HISTORY_TABLE}_id_seq TO admin_role;
 -- GRANT SELECT, INSERT, UPDATE, DELETE ON oro_config_value TO admin_role;
 -- GRANT USAGE ON SEQUENCE oro_config_value_id_seq, oro_config_id_seq TO admin_role;
--- GRANT SELECT, INSERT ON oro_config TO admin_role;
+-- GRANT SELECT, INSERT, UPDATE ON oro_config TO admin_role;  -- UPDATE: to lock rows
 -- GRANT SELECT ON oro_organization TO admin_role;
 """
 
@@ -98,7 +98,11 @@ WHERE v.section = %(section)s AND v.name = ANY(%(names)s)
 
     # -- saving (one transaction) --
     #: Serializes outlook-tui's own savers, so revisions are numbered without gaps or twins.
-    lock_history = f"LOCK TABLE {HISTORY_TABLE} IN SHARE ROW EXCLUSIVE MODE"
+    #: A session-level advisory lock, taken before the save's transaction starts (its snapshot
+    #: must include the previous saver's commit) and needing no privilege (LOCK TABLE would
+    #: need UPDATE on the history table). Released by unlock, or when the connection ends.
+    lock_savers = "SELECT pg_advisory_lock(hashtext('outlook-tui save'))"
+    unlock_savers = "SELECT pg_advisory_unlock(hashtext('outlook-tui save'))"
     create_scopes = """
 INSERT INTO oro_config (entity, record_id)
 SELECT * FROM unnest(%s::varchar[], %s::int[])

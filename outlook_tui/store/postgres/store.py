@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -154,7 +154,9 @@ class PostgresStore:
             return (f"database user {self.db_user}'s transactions are read-only "
                     "(default_transaction_read_only)")
         needed = [("oro_config_value", "INSERT"), ("oro_config_value", "UPDATE"),
-                  ("oro_config_value", "DELETE"), ("oro_config", "INSERT")]
+                  ("oro_config_value", "DELETE"), ("oro_config", "INSERT"),
+                  # a save locks its scopes' rows (SELECT ... FOR UPDATE), which needs UPDATE
+                  ("oro_config", "UPDATE")]
         missing = [f"{p} on {t}" for t, p in needed if not self._may(t, p)]
         if missing:
             return (f"database user {self.db_user} may not write Oro's settings "
@@ -346,15 +348,20 @@ class PostgresStore:
         psycopg = _psycopg()
         with self._lock, self._errors():
             connection = self._conn()
-            for attempt in range(SAVE_ATTEMPTS):
-                try:
-                    with connection.transaction():
-                        connection.execute(self.sql.save_transaction)
-                        result = self._commit(connection, base, settings)
-                    break
-                except psycopg.errors.SerializationFailure:
-                    if attempt == SAVE_ATTEMPTS - 1:
-                        raise
+            connection.execute(self.sql.lock_savers)
+            try:
+                for attempt in range(SAVE_ATTEMPTS):
+                    try:
+                        with connection.transaction():
+                            connection.execute(self.sql.save_transaction)
+                            result = self._commit(connection, base, settings)
+                        break
+                    except psycopg.errors.SerializationFailure:
+                        if attempt == SAVE_ATTEMPTS - 1:
+                            raise
+            finally:
+                with suppress(psycopg.Error):
+                    connection.execute(self.sql.unlock_savers)
         if result.applied and self.after_save_command:
             ran = run_after_save(self.after_save_command, result.snapshot.revision)
             result.notices.extend(ran.notices)
@@ -364,7 +371,6 @@ class PostgresStore:
     def _commit(self, connection: Any, base: Snapshot,
                 changes: list[SettingChange]) -> CommitResult:
         sql = self.sql
-        connection.execute(sql.lock_history)
         revision_now = self._revision(connection)
         org_ids = sorted({c.organization_id for c in changes if c.organization_id is not None})
         system_touched = any(c.organization_id is None for c in changes)

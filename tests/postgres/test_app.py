@@ -1,0 +1,105 @@
+"""The terminal app over Oro's database, driven by keys at 80x24; the rows checked after."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.screens.configuration import ConfigurationScreen
+from outlook_tui.store.postgres import PostgresStore
+from tests.app.test_configuration import CRM, settle, to_checkbox, type_into, until
+from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
+
+
+@pytest.fixture
+def admin_role(pg_server: PostgresServer, oro_db: str, oro_uri: str) -> Iterator[str]:
+    """A login role with the grants `outlook-tui db init --print-sql` suggests."""
+    name = f"oro_admin_{uuid.uuid4().hex[:8]}"
+    pg_server.execute(oro_db, f"""CREATE ROLE {name} LOGIN;
+        GRANT SELECT ON oro_organization TO {name};
+        GRANT SELECT, INSERT, UPDATE ON oro_config TO {name};
+        GRANT SELECT, INSERT ON outlook_tui_history TO {name};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON oro_config_value TO {name};
+        GRANT USAGE ON SEQUENCE oro_config_id_seq, oro_config_value_id_seq,
+          outlook_tui_history_id_seq TO {name};""")
+    yield name
+    pg_server.execute(oro_db, f"DROP OWNED BY {name}")
+    pg_server.execute("postgres", f"DROP ROLE {name}")
+
+
+async def test_admin_sets_crm_sync_interval_in_oros_database(
+        pg_server: PostgresServer, oro_db: str, admin_role: str) -> None:
+    pg_server.execute(oro_db, "INSERT INTO oro_organization (id, name, enabled, created_at, "
+                      "updated_at) VALUES (2, 'Acme', true, '2026-02-01 08:00:00', "
+                      "'2026-02-01 08:00:00')")
+    others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
+    store = PostgresStore(pg_server.uri(oro_db, user=admin_role))
+    assert store.read_only_reason is None
+    app = OutlookApp(store, watch_seconds=0)
+    notes: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.validated, "the database to load")
+        assert "Oro database (PostgreSQL) postgresql://" in app.sub_title
+        assert app.screen.query_one  # the organizations grid, Acme first in name order
+        await pilot.press("c")  # Acme's Configuration
+        await until(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                    and app.screen.form.loaded, "the configuration form")
+        await to_checkbox(pilot, CRM)
+        await pilot.press("space", "tab")  # clear Use System, to the field
+        await type_into(pilot, "300")
+        original_notify = app.notify
+
+        def remember(message: str, **options: object) -> None:
+            notes.append(message)
+            original_notify(message, **options)  # type: ignore[arg-type]
+
+        app.notify = remember  # type: ignore[method-assign]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    store.close()
+    assert pg_server.execute(oro_db, """SELECT c.entity, c.record_id, v.name, v.section,
+        v.text_value, v.type, v.object_value, v.array_value
+        FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
+        WHERE v.section = 'oro_crm_pro_outlook' AND c.entity IN ('app', 'organization')
+          AND v.name <> 'layouts'""") == [
+        ("organization", 2, CRM, "oro_crm_pro_outlook", "300", "scalar", "Tjs=", "Tjs=")]
+    assert pg_server.execute(oro_db, "SELECT revision, organization_name, setting_key, "
+                             "old_value, new_value, db_user FROM outlook_tui_history") == [
+        (1, "Acme", f"oro_crm_pro_outlook.{CRM}", None, "300", admin_role)]
+    assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == others
+    assert any("cache:pool:clear oro_config.cache" in note for note in notes)
+
+
+async def test_oro_writing_behind_the_apps_back_shows_up(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    app = OutlookApp(pg_store, watch_seconds=0.2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.validated, "the database to load")
+        # What Oro's settings page does: its own row, written straight to the table.
+        pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
+                          "text_value, object_value, array_value, type, created_at, updated_at) "
+                          "VALUES (2, %s, 'oro_crm_pro_outlook', '450', 'Tjs=', 'Tjs=', "
+                          "'scalar', now(), now())", (CRM,))
+
+        def seen() -> bool:
+            org = app.snapshot.get(1) if app.snapshot is not None else None
+            return org is not None and org.overrides.get(CRM) == 450
+
+        await until(pilot, seen, "the app to notice Oro's write")
+
+
+async def test_a_damaged_value_is_named_with_its_row(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
+                            "text_value, object_value, array_value, type, created_at, "
+                            "updated_at) VALUES (1, %s, 'oro_crm_pro_outlook', '[b]90000', "
+                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    app = OutlookApp(pg_store, watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.validated, "the database to load")
+        messages = [n.message for n in app._notifications]
+    assert any(f"oro_config_value row {row}" in m and "'[b]90000'" in m
+               and "not a whole number" in m for m in messages), messages
