@@ -327,8 +327,9 @@ async def test_the_cursor_stays_on_its_organization_when_the_store_changes(
         assert shown_names(screen)[0] == "Aardvark"
 
 
-async def test_bulk_apply_meets_a_change_saved_meanwhile_and_keeps_mine(
-        make_store: Any, store_path: Path) -> None:
+@pytest.mark.parametrize("choice", ["mine", "theirs"])
+async def test_bulk_apply_meets_a_change_saved_meanwhile(
+        make_store: Any, store_path: Path, choice: str) -> None:
     from outlook_tui.app.screens.conflict import ConflictModal
     from outlook_tui.store import SettingChange
 
@@ -342,18 +343,17 @@ async def test_bulk_apply_meets_a_change_saved_meanwhile_and_keeps_mine(
         other = JsonStore(store_path)  # another admin sets Tasks on Acme meanwhile
         other.commit(other.load(), [SettingChange(1, "tasks_enabled", None, True)])
         await pilot.press("y")
-        for _ in range(50):
-            if isinstance(app.screen, ConflictModal):
-                break
-            await pilot.pause(0.02)
-        assert isinstance(app.screen, ConflictModal)
-        await pilot.press("m")
+        await until_screen(pilot, ConflictModal)
+        assert app.screen.saves_rest  # type: ignore[attr-defined]
+        await pilot.press(choice[0])  # m: keep mine; t: take theirs, and save the rest
+        await until_screen(pilot, OrganizationsScreen)
         await settle(pilot)
     snapshot = JsonStore(store_path).load()
     assert snapshot.revision == 2
-    for name in ("Acme", "Acme Europe"):
-        org = snapshot.by_name(name)
-        assert org is not None and org.overrides == {"tasks_enabled": False}
+    acme, europe = snapshot.by_name("Acme"), snapshot.by_name("Acme Europe")
+    assert acme is not None and europe is not None
+    assert acme.overrides == {"tasks_enabled": choice == "theirs"}
+    assert europe.overrides == {"tasks_enabled": False}
 
 
 async def test_the_open_form_takes_changes_saved_meanwhile_into_untouched_fields(

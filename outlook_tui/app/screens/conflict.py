@@ -78,15 +78,20 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
         Binding("left", "app.focus_previous", show=False, id="conflict.previous"),
     ]
 
-    def __init__(self, conflicts: Sequence[Conflict]) -> None:
+    def __init__(self, conflicts: Sequence[Conflict], *, saves_rest: bool = False) -> None:
         super().__init__()
         self.conflicts = list(conflicts)
+        #: A change with no form behind it (bulk): taking theirs saves the rest at once.
+        self.saves_rest = saves_rest
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Saved meanwhile by someone else", classes="dialog-title",
                          id="conflict-title")
             yield Static(
+                "Nothing was saved yet. These settings were changed since you chose the "
+                "organizations (Take theirs saves the rest of your change):"
+                if self.saves_rest else
                 "Nothing was saved. These settings were changed since you opened the form:",
                 classes="dialog-message")
             with VerticalScroll(classes="conflict-list"):
@@ -139,11 +144,11 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
             self.dismiss(None)
 
 
-async def ask_about_conflict(screen: Screen[Any], conflicts: Sequence[Conflict],
-                             ) -> Resolution | None:
+async def ask_about_conflict(screen: Screen[Any], conflicts: Sequence[Conflict], *,
+                             saves_rest: bool = False) -> Resolution | None:
     """The one way the app asks what to do about a conflict (from a worker: it waits for the
     person)."""
-    choice = await screen.app.push_screen_wait(ConflictModal(conflicts))
+    choice = await screen.app.push_screen_wait(ConflictModal(conflicts, saves_rest=saves_rest))
     return {"mine": Resolution.KEEP_MINE, "theirs": Resolution.TAKE_THEIRS}.get(choice or "")
 
 
@@ -157,7 +162,7 @@ async def save_changes(
     other than conflicts are raised for the screen to show where they belong."""
 
     async def asked(conflicts: list[Conflict]) -> Resolution | None:
-        return await ask_about_conflict(screen, conflicts)
+        return await ask_about_conflict(screen, conflicts, saves_rest=save_rest_after_theirs)
 
     result = await save(session_of(screen).commit, changes, ask or asked,
                         save_rest_after_theirs=save_rest_after_theirs)
