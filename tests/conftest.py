@@ -11,6 +11,14 @@ import pytest
 from outlook_tui.store import JsonStore
 from outlook_tui.store.json.document import serialize
 from outlook_tui.store.snapshot import sort_key
+from tests.postgres.fixtures import (  # noqa: F401 (fixtures for every folder)
+    _session_db,
+    oro_db,
+    oro_uri,
+    pg_server,
+    pg_store,
+    postgres_store_factory,
+)
 
 FIXED_TIME = "2026-01-15T09:30:00Z"
 StoreFactory = Callable[..., JsonStore]

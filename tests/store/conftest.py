@@ -112,7 +112,7 @@ class JsonStoreFactory:
 
 
 #: Backends the contract runs against. A backend adds its name here and a branch below.
-BACKENDS = ["json"]
+BACKENDS = ["json", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -123,6 +123,9 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactor
     organization editing and the rest through :func:`seed_settings`."""
     if request.param == "json":
         return JsonStoreFactory(tmp_path)
+    if request.param == "postgres":
+        factory: StoreFactory = request.getfixturevalue("postgres_store_factory")
+        return factory
     raise AssertionError(f"no factory for the {request.param} backend")
 
 

@@ -84,7 +84,8 @@ SELECT id, name, coalesce(description, ''), enabled,
        coalesce(to_char(created_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
        coalesce(to_char(updated_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
 FROM oro_organization"""
-    first_organizations = organizations + " ORDER BY name LIMIT %s"
+    # Case-insensitive, as the app sorts (the database's collation may put 'Z' before 'a').
+    first_organizations = organizations + " ORDER BY lower(name), name LIMIT %s"
     organizations_by_id = organizations + " WHERE id = ANY(%s)"
 
     # record_id 0 is the system scope ('app'); organization scopes carry the organization's id.

@@ -376,10 +376,13 @@ class PostgresStore:
         system_touched = any(c.organization_id is None for c in changes)
         orgs_now = {row[0]: _record(row) for row in connection.execute(
             sql.organizations_by_id, (org_ids,)).fetchall()}
+        unknown = [i for i in org_ids if base.get(i) is None]
+        if unknown:
+            raise InputError(f"no organization with id {unknown[0]}; nothing was saved")
         gone = [i for i in org_ids if i not in orgs_now]
         if gone:
-            names = [o.name if (o := base.get(i)) else str(i) for i in gone]
-            raise InputError(f"no longer in Oro's database (deleted meanwhile?): "
+            names = [repr(o.name) for i in gone if (o := base.get(i)) is not None]
+            raise InputError(f"no longer in Oro's database (deleted in Oro meanwhile?): "
                              f"{', '.join(names)}; nothing was saved: reload")
         # Create the scope rows a value will be stored in (race-safe), then lock them all.
         setting_scopes = {c.organization_id for c in changes if c.new is not None}
