@@ -43,6 +43,7 @@ from outlook_tui.store import (
 from outlook_tui.store.factory import open_store, store_location
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.lock import timeout_from_environment
+from outlook_tui.terminal import exit_on_hangup, missing_terminal, no_terminal_message
 from outlook_tui.words import counted
 
 
@@ -457,9 +458,23 @@ def cmd_db_init(args: argparse.Namespace) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> None:
+    # Checked before the store is opened or Textual imported: without a terminal the app would
+    # spin on end of file for ever (``ssh host outlook-tui`` without -t, cron).
+    missing = missing_terminal()
+    if missing is not None:
+        print(no_terminal_message(missing, _command_names()), file=sys.stderr)
+        raise SystemExit(2)
     from outlook_tui.app.app import OutlookApp
 
-    OutlookApp(_open(args, writes=True)).run()
+    app = OutlookApp(_open(args, writes=True))
+    exit_on_hangup(saving=lambda: app.saving)
+    app.run()
+
+
+def _command_names() -> list[str]:
+    parser = build_parser()
+    return [name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices]
 
 
 # -- parser --------------------------------------------------------------------------------------

@@ -125,6 +125,11 @@ class OutlookApp(App[None]):
     def read_only_reason(self) -> str | None:
         return self.store.read_only_reason
 
+    @property
+    def saving(self) -> bool:
+        """A save is under way (a hang-up lets it finish before the process ends)."""
+        return self._saving
+
     def _subtitle(self) -> str:
         where = self.location_label
         if self.store.kind != "JSON file":

@@ -1,93 +1,69 @@
 """End to end: the installed ``outlook-tui`` in a real terminal (tmux, 80x24), driven by keys
-as an admin over SSH would, and the store checked afterwards."""
+as an admin over SSH would, and the store checked afterwards. Each story is sent in one write to
+the terminal, as SSH and paste deliver keys."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import write_store
+from tests.e2e.terminal import EXECUTABLE, Tmux, eventually, process_gone
 
 pytestmark = pytest.mark.e2e
 
-EXECUTABLE = Path(sys.executable).with_name("outlook-tui")
-
-
-class Terminal:
-    def __init__(self, command: str) -> None:
-        self.socket = f"outlook-e2e-{uuid.uuid4().hex[:8]}"
-        env = {**os.environ, "TERM": "xterm-256color"}
-        env.pop("TMUX", None)
-        subprocess.run(["tmux", "-L", self.socket, "new-session", "-d", "-s", "t", "-x", "80",
-                        "-y", "24", command], check=True, env=env)
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "t", key], check=True)
-            time.sleep(0.08)
-
-    def type(self, text: str) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "t", "-l", text],
-                       check=True)
-        time.sleep(0.2)
-
-    def screen(self) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "t"],
-                              capture_output=True, text=True, check=False).stdout
-
-    def wait_for(self, text: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], check=False,
-                       capture_output=True)
+#: From the organizations table: filter to Globex, open its Configuration, clear Use System on
+#: CRM Sync Interval (focus starts on Sync Direction's; Tab passes the two choices' checkboxes),
+#: type 300 over the inherited value.
+EDIT_GLOBEX_CRM_SYNC_INTERVAL = ("/", "glob", "Enter", "Enter", "Tab", "Tab", "Space", "Tab",
+                                 "C-u", "300")
 
 
 @pytest.fixture
-def terminal(store_path: Path) -> Iterator[Terminal]:
+def terminal(store_path: Path) -> Iterator[Tmux]:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed (make test installs it with apt-get)")
     assert EXECUTABLE.exists(), "outlook-tui is not installed in this environment"
     write_store(store_path, ["Default Organization", "Acme", "Globex"])
-    term = Terminal(f"{EXECUTABLE} --store {store_path}")
+    term = Tmux([str(EXECUTABLE), "--store", str(store_path)])
     yield term
     term.close()
 
 
-def test_admin_overrides_the_crm_sync_interval_of_one_organization(terminal: Terminal,
-                                                                   store_path: Path) -> None:
-    terminal.wait_for("3 organizations")
-    terminal.keys("/")
-    terminal.type("glob")
-    terminal.keys("Enter")            # to the table, on the first match
-    terminal.keys("Enter")            # Oro's row action: Configuration
-    terminal.wait_for("MS Outlook Settings")
-    terminal.wait_for("Globex")
-    # Focus starts on Sync Direction's Use System; Tab passes the two choices' checkboxes.
-    terminal.keys("Tab", "Tab")       # CRM Sync Interval: Use System
-    terminal.keys("Space")            # cleared: the interval can be typed
-    terminal.keys("Tab", "C-u")
-    terminal.type("300")
-    terminal.keys("C-s")
-    terminal.wait_for("Configuration saved")
+def globex_overrides(store_path: Path) -> dict[str, object]:
     document = json.loads(store_path.read_text())
     globex = next(o for o in document["organizations"] if o["name"] == "Globex")
-    assert globex["overrides"] == {"contacts_sync_interval_orocrm": 300}
-    terminal.keys("Escape")
+    overrides: dict[str, object] = globex["overrides"]
+    return overrides
+
+
+@pytest.mark.xfail(reason="issue 11: keys in one burst are lost until the keys fix lands",
+                   strict=False)
+def test_admin_overrides_the_crm_sync_interval_of_one_organization(terminal: Tmux,
+                                                                   store_path: Path) -> None:
     terminal.wait_for("3 organizations")
-    terminal.keys("C-q")
+    terminal.send(*EDIT_GLOBEX_CRM_SYNC_INTERVAL, "C-s")
+    terminal.wait_for("Configuration saved")
+    assert globex_overrides(store_path) == {"contacts_sync_interval_orocrm": 300}
+    terminal.send("Escape", "C-q")
+    assert terminal.wait_for_exit() == 0
+
+
+def test_closing_the_terminal_ends_the_app_and_discards_unsaved_edits(terminal: Tmux,
+                                                                      store_path: Path) -> None:
+    terminal.wait_for("3 organizations")
+    # Key by key, each after the screen shows the last one's effect: this story is about the
+    # hang-up, not about keys in a burst.
+    terminal.send("Enter")            # Acme, the first row: its Configuration
+    terminal.wait_for("MS Outlook Settings")
+    terminal.send("Tab", "Tab", "Space")  # CRM Sync Interval: Use System cleared
+    terminal.wait_for("not saved")
+    before = store_path.read_bytes()
+    app = terminal.pane_pid()
+    terminal.close()  # the window goes away as an SSH connection does: the terminal hangs up
+    eventually(lambda: process_gone(app), "the app ended after its terminal hung up")
+    assert store_path.read_bytes() == before
