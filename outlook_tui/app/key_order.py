@@ -80,15 +80,20 @@ class KeyOrder:
         return bool(self._waiting) or (self._task is not None and not self._task.done())
 
     async def _release_in_order(self) -> None:
-        while self._waiting:
+        while True:
+            while self._waiting:
+                await self._settled()
+                if not self._app.is_running:
+                    self._waiting.clear()
+                    return
+                event = self._waiting.popleft()
+                self._released = event
+                self._app.post_message(event)
             await self._settled()
-            if not self._app.is_running:
-                self._waiting.clear()
+            # Keys read while the last one settled found this task still running and only
+            # queued themselves: release them too, or they are stranded until the next key.
+            if not self._waiting:
                 return
-            event = self._waiting.popleft()
-            self._released = event
-            self._app.post_message(event)
-        await self._settled()
 
     async def _settled(self) -> None:
         app = self._app

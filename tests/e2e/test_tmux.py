@@ -41,8 +41,6 @@ def globex_overrides(store_path: Path) -> dict[str, object]:
     return overrides
 
 
-@pytest.mark.xfail(reason="issue 11: keys in one burst are lost until the keys fix lands",
-                   strict=False)
 def test_admin_overrides_the_crm_sync_interval_of_one_organization(terminal: Tmux,
                                                                    store_path: Path) -> None:
     terminal.wait_for("3 organizations")
