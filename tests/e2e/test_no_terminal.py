@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import select
 import signal
 import struct
 import subprocess
@@ -70,10 +71,16 @@ class AppInTerminal:
         self._stream = pyte.ByteStream(self.screen)
         self._lock = threading.Lock()
         # Read all the time: a terminal nobody reads blocks the app's writes.
-        threading.Thread(target=self._read, daemon=True).start()
+        self._stop = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
-        while True:
+        # Never blocked in read(): a descriptor closed while a read waits on it stays open
+        # until the read returns, and the terminal would not hang up.
+        while not self._stop.is_set():
+            if not select.select([self.primary], [], [], 0.05)[0]:
+                continue
             try:
                 data = os.read(self.primary, 65536)
             except OSError:
@@ -92,6 +99,8 @@ class AppInTerminal:
 
     def hang_up(self) -> None:
         """What sshd does when the connection drops: close its side of the terminal."""
+        self._stop.set()
+        self._reader.join()
         os.close(self.primary)
         self.primary = -1
 
@@ -100,7 +109,7 @@ class AppInTerminal:
             self.process.kill()
             self.process.wait()
         if self.primary >= 0:
-            os.close(self.primary)
+            self.hang_up()
 
 
 @pytest.fixture
