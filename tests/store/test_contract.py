@@ -403,7 +403,8 @@ def _writer(location: str, org_id: int, start, results) -> None:  # type: ignore
 def test_four_admins_saving_at_once_lose_nothing(store_factory: StoreFactory) -> None:
     store = store_factory([f"Org {i}" for i in range(WRITERS)])
     org_ids = [o.id for o in store.load().organizations() if o.name.startswith("Org ")]
-    initial = store.load().revision
+    first = store.load()
+    initial = first.revision
     start, results = fork.Event(), fork.Queue()
     processes = [fork.Process(target=_writer, args=(store.location, org_id, start, results))
                  for org_id in org_ids]
@@ -423,3 +424,15 @@ def test_four_admins_saving_at_once_lose_nothing(store_factory: StoreFactory) ->
     entries = store.history(after_revision=initial)
     assert len(entries) == sum(committed for _, committed, _ in outcomes)
     assert sorted({e.revision for e in entries}) == list(range(initial + 1, final.revision + 1))
+    # The history replays, change by change, from the first snapshot to the last.
+    values: dict[int | None, dict[str, object]] = {None: dict(first.system)}
+    values.update({o.id: dict(o.overrides) for o in first.organizations()})
+    for entry in sorted(entries, key=lambda e: e.revision):
+        assert entry.key is not None
+        name = entry.key.rsplit(".", 1)[-1]
+        scope = values[None if entry.scope == "system" else entry.organization_id]
+        assert scope.get(name) == entry.old, entry  # each entry starts where the last ended
+        scope[name] = entry.new
+    assert values[None] == dict(final.system)
+    for org_id in org_ids:
+        assert values[org_id] == dict(final.get(org_id).overrides)  # type: ignore[union-attr]
