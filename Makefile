@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench screenshots clean tmux postgresql
+.PHONY: run test lint bench screenshots clean tmux postgresql sshd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,22 @@ postgresql:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
 	    >/dev/null) 2>&1 | tail -2 || true; }
 
+# The end-to-end test over SSH starts its own sshd (own config, keys and port on 127.0.0.1) and
+# never the system's: install the package without letting it start a service when missing.
+sshd:
+	@test -x /usr/sbin/sshd || { \
+	  echo "installing openssh-server for the end-to-end test over SSH"; \
+	  policy=/usr/sbin/policy-rc.d; made=; \
+	  if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' >$$policy && chmod 755 $$policy && made=1; fi; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends openssh-server openssh-client >/dev/null) 2>&1 | tail -2 || true; \
+	  if [ -n "$$made" ]; then rm -f $$policy; fi; }
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check outlook_tui tests benchmarks
 	$(BIN)/mypy
 
-test: $(VENV)/.installed-test tmux postgresql lint
+test: $(VENV)/.installed-test tmux postgresql sshd lint
 	$(BIN)/pytest -n 2 -q
 
 bench: $(VENV)/.installed-test postgresql

@@ -1,0 +1,401 @@
+"""End to end over a real SSH connection (issue 11, "Installed for real SSH users"): a throwaway
+sshd on 127.0.0.1 with its own config, keys and port; a throwaway unprivileged user whose
+``ForceCommand`` is the app, installed the way the README installs it for every user (a venv on
+the system Python, readable by all); the story typed in one write by ``ssh -tt`` in tmux at
+80x24. Nothing global is left behind: the user, the sshd and every file go at the end, even
+after a failure."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import importlib.metadata
+import json
+import os
+import pwd
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pytest
+from packaging.requirements import Requirement
+
+import outlook_tui
+from tests.conftest import write_store
+from tests.e2e.terminal import WAIT_SECONDS, Tmux, eventually
+from tests.e2e.test_tmux import EDIT_GLOBEX_CRM_SYNC_INTERVAL
+
+pytestmark = pytest.mark.e2e
+
+SSHD = Path("/usr/sbin/sshd")  # sshd re-executes itself: it must be started by absolute path
+PRIVILEGE_SEPARATION_DIR = Path("/run/sshd")
+
+
+def run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(c) for c in command], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=WAIT_SECONDS, check=False,
+                          **kwargs)  # type: ignore[call-overload]
+
+
+# -- a throwaway user ----------------------------------------------------------------------------
+
+
+@dataclass
+class User:
+    name: str
+    uid: int
+    gid: int
+    home: Path
+
+
+def processes_of(uid: int) -> list[int]:
+    """Every process whose real user is ``uid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("Uid:"):
+                    if int(line.split()[1]) == uid:
+                        state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                        if state not in ("Z", "X"):
+                            found.append(int(entry.name))
+                    break
+    return found
+
+
+def _user_database(*command: str) -> None:
+    """useradd/userdel, retried while another test holds the password files' lock."""
+    def attempt() -> bool | None:
+        done = run(*command)
+        if done.returncode == 0:
+            return True
+        if "lock" in done.stderr:  # another process is changing users right now
+            return None
+        raise AssertionError(f"{shlex.join(command)} failed: {done.stderr}")
+
+    eventually(attempt, f"{command[0]} took the password files' lock")
+
+
+@contextlib.contextmanager
+def throwaway_user(base: Path) -> Iterator[User]:
+    name = f"otui-{uuid.uuid4().hex[:10]}"
+    home = base / "home"
+    # -p '*': no password, but not a locked account (sshd without PAM refuses those).
+    _user_database("useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/sh",
+                   "--user-group", "-p", "*", "--comment", "outlook-tui e2e test", name)
+    try:
+        entry = pwd.getpwnam(name)
+        user = User(name, entry.pw_uid, entry.pw_gid, home)
+        home.mkdir(mode=0o755)
+        os.chown(home, user.uid, user.gid)
+        yield user
+    finally:
+        with contextlib.suppress(KeyError):
+            uid = pwd.getpwnam(name).pw_uid
+            for pid in processes_of(uid):  # left by a failed test: all started by our sshd
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            eventually(lambda: not processes_of(uid), f"{name}'s processes ended")
+            _user_database("userdel", name)
+
+
+# -- the app, installed for every user ------------------------------------------------------------
+
+
+def _runtime_distributions() -> list[importlib.metadata.Distribution]:
+    """outlook-tui's own requirements, recursively (no extras: a JSON store needs none)."""
+    found: dict[str, importlib.metadata.Distribution] = {}
+    todo = [req for req in importlib.metadata.requires("outlook-tui") or []]
+    while todo:
+        requirement = Requirement(todo.pop())
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        dist = importlib.metadata.distribution(requirement.name)
+        key = dist.metadata["Name"].lower().replace("_", "-")
+        if key not in found:
+            found[key] = dist
+            todo.extend(dist.requires or [])
+    return list(found.values())
+
+
+def _python_for(user: User) -> str:
+    """A Python of this minor version that ``user`` may run (the test's own may live under
+    /root, which other users cannot enter)."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [getattr(sys, "_base_executable", sys.executable),
+                  f"/usr/bin/python{version}", f"/usr/local/bin/python{version}",
+                  shutil.which(f"python{version}") or ""]
+    for candidate in dict.fromkeys(c for c in candidates if c):
+        with contextlib.suppress(OSError):  # EACCES: a directory on its path is closed
+            if run(candidate, "-c", "import venv", user=user.uid, group=user.gid,
+                   extra_groups=[]).returncode == 0:
+                return candidate
+    pytest.skip(f"no Python {version} that an unprivileged user may run (tried "
+                f"{', '.join(candidates)}): install python{version} from the system packages")
+
+
+def install_for_everyone(base: Path, user: User) -> Path:
+    """What the README's system-wide install makes: a venv on the system Python that every
+    user can read, holding the same outlook-tui and the same libraries this test run uses
+    (copied, so the test needs no network). Returns the installed command."""
+    venv = base / "venv"
+    done = run(_python_for(user), "-m", "venv", "--without-pip", venv)
+    assert done.returncode == 0, done.stderr
+    site = Path(run(venv / "bin" / "python", "-c",
+                    "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
+    for dist in _runtime_distributions():
+        for file in dist.files or []:
+            if PurePosixPath(file).parts[0] == "..":  # its console scripts: not needed
+                continue
+            target = site / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(Path(str(dist.locate_file(file))), target)
+    shutil.copytree(Path(outlook_tui.__file__).parent, site / "outlook_tui",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    command = venv / "bin" / "outlook-tui"
+    command.write_text(f"#!{venv / 'bin' / 'python'}\n"
+                       "import sys\nfrom outlook_tui.cli import main\nsys.exit(main())\n")
+    command.chmod(0o755)
+    return command
+
+
+# -- sshd of our own -----------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def privilege_separation_dir() -> Iterator[None]:
+    """sshd needs /run/sshd; create it when missing and remove it after, unless another sshd
+    test still uses it (each holds a shared lock while it runs)."""
+    with open("/tmp/outlook-tui-e2e-run-sshd.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        created = False
+        try:
+            PRIVILEGE_SEPARATION_DIR.mkdir(mode=0o755)
+            created = True
+        except FileExistsError:
+            pass
+        try:
+            yield
+        finally:
+            if created:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    with contextlib.suppress(OSError):
+                        PRIVILEGE_SEPARATION_DIR.rmdir()
+                except BlockingIOError:
+                    pass  # another run still needs it; it is left to the system as it found it
+
+
+@dataclass
+class Server:
+    port: int
+    log: Path
+    user: User
+    client_key: Path
+    store: Path
+
+    def ssh(self, *options: str) -> list[str]:
+        return ["ssh", "-F", "/dev/null", "-i", str(self.client_key), "-p", str(self.port),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                *options, f"{self.user.name}@127.0.0.1"]
+
+    def client_ports(self) -> list[str]:
+        """The client ports of the connections sshd accepted for our user (from its log)."""
+        return re.findall(rf"Accepted publickey for {self.user.name} from 127\.0\.0\.1 "
+                          r"port (\d+)", self.log.read_text(errors="replace"))
+
+
+def _keygen(path: Path) -> None:
+    done = run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    for tool in (SSHD, Path(shutil.which("ssh") or "/nonexistent"), Path("/usr/sbin/useradd")):
+        if not tool.exists():
+            pytest.skip(f"{tool.name} is not installed (make test installs openssh-server)")
+    if os.geteuid() != 0:
+        pytest.skip("creating a throwaway user and starting sshd need root (as in CI)")
+    # Not pytest's tmp_path: other users cannot enter /tmp/pytest-of-root.
+    base = Path(tempfile.mkdtemp(prefix="outlook-tui-ssh-"))
+    try:
+        base.chmod(0o755)
+        with throwaway_user(base) as user, privilege_separation_dir():
+            yield from _serve(base, user)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _listening(sshd: subprocess.Popen[bytes], log: Path) -> bool:
+    """Wait until sshd listens (True) or has ended (False: its port was taken meanwhile)."""
+    def state() -> str | None:
+        if "Server listening on 127.0.0.1" in log.read_text(errors="replace"):
+            return "listening"
+        return "ended" if sshd.poll() is not None else None
+
+    return eventually(state, "sshd listening or ended", describe=log.read_text) == "listening"
+
+
+def _serve(base: Path, user: User) -> Iterator[Server]:
+    command = install_for_everyone(base, user)
+    store_dir = base / "store"
+    store_dir.mkdir(mode=0o755)
+    store = write_store(store_dir / "store.json", ["Default Organization", "Acme", "Globex"])
+    for path in (store_dir, store):
+        os.chown(path, user.uid, user.gid)
+
+    ssh_dir = user.home / ".ssh"
+    ssh_dir.mkdir(mode=0o700)
+    client_key = base / "client_key"
+    _keygen(client_key)
+    (ssh_dir / "authorized_keys").write_text(client_key.with_suffix(".pub").read_text())
+    for path in (ssh_dir, ssh_dir / "authorized_keys"):
+        os.chown(path, user.uid, user.gid)
+    (ssh_dir / "authorized_keys").chmod(0o600)
+    host_key = base / "host_key"
+    _keygen(host_key)
+
+    log = base / "sshd.log"
+    for _attempt in range(5):  # the free port may be taken between choosing and binding it
+        port = _free_port()
+        config = base / "sshd_config"
+        config.write_text(f"""\
+ListenAddress 127.0.0.1
+Port {port}
+HostKey {host_key}
+PidFile {base / "sshd.pid"}
+UsePAM no
+StrictModes yes
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+AllowUsers {user.name}
+AuthorizedKeysFile .ssh/authorized_keys
+PermitUserEnvironment no
+PrintMotd no
+PrintLastLog no
+LogLevel INFO
+
+Match User {user.name}
+    ForceCommand {shlex.quote(str(command))} --store {shlex.quote(str(store))}
+    PermitTTY yes
+    AllowTcpForwarding no
+    AllowStreamLocalForwarding no
+    AllowAgentForwarding no
+    X11Forwarding no
+    PermitTunnel no
+""")
+        with log.open("w") as log_file:
+            sshd = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)],
+                                    stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file)
+
+        if _listening(sshd, log):
+            break
+    else:
+        raise AssertionError(f"sshd never started:\n{log.read_text()}")
+    try:
+        yield Server(port, log, user, client_key, store)
+    finally:
+        sshd.terminate()
+        sshd.wait(timeout=WAIT_SECONDS)
+
+
+# -- the stories ---------------------------------------------------------------------------------
+
+
+def history(server: Server) -> list[dict[str, object]]:
+    path = server.store.with_name("store.history.jsonl")
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def nothing_left_of(server: Server) -> None:
+    eventually(lambda: not processes_of(server.user.uid),
+               f"no process of {server.user.name} left",
+               describe=lambda: run("ps", "-o", "pid,stat,cmd", "-u", server.user.name).stdout)
+
+
+@pytest.fixture
+def session(server: Server) -> Iterator[Tmux]:
+    """``ssh -tt`` in tmux at 80x24: what an admin's terminal window is."""
+    terminal = Tmux(server.ssh("-tt"))
+    yield terminal
+    terminal.close()
+    nothing_left_of(server)
+
+
+def test_an_admin_over_ssh_sets_the_crm_sync_interval_and_ctrl_q_ends_the_connection(
+        server: Server, session: Tmux) -> None:
+    session.wait_for("3 organizations")
+    session.send(*EDIT_GLOBEX_CRM_SYNC_INTERVAL, "C-s")
+    session.wait_for("Configuration saved")
+
+    document = json.loads(server.store.read_text())
+    globex = next(o for o in document["organizations"] if o["name"] == "Globex")
+    assert globex["overrides"] == {"contacts_sync_interval_orocrm": 300}
+    [entry] = [e for e in history(server)
+               if str(e.get("key")).endswith("contacts_sync_interval_orocrm")]
+    assert entry["user"] == server.user.name
+    assert entry["new"] == 300
+    # The client's address and port, as sshd logged the connection.
+    assert entry["ssh_client"] in {f"127.0.0.1:{port}" for port in server.client_ports()}
+
+    session.send("Escape", "C-q")
+    # The app was the connection: when it ends, ssh ends; no shell prompt ever comes.
+    assert session.wait_for_exit() == 0
+    nothing_left_of(server)
+
+
+def test_a_session_without_a_terminal_exits_2_and_leaves_nothing_behind(
+        server: Server) -> None:
+    before = server.store.read_bytes()
+    # A command of the user's own choosing is ignored: ForceCommand runs the app, no shell.
+    done = run(*server.ssh("-T"), "echo reached-a-shell")
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr
+    assert "reached-a-shell" not in done.stdout + done.stderr
+    nothing_left_of(server)
+    assert server.store.read_bytes() == before
+
+
+def test_forwarding_is_refused(server: Server) -> None:
+    # -W: the client's standard input and output forwarded through sshd to a port that is
+    # open (sshd's own): only the policy can refuse it.
+    done = run(*server.ssh("-T", "-W", f"127.0.0.1:{server.port}"))
+    assert done.returncode == 255
+    assert "forwarding failed" in done.stderr
+    nothing_left_of(server)
+
+
+def test_a_dropped_connection_leaves_no_process_behind(server: Server, session: Tmux) -> None:
+    session.wait_for("3 organizations")
+    before = server.store.read_bytes()
+    session.send("Enter")                   # Acme's Configuration
+    session.wait_for("MS Outlook Settings")
+    session.send("Tab", "Tab", "Space")     # an unsaved edit
+    session.wait_for("not saved")
+    os.kill(session.pane_pid(), signal.SIGKILL)  # the ssh client dies: the connection drops
+    nothing_left_of(server)
+    assert server.store.read_bytes() == before  # the unsaved edit was discarded, not saved
+
