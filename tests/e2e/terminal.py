@@ -54,12 +54,13 @@ class Tmux:
 
     def __init__(self, command: Sequence[str], *, width: int = 80, height: int = 24) -> None:
         self.socket = f"outlook-e2e-{uuid.uuid4().hex[:12]}"
-        # CI runs with no terminal and no TERM; tmux itself needs neither with -d.
+        # CI runs with no terminal and no TERM; tmux itself needs neither with -d. exec: the
+        # window's process is the command itself, not a shell waiting for it.
         env = {**os.environ, "TERM": "xterm-256color"}
         env.pop("TMUX", None)
         self._env = env
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(width),
-                   "-y", str(height), shlex.join(command))
+                   "-y", str(height), "exec " + shlex.join(command))
         self._tmux("set-option", "-t", "t", "remain-on-exit", "on")
 
     def _tmux(self, *args: str, check: bool = True) -> str:

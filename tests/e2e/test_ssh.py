@@ -180,28 +180,35 @@ def _free_port() -> int:
         return port
 
 
+#: Left in /run/sshd when a test made it: the last test run to finish removes it.
+CREATED_BY_US = PRIVILEGE_SEPARATION_DIR / ".made-by-outlook-tui-tests"
+
+
 @contextlib.contextmanager
 def privilege_separation_dir() -> Iterator[None]:
-    """sshd needs /run/sshd; create it when missing and remove it after, unless another sshd
-    test still uses it (each holds a shared lock while it runs)."""
-    with open("/tmp/outlook-tui-e2e-run-sshd.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
-        created = False
-        try:
+    """sshd needs /run/sshd: made when missing, removed after when a test made it. Each test
+    run holds a shared lock on /run while it may need the directory; the one that finishes
+    last (it gets the lock alone) removes it, so that parallel runs never lose it."""
+    run_dir = os.open(PRIVILEGE_SEPARATION_DIR.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(run_dir, fcntl.LOCK_SH)
+        with contextlib.suppress(FileExistsError):
             PRIVILEGE_SEPARATION_DIR.mkdir(mode=0o755)
-            created = True
-        except FileExistsError:
-            pass
+            CREATED_BY_US.touch()
+        yield
+    finally:
+        # Let go first, then try alone: two runs ending together cannot both fail to.
+        fcntl.flock(run_dir, fcntl.LOCK_UN)
         try:
-            yield
-        finally:
-            if created:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    with contextlib.suppress(OSError):
-                        PRIVILEGE_SEPARATION_DIR.rmdir()
-                except BlockingIOError:
-                    pass  # another run still needs it; it is left to the system as it found it
+            fcntl.flock(run_dir, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another run still needs it
+        else:
+            if CREATED_BY_US.exists():
+                CREATED_BY_US.unlink()
+                with contextlib.suppress(OSError):  # sshd of the system may use it meanwhile
+                    PRIVILEGE_SEPARATION_DIR.rmdir()
+        os.close(run_dir)
 
 
 @dataclass
