@@ -123,7 +123,7 @@ def python() -> str:
 APP_TEMPLATE: str | None = None
 
 
-def app_command(store: Path) -> list[str]:
+def app_command(store: Path | str) -> list[str]:
     if APP_TEMPLATE:
         return [part.replace("{store}", str(store)) for part in shlex.split(APP_TEMPLATE)]
     script = Path(python()).with_name("outlook-tui")
@@ -347,6 +347,96 @@ def store_figures(path: Path, runs: int) -> tuple[Samples, Samples, str]:
     return loads, saves, described
 
 
+# -- Oro's database (PostgreSQL) --------------------------------------------------------------
+
+def postgres_figures(args: argparse.Namespace, first_row: str, baseline: float | None,
+                     progress: Callable[[str], None]) -> tuple[list[Figure], list[str]]:
+    """The same figures on Oro's database: 100k organizations, 1M config rows, a throwaway
+    server (tests/postgres/server.py), the same bare-app baseline and targets."""
+    import oro_db
+
+    from outlook_tui.store.changes import SettingChange
+    from outlook_tui.store.postgres import PostgresStore
+    from tests.postgres.server import running
+
+    figures: list[Figure] = []
+    problems: list[str] = []
+    with running() as server:
+        progress(f"Oro's database: {BIG:,} organizations, {oro_db.CONFIG_ROWS:,} config rows")
+        database = oro_db.fill(server, BIG)
+        uri = server.uri(database)
+        name = "Oro database"
+        if not args.skip_tui:
+            bare, paint = Samples(), Samples()
+            for _ in range(args.runs):
+                value, problem = first_paint(bare_command(), BARE_FIRST_ROW, args.timeout)
+                bare.add(value, problem)
+                value, problem = first_paint(app_command(uri), first_row[:18], args.timeout)
+                paint.add(value, problem)
+            reference = bare.median or baseline
+            figures.append(Figure(
+                f"First paint, {BIG:,}, {name}", paint.median, "s", target="<= 2.0x bare",
+                limit=2.0, relative_to=reference, note=paint.note, missing=paint.missing))
+            if paint.problem:
+                problems.append(f"first paint on {name}: {paint.problem}")
+            pattern = re.compile(args.loaded_pattern, re.IGNORECASE)
+            keys = key_session(
+                app_command(uri), ["down"] * args.downs,
+                ready=lambda t: any(pattern.search(line) for line in t.screen.display),
+                row=first_row[:18], filter_text=args.filter, timeout=args.key_timeout,
+                load_timeout=args.load_timeout)
+            problems.extend(f"keys on {name}: {n}" for n in keys.notes)
+
+            def worst(samples: Samples) -> float | None:
+                return max(samples.values) if samples.values and not samples.timeouts else None
+
+            figures += [
+                Figure(f"Loaded (the count shows), {BIG:,}, {name}", keys.loaded, "s",
+                       note="informative", missing="not seen"),
+                Figure(f"Key-to-paint, Down, {BIG:,}, {name}, median", keys.downs.median, "ms",
+                       target="<= 10 ms", limit=10, note=f"{args.downs} keys",
+                       missing=keys.downs.missing),
+                Figure(f"Key-to-paint, Down, {BIG:,}, {name}, max", worst(keys.downs), "ms",
+                       target="<= 50 ms", limit=50, note=f"{args.downs} keys",
+                       missing=keys.downs.missing),
+                Figure(f"Filter keystroke, {BIG:,}, {name}, max", worst(keys.filter_keys), "ms",
+                       target="<= 50 ms", limit=50, note=f"{len(args.filter)} keys",
+                       missing=keys.filter_keys.missing),
+                Figure(f"Peak RSS, {BIG:,}, {name} (after the keys)", keys.peak_rss, "MB",
+                       target="<= 300 MB", limit=300, missing="not measured"),
+            ]
+        progress(f"Oro's database: load and save at {BIG:,}")
+        loads, saves, tokens = Samples(), Samples(), Samples()
+        store = PostgresStore(uri)
+        try:
+            snapshot = store.load()
+            for run in range(args.runs):
+                gc.collect()
+                started = time.perf_counter()
+                snapshot = store.load()
+                loads.add(time.perf_counter() - started)
+                started = time.perf_counter()
+                store.change_token()
+                tokens.add(time.perf_counter() - started)
+                record = snapshot.records[len(snapshot.records) // 2]
+                current = record["overrides"].get("contacts_sync_interval_orocrm")
+                change = SettingChange(record["id"], "contacts_sync_interval_orocrm", current,
+                                       301 + run if current != 301 + run else 401 + run)
+                started = time.perf_counter()
+                snapshot = store.commit(snapshot, [change]).snapshot
+                saves.add(time.perf_counter() - started)
+        finally:
+            store.close()
+        figures += [
+            Figure(f"Store load, {BIG:,}, {name}", loads.median, "ms", note=loads.note),
+            Figure(f"Change check (the watch, each second), {BIG:,}, {name}", tokens.median,
+                   "ms", note=tokens.note),
+            Figure(f"Save one change, {BIG:,}, {name}", saves.median, "ms",
+                   target="<= 150 ms", limit=150, note=saves.note),
+        ]
+    return figures, problems
+
+
 # -- the report ------------------------------------------------------------------------------
 
 def machine() -> str:
@@ -390,7 +480,13 @@ METHOD = (
     "loaded snapshot (temp file, fsync, backup link, read-back, history), in process, each on a "
     "fresh copy in a temp directory on the same disk, median of {runs}. Peak RSS: VmHWM of the "
     "app process after the key test. Generated stores: `benchmarks/generate.py`, seed 42, about "
-    "10% of organizations with 1-3 overrides."
+    "10% of organizations with 1-3 overrides. Oro's database: a throwaway PostgreSQL server "
+    "(initdb in a temp dir, Unix socket, fsync off) holding the same 100k organizations as Oro "
+    "stores them, plus other sections' rows up to 1M rows in oro_config_value "
+    "(`benchmarks/oro_db.py`); the app opened with `--store postgresql://...`, the same keys, "
+    "the same bare-app baseline (measured again, interleaved) and targets; store figures are "
+    "`PostgresStore.load()`, `change_token()` (what the app's watch runs each second, off the "
+    "UI thread) and `commit()` of one changed setting, in process."
 )
 
 
@@ -423,6 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app", metavar="COMMAND",
                         help="measure this command instead of outlook-tui ({store}: the path)")
     parser.add_argument("--skip-tui", action="store_true", help="store figures only")
+    parser.add_argument("--no-postgres", action="store_true",
+                        help="leave out Oro's database (needs PostgreSQL's initdb otherwise)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-write", action="store_true",
                         help="print only; leave results.md and README alone")
@@ -534,6 +632,16 @@ def main(argv: list[str] | None = None) -> int:
         Figure(f"Save one change, {BIG:,}", saves.median, "ms", target="<= 150 ms", limit=150,
                note=saves.note),
     ]
+
+    if not args.no_postgres:
+        bare_paint = next((f.value for f in figures if f.name.startswith("First paint, bare")),
+                          None)
+        try:
+            more, notes = postgres_figures(args, first_rows[BIG], bare_paint, progress)
+        except Exception as error:  # the JSON figures stand on their own
+            more, notes = [], [f"Oro's database: {type(error).__name__}: {error}"]
+        figures += more
+        problems += notes
 
     block = table(figures)
     missed = [f.name for f in figures if f.result == "MISSED"]

@@ -85,7 +85,9 @@ SELECT id, name, coalesce(description, ''), enabled,
        coalesce(to_char(updated_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
 FROM oro_organization"""
     # Case-insensitive, as the app sorts (the database's collation may put 'Z' before 'a').
-    first_organizations = organizations + " ORDER BY lower(name), name LIMIT %s"
+    # The dates are formatted only for the rows returned, not for all 100k before the sort.
+    first_organizations = organizations + """
+WHERE id IN (SELECT id FROM oro_organization ORDER BY lower(name), name LIMIT %s)"""
     organizations_by_id = organizations + " WHERE id = ANY(%s)"
 
     # record_id 0 is the system scope ('app'); organization scopes carry the organization's id.
@@ -94,8 +96,14 @@ SELECT v.id, c.entity, c.record_id, v.name, v.text_value, v.type
 FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
 WHERE v.section = %(section)s AND v.name = ANY(%(names)s)
   AND ((c.entity = 'app' AND c.record_id = 0) OR c.entity = 'organization')"""
-    values_of_organizations = (
-        values + " AND c.entity = 'organization' AND c.record_id = ANY(%(ids)s)")
+    #: The system's and a few organizations' values: through the scopes' rows (indexed on
+    #: entity, record_id) and config_id, not through the section's 20k rows at 100k.
+    values_of_scopes = """
+SELECT v.id, c.entity, c.record_id, v.name, v.text_value, v.type
+FROM oro_config c JOIN oro_config_value v ON v.config_id = c.id
+WHERE ((c.entity = 'app' AND c.record_id = 0)
+       OR (c.entity = 'organization' AND c.record_id = ANY(%(ids)s)))
+  AND v.section = %(section)s AND v.name = ANY(%(names)s)"""
 
     # -- saving (one transaction) --
     #: Serializes outlook-tui's own savers, so revisions are numbered without gaps or twins.

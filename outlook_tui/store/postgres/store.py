@@ -278,11 +278,8 @@ class PostgresStore:
                 records = [_record(row) for row in connection.execute(
                     self.sql.first_organizations, (limit,)).fetchall()]
                 ids = [r["id"] for r in records]
-                system = connection.execute(
-                    self.sql.values + " AND c.entity = 'app'",
-                    {"section": SECTION, "names": SETTING_NAMES}).fetchall()
-                rows = system + connection.execute(
-                    self.sql.values_of_organizations,
+                rows = connection.execute(
+                    self.sql.values_of_scopes,
                     {"section": SECTION, "names": SETTING_NAMES, "ids": ids}).fetchall()
                 # No token: a preview is only shown until load() replaces it.
                 return self._snapshot(records, rows, revision, None, validated=False)
