@@ -327,11 +327,16 @@ def cmd_reset(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace) -> None:
     from outlook_tui.transfer import export_document
 
-    data = json.dumps(export_document(_open(args).load()), indent=2, ensure_ascii=False) + "\n"
+    store = _open(args)
+    data = json.dumps(export_document(store.load()), indent=2, ensure_ascii=False) + "\n"
     if args.file in (None, "-"):
         sys.stdout.write(data)
         return
     target = Path(args.file)
+    claims = getattr(store, "claims", None)  # a JSON store's own files are never written here
+    why = claims(target) if claims is not None else None
+    if why is not None:
+        raise Rejected(f"{why}: export writes to another file; nothing was written")
     try:
         target.write_text(data, encoding="utf-8")
     except OSError as error:

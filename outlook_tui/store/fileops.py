@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from outlook_tui.store.beside import Sharing, open_file
+
 
 class FileOps:
     def write(self, fd: int, data: bytes) -> None:
@@ -30,10 +32,10 @@ class FileOps:
         finally:
             os.close(fd)
 
-    def append(self, path: Path, data: bytes, mode: int = 0o660) -> None:
-        """Append to the history: one write of whole lines, then fsync."""
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
-                     mode)
+    def append(self, path: Path, data: bytes, sharing: Sharing | None = None) -> None:
+        """Append to the history: one write of whole lines, then fsync. The history is never
+        a link, a FIFO or a file with other hard links (:func:`~.beside.open_file`)."""
+        fd = open_file(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, sharing=sharing)
         try:
             self.write(fd, data)
             self.fsync(fd)

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from outlook_tui.store.beside import open_file
 from outlook_tui.store.changes import AppliedChange
 
 
@@ -186,7 +187,7 @@ def read_newest(
     if limit is not None and limit <= 0:
         return []
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = open_file(path, os.O_RDONLY, links_allowed=True)
     except FileNotFoundError:
         return []
     # Cheap byte tests first: on a million lines, most are skipped without parsing them.
@@ -226,7 +227,7 @@ def read_newest(
 def ends_with_newline(path: Path) -> bool:
     """True for a missing or empty file, or one whose last line is complete."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = open_file(path, os.O_RDONLY, links_allowed=True)
     except FileNotFoundError:
         return True
     try:
@@ -239,7 +240,7 @@ def ends_with_newline(path: Path) -> bool:
 def last_revision(path: Path) -> int:
     """The revision of the last complete line that has one, read from the end (0 if none)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = open_file(path, os.O_RDONLY, links_allowed=True)
     except FileNotFoundError:
         return 0
     try:

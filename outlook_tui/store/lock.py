@@ -7,7 +7,6 @@ name them.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import math
@@ -17,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from outlook_tui.store.beside import RefusedFile, Sharing, open_file
 from outlook_tui.store.errors import LockTimeout, StoreWriteError
 from outlook_tui.store.identity import current_user
 
@@ -54,29 +54,65 @@ def _holder(fd: int) -> str:
         return "another process"
 
 
+class Lock:
+    """The held lock: the open lock file, and a way to ask whether it is still the one at the
+    lock path (someone may delete or replace the file while we hold it; a writer opening the
+    path then would lock another file and get in beside us)."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self.fd = fd
+
+    def still_held(self) -> bool:
+        return _same_file(self.fd, self.path)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        at_path = os.lstat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (at_path.st_dev, at_path.st_ino)
+
+
 @contextmanager
-def locked(lock_path: Path, timeout: float | None = None, mode: int = 0o660) -> Iterator[None]:
-    """Hold the exclusive lock for the duration of the block."""
+def locked(lock_path: Path, timeout: float | None = None) -> Iterator[Lock]:
+    """Hold the exclusive lock for the duration of the block.
+
+    After ``flock`` succeeds, the locked file must still be the one at the lock path: a writer
+    that waited on a file since deleted or replaced would otherwise share the lock with the one
+    that locked the new file. Then it opens the path again and waits anew.
+    """
     timeout = timeout_from_environment() if timeout is None else timeout
+    sharing = Sharing.of(lock_path.parent)
+    start = time.monotonic()
+    while True:
+        try:
+            fd = open_file(lock_path, os.O_RDWR | os.O_CREAT, sharing=sharing)
+        except OSError as error:
+            raise StoreWriteError(
+                f"cannot use the lock file: {error}; nothing was saved" if isinstance(
+                    error, RefusedFile) else
+                f"cannot open the lock file {lock_path}: {error.strerror}; nothing was saved"
+            ) from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    waited = time.monotonic() - start
+                    if waited >= timeout:
+                        raise LockTimeout(lock_path, _holder(fd), waited) from None
+                    time.sleep(0.02)
+        except BaseException:
+            os.close(fd)
+            raise
+        if _same_file(fd, lock_path):
+            break
+        os.close(fd)  # a lock on a file no longer at the path locks nothing: start again
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise StoreWriteError(f"{lock_path} is a symbolic link; refusing to use it") from None
-        raise StoreWriteError(
-            f"cannot open the lock file {lock_path}: {error.strerror}; nothing was saved"
-        ) from None
-    try:
-        start = time.monotonic()
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                waited = time.monotonic() - start
-                if waited >= timeout:
-                    raise LockTimeout(lock_path, _holder(fd), waited) from None
-                time.sleep(0.02)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         me = json.dumps({"user": current_user(), "pid": os.getpid(),
                          "host": os.uname().nodename, "since": stamp}).encode()
@@ -85,6 +121,6 @@ def locked(lock_path: Path, timeout: float | None = None, mode: int = 0o660) -> 
             os.pwrite(fd, me, 0)
         except OSError:
             pass  # naming the holder is a courtesy; a full disk must not stop the save here
-        yield
+        yield Lock(lock_path, fd)
     finally:
         os.close(fd)  # releases the flock

@@ -7,26 +7,40 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from outlook_tui.store import history as history_file
+from outlook_tui.store.beside import Sharing, open_file
 from outlook_tui.store.changes import AppliedChange
 from outlook_tui.store.errors import InputError, StoreWriteError
 from outlook_tui.store.fileops import FileOps
 from outlook_tui.store.json import backups
-from outlook_tui.store.json.files import StoreFiles, fingerprint_of, size, umask
+from outlook_tui.store.json.files import StoreFiles, fingerprint_of, size
 from outlook_tui.store.snapshot import Fingerprint
 
 
 def write(files: StoreFiles, data: bytes, history: bytes = b"",
-          keep_previous_as: Path | None = None) -> Fingerprint:
+          keep_previous_as: Path | None = None,
+          still_ours: Callable[[], str | None] | None = None) -> Fingerprint:
     """Replace the store with ``data`` atomically, then append ``history``. On any failure
-    the previous file is put back, no temp file stays, and StoreWriteError says why."""
+    the previous file is put back, no temp file stays, and StoreWriteError says why.
+
+    ``still_ours``, called just before the replace, returns why the save must not go on (the
+    lock file was deleted or replaced, the store changed behind the lock), or None.
+
+    Every file created takes its mode and group from the store's directory
+    (:class:`~outlook_tui.store.beside.Sharing`), not from the umask: in the README's shared
+    set-up, an admin whose umask is 022 or 077 must not lock the others out.
+    """
     path = files.path
     directory = path.parent
-    previous = os.stat(path) if path.exists() else None
+    try:
+        previous: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        previous = None
+    sharing = Sharing.of(directory)
     tmp = directory / f".{path.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
     step = "creating a temporary file"
     kept: Path | None = None
@@ -36,12 +50,8 @@ def write(files: StoreFiles, data: bytes, history: bytes = b"",
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                      0o600)
         try:
-            mode = stat.S_IMODE(previous.st_mode) if previous else 0o664 & ~umask()
-            os.fchmod(fd, mode)
-            if previous is not None and previous.st_gid != os.getegid():
-                # keep the shared group, so fellow admins can still write
-                with contextlib.suppress(OSError):
-                    os.fchown(fd, -1, previous.st_gid)
+            # The replaced file's group is kept where the directory does not impose one.
+            sharing.apply(fd, group=previous.st_gid if previous is not None else -1)
             step = "writing"
             files.ops.write(fd, data)
             step = "flushing to disk (fsync)"
@@ -51,13 +61,19 @@ def write(files: StoreFiles, data: bytes, history: bytes = b"",
         if previous is not None:
             step = "keeping the previous version as a backup"
             kept = backups.keep(files, keep_previous_as)
+        if still_ours is not None:
+            step = "checking the lock"
+            why = still_ours()
+            if why is not None:
+                raise OSError(errno.ESTALE, why)
         step = "replacing the store"
         files.ops.replace(tmp, path)
         replaced = True
         step = "flushing the directory (fsync)"
         files.ops.fsync_directory(directory)
         step = "reading the store back"
-        with open(path, "rb") as file:
+        fd = open_file(path, os.O_RDONLY, links_allowed=True)
+        with os.fdopen(fd, "rb") as file:
             back = file.read()
             written = fingerprint_of(os.fstat(file.fileno()))
         if back != data:
@@ -65,7 +81,7 @@ def write(files: StoreFiles, data: bytes, history: bytes = b"",
         if history:
             step = "appending to the history"
             history_size = size(files.history_path)
-            append_history(files, history, mode)
+            append_history(files, history)
     except OSError as error:
         _undo(files, tmp, kept, replaced, history_size)
         raise StoreWriteError(
@@ -77,12 +93,12 @@ def write(files: StoreFiles, data: bytes, history: bytes = b"",
     return written
 
 
-def append_history(files: StoreFiles, data: bytes, mode: int) -> None:
+def append_history(files: StoreFiles, data: bytes) -> None:
     """Append whole lines. After a torn last line (a crash mid-append), start on a new
     line: otherwise the first new line would be glued to the fragment and lost with it."""
     if not history_file.ends_with_newline(files.history_path):
         data = b"\n" + data
-    files.ops.append(files.history_path, data, mode)
+    files.ops.append(files.history_path, data, Sharing.of(files.path.parent))
 
 
 def check_touched(document: dict[str, Any], applied: list[AppliedChange],

@@ -13,7 +13,6 @@ For a store at ``store.json``:
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,23 +41,6 @@ class StoreFiles:
     def backups_path(self) -> Path:
         return self.path.with_name(self.path.name + ".backups")
 
-    def mode(self) -> int:
-        """The store file's permission bits, for the files written beside it."""
-        try:
-            return stat.S_IMODE(os.stat(self.path).st_mode)
-        except FileNotFoundError:
-            return 0o664 & ~umask()
-
-
-def describe_kind(mode: int) -> str:
-    """What a non-regular file is, in words, for a message."""
-    for test, words in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                        (stat.S_ISLNK, "a symbolic link"), (stat.S_ISSOCK, "a socket"),
-                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
-        if test(mode):
-            return words
-    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
-
 
 def fingerprint_of(st: os.stat_result) -> Fingerprint:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
@@ -69,9 +51,3 @@ def size(path: Path) -> int:
         return os.stat(path).st_size
     except FileNotFoundError:
         return 0
-
-
-def umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -8,44 +8,30 @@ import errno
 import json
 import os
 import re
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from outlook_tui.store import jsontext, quickcheck
+from outlook_tui.store.beside import RefusedFile, open_file
 from outlook_tui.store.errors import NewerSchemaError, StoreError, StoreFormatError
 from outlook_tui.store.json.document import normalize, serialize
-from outlook_tui.store.json.files import describe_kind, fingerprint_of
+from outlook_tui.store.json.files import fingerprint_of
 from outlook_tui.store.json.trust import check_safe
 from outlook_tui.store.quickcheck import MAX_INTEGER
 from outlook_tui.store.snapshot import Fingerprint, Snapshot
 
 
-def open_regular(target: Path) -> int:
-    """Open a file beside (or as) the store for reading: never through a symbolic link, never
-    hanging on a FIFO, and only if it is a regular file. The caller closes the descriptor."""
-    fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        kind = os.fstat(fd).st_mode
-        if not stat.S_ISREG(kind):
-            raise StoreError(f"{target} is {describe_kind(kind)}, not a regular file; refusing "
-                             "to read it")
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
 def read_bytes(target: Path) -> tuple[bytes, Fingerprint]:
     try:
-        fd = open_regular(target)
+        fd = open_file(target, os.O_RDONLY, links_allowed=True)
     except FileNotFoundError:
         raise StoreError(f"{target}: no such store") from None
-    except OSError as error:
+    except RefusedFile as error:
         if error.errno == errno.ELOOP:
             check_safe(target)
-            raise StoreError(f"{target} is a symbolic link; refusing to follow it") from None
+        raise
+    except OSError as error:
         raise StoreError(f"{target}: cannot read: {error.strerror}") from None
     try:
         st = os.fstat(fd)
@@ -114,7 +100,7 @@ def peek(path: Path, limit: int) -> Snapshot | None:
     the caller loads and validates the file whole, and reports what is wrong).
     """
     try:
-        fd = open_regular(path)
+        fd = open_file(path, os.O_RDONLY, links_allowed=True)
     except (OSError, StoreError):
         return None
     try:
@@ -167,7 +153,7 @@ def _refuse_constant(name: str) -> Any:
 def peek_revision(path: Path) -> int:
     """The revision from the head of a file, even a damaged one (0 if it cannot be found)."""
     try:
-        fd = open_regular(path)
+        fd = open_file(path, os.O_RDONLY, links_allowed=True)
     except (OSError, StoreError):
         return 0
     try:

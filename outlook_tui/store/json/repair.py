@@ -28,7 +28,7 @@ def check_history(files: StoreFiles, current: Snapshot) -> list[str]:
     entry = HistoryEntry(utc_now(), current_user(), ssh_client(), current.revision, None,
                          None, None, None, None, None, event=event, detail=detail)
     try:
-        append_history(files, history_file.encode([entry]), files.mode())
+        append_history(files, history_file.encode([entry]))
     except OSError as error:
         return [f"the history disagrees with the store ({detail}) and recording that failed:"
                 f" {error.strerror}"]

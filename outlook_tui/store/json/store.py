@@ -9,6 +9,7 @@ then reports success.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
@@ -31,7 +32,7 @@ from outlook_tui.store.json import backups, commit, reading, repair
 from outlook_tui.store.json.document import initial_document, serialize, utc_now
 from outlook_tui.store.json.files import BACKUPS_KEPT, StoreFiles, fingerprint_of
 from outlook_tui.store.json.trust import check_safe, why_not_writable
-from outlook_tui.store.lock import locked
+from outlook_tui.store.lock import Lock, locked
 from outlook_tui.store.snapshot import Fingerprint, Snapshot
 
 
@@ -138,10 +139,11 @@ class JsonStore:
         if not self.path.parent.is_dir():
             raise StoreWriteError(f"{self.path.parent}: no such directory; the store is only "
                                   "created in an existing directory (nothing was saved)")
-        with locked(self.lock_path, self.files.lock_timeout):
+        with locked(self.lock_path, self.files.lock_timeout) as lock:
             commit.remove_stale_temp_files(self.path)
             if not self.exists():
-                commit.write(self.files, serialize(initial_document()))
+                commit.write(self.files, serialize(initial_document()),
+                             still_ours=lambda: _still_ours(lock, self, None))
 
     def _current(self, base: Snapshot | None) -> Snapshot:
         """Under the lock: the store as it is now, validated. Reuses ``base`` when unchanged."""
@@ -160,7 +162,7 @@ class JsonStore:
         self._refuse_if_read_only()
         if not self.exists():
             self._create()
-        with locked(self.lock_path, self.files.lock_timeout):
+        with locked(self.lock_path, self.files.lock_timeout) as lock:
             commit.remove_stale_temp_files(self.path)
             current = self._current(base)
             self._refuse_if_read_only()  # a newer schema is only known after validation
@@ -183,11 +185,45 @@ class JsonStore:
             entries = history_file.entries_for(
                 outcome.applied, time=now, user=current_user(), ssh_client=ssh_client(),
                 revision=document["revision"])
-            fingerprint = commit.write(self.files, data, history=history_file.encode(entries))
+            fingerprint = commit.write(
+                self.files, data, history=history_file.encode(entries),
+                still_ours=lambda: _still_ours(lock, self, current.fingerprint))
         # Same organizations in the same places: the index of the base still holds.
         snapshot = Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True,
                             id_positions=None if outcome.reordered else current.id_positions())
         return CommitResult(snapshot, outcome.applied, current.revision - base.revision, warnings)
+
+    def claims(self, target: Path) -> str | None:
+        """Why nothing but the store may write ``target``: it is the store, its history, its
+        lock, its backups folder or a file in it, a corrupt copy or a temp file (by name, through
+        links, or as the same file under another name). None when it is none of them."""
+        own = {self.path: "the store", self.history_path: "the store's history",
+               self.lock_path: "the store's lock file",
+               self.backups_path: "the store's backups folder"}
+        folder = self.path.parent
+        for candidate in {Path(os.path.abspath(target)), Path(os.path.realpath(target))}:
+            for path, what in own.items():
+                if candidate in (path, Path(os.path.realpath(path))):
+                    return f"{target} is {what}"
+            if candidate.parent in (self.backups_path, Path(os.path.realpath(self.backups_path))):
+                return f"{target} is in the store's backups folder"
+            if candidate.parent in (folder, Path(os.path.realpath(folder))) and (
+                    candidate.name.startswith((f"{self.path.name}.corrupt-",
+                                               f".{self.path.name}.tmp-"))):
+                return f"{target} is a file the store keeps"
+        try:
+            st = os.stat(target)
+        except OSError:
+            return None
+        for path, what in own.items():
+            with contextlib.suppress(OSError):
+                if os.path.samestat(st, os.stat(path)):
+                    return f"{target} is {what} (another name for the same file)"
+        for backup in self.backups() if self.backups_path.is_dir() else []:
+            with contextlib.suppress(OSError):
+                if os.path.samestat(st, os.stat(backup.path)):
+                    return f"{target} is a backup of the store (another name for the same file)"
+        return None
 
     # -- history, backups, restore -------------------------------------------------------------
 
@@ -228,7 +264,7 @@ class JsonStore:
         if chosen is None:
             raise InputError(f"no backup number {number}; `outlook-tui backups` lists them")
         restored = self.load_backup(chosen)
-        with locked(self.lock_path, self.files.lock_timeout):
+        with locked(self.lock_path, self.files.lock_timeout) as lock:
             commit.remove_stale_temp_files(self.path)
             damaged = False
             current_revision = 0
@@ -247,6 +283,20 @@ class JsonStore:
                 detail += f"; the damaged store was kept as {aside.name}"
             entry = HistoryEntry(utc_now(), current_user(), ssh_client(), revision, None, None,
                                  None, None, None, None, event="restore", detail=detail)
+            before = self.fingerprint()
             fingerprint = commit.write(self.files, serialize(document),
-                                       history_file.encode([entry]), keep_previous_as=aside)
+                                       history_file.encode([entry]), keep_previous_as=aside,
+                                       still_ours=lambda: _still_ours(lock, self, before))
         return Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True)
+
+
+def _still_ours(lock: Lock, store: JsonStore, read: Fingerprint | None) -> str | None:
+    """Just before a save replaces the file: the lock must still be the file at the lock path,
+    and the store the file read under it. A lock file deleted or replaced meanwhile lets
+    another writer in beside us; whichever of us finds out first gives up (nothing saved)."""
+    if not lock.still_held():
+        return (f"the lock file {lock.path} was deleted or replaced during the save, so "
+                "another writer may be saving too; try again")
+    if store.fingerprint() != read:
+        return f"{store.path} was changed by another writer during the save; try again"
+    return None
