@@ -26,6 +26,7 @@ from outlook_tui.completion import (
     complete_targets,
     complete_where,
 )
+from outlook_tui.config import CONFIG_VARIABLE, ConfigError, load_config
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
 from outlook_tui.store import (
@@ -79,7 +80,6 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
     """The store. A command that only reads never creates anything: a path with no JSON store
     is an error naming it. One that writes (and the app) creates the store on first use, in an
     existing directory only; the default data directory is the one folder made for it."""
-    from outlook_tui.settings_file import after_save_command
     from outlook_tui.store.postgres.store import is_database_uri
 
     location = store_location(args.store)
@@ -95,7 +95,7 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
                 raise Rejected(f"{path.parent}: cannot create the data directory: "
                                f"{error.strerror}") from None
     return open_store(args.store, read_only=args.read_only,
-                      after_save_command=after_save_command())
+                      after_save_command=args.config.after_save_command)
 
 
 def _open_for_organizations(args: argparse.Namespace) -> StoreBackend:
@@ -463,6 +463,10 @@ def cmd_db_init(args: argparse.Namespace) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> None:
+    if args.config.keymap or args.config.theme is not None:
+        from outlook_tui.app.keymap import check_config
+
+        check_config(args.config)  # binding ids and themes are the app's to know
     # Checked before the store is opened or Textual imported: without a terminal the app would
     # spin on end of file for ever (``ssh host outlook-tui`` without -t, cron).
     missing = missing_terminal()
@@ -471,7 +475,7 @@ def cmd_tui(args: argparse.Namespace) -> None:
         raise SystemExit(2)
     from outlook_tui.app.app import OutlookApp
 
-    app = OutlookApp(_open(args, writes=True))
+    app = OutlookApp(_open(args, writes=True), config=args.config)
     exit_on_hangup(saving=lambda: app.saving)
     app.run()
 
@@ -532,6 +536,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                              "else the JSON file in the user data directory")
     common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
                         help="open without the lock; refuse every write")
+    common.add_argument("--config", metavar="PATH", dest="config_file",
+                        default=argparse.SUPPRESS,
+                        help=f"the configuration file (keymap, theme, [database]). Default: "
+                             f"${CONFIG_VARIABLE}, else config.toml in the user config "
+                             "directory")
 
     parser = _Parser(
         prog="outlook-tui", parents=[common],
@@ -701,6 +710,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.saved_revision = None
     command_parser: argparse.ArgumentParser = args.parser
     try:
+        args.config = load_config(getattr(args, "config_file", None))
+    except ConfigError as error:  # a broken file is refused before anything starts
+        print(f"outlook-tui: {error}", file=sys.stderr)
+        return 2
+    try:
         timeout_from_environment()
     except ValueError as error:
         command_parser.error(str(error))
@@ -712,6 +726,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, while we can still say what happened
     except Usage as error:
         command_parser.error(str(error))
+    except ConfigError as error:
+        print(f"outlook-tui: {error}", file=sys.stderr)
+        return 2
     except (Rejected, StoreError, InvalidValue) as error:
         print(f"outlook-tui: {error}", file=sys.stderr)
         return 1

@@ -57,6 +57,14 @@ def write_store(
     return path
 
 
+@pytest.fixture(autouse=True)
+def _own_config_directory(tmp_path_factory: pytest.TempPathFactory,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the config.toml of whoever runs the suite (nor its keymap or theme)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+    monkeypatch.delenv("OUTLOOK_TUI_CONFIG", raising=False)
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store.json"

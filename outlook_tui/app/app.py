@@ -26,6 +26,7 @@ from outlook_tui.app.commands import OrganizationCommands
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import Session
+from outlook_tui.config import Config
 from outlook_tui.store import (
     Backup,
     Change,
@@ -96,8 +97,14 @@ class OutlookApp(App[None]):
     ]
 
     def __init__(self, store: StoreBackend, *, watch_seconds: float = WATCH_SECONDS,
-                 location_label: str | None = None) -> None:
+                 location_label: str | None = None, config: Config | None = None) -> None:
         super().__init__()
+        #: The user's config.toml, already checked (outlook_tui.app.keymap.check_config).
+        self.config = config or Config()
+        if self.config.theme is not None:
+            self.theme = self.config.theme
+        # Textual applies it to every screen's bindings: the footer shows the keys in force.
+        self.set_keymap(dict(self.config.keymap))
         self.store = store
         #: How the header names the store (default: its path, with ~ for the home directory).
         self.location_label = location_label or _shorten(store.location)

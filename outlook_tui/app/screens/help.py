@@ -1,44 +1,23 @@
 """Every key of the app on one screen, grouped by screen.
 
-Read from the screens' own BINDINGS (and the app's), plus the keys Textual's widgets answer to,
-so the list cannot drift from what the keys really do.
+Built from the screens' own bindings as the running app holds them (:mod:`outlook_tui.app.keymap`)
+with the user's keymap applied, plus the keys Textual's widgets answer to, so the list cannot
+drift from what the keys really do. No source files are read.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import re
-from collections.abc import Iterator
-from types import ModuleType
+from collections.abc import Mapping
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-#: Where the app's screens live, in the order a person meets them. A module that is missing
-#: (not written yet) is skipped.
-MODULES: tuple[str, ...] = (
-    "outlook_tui.app.app",
-    "outlook_tui.app.screens.organizations",
-    "outlook_tui.app.screens.organization_form",
-    "outlook_tui.app.screens.bulk",
-    "outlook_tui.app.screens.configuration",
-    "outlook_tui.app.widgets.settings_form",
-    "outlook_tui.app.screens.effective",
-    "outlook_tui.app.screens.matrix",
-    "outlook_tui.app.screens.history",
-    "outlook_tui.app.widgets.virtual_table",
-    "outlook_tui.app.screens.confirm",
-    "outlook_tui.app.screens.conflict",
-    "outlook_tui.app.screens.recovery",
-    "outlook_tui.app.screens.help",
-)
+from outlook_tui.app.keymap import all_bindings
 
 #: Keys the stock widgets answer to, which no BINDINGS of ours declare.
 WIDGET_KEYS: tuple[tuple[str, str], ...] = (
@@ -51,63 +30,33 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _title(cls: type) -> str:
-    given = getattr(cls, "HELP_TITLE", None)
-    if isinstance(given, str):
-        return given
-    if issubclass(cls, App):
-        return "Everywhere"
-    name = re.sub(r"(Screen|Modal)$", "", cls.__name__) or cls.__name__
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
-
-
-def _own_bindings(cls: type) -> list[Binding]:
-    declared: list[BindingType] = list(cls.__dict__.get("BINDINGS", []))
-    result = []
-    for item in declared:
-        binding = item if isinstance(item, Binding) else Binding(*item)
-        if binding.description:
-            result.append(binding)
-    return result
-
-
-def _classes(module: ModuleType) -> Iterator[type]:
-    for _, cls in inspect.getmembers(module, inspect.isclass):
-        if cls.__module__ == module.__name__ and issubclass(cls, DOMNode | App):
-            yield cls
-
-
-def key_groups(app: App[object] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group title, [(keys, what they do)]) for every screen with keys, then the widgets'."""
-    groups: list[tuple[str, list[tuple[str, str]]]] = []
-    seen: set[type] = set()
-    for name in MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
+def key_groups(app: App[object] | None = None,
+               keymap: Mapping[str, str] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group title, [(keys, what they do)]) for every screen with keys, then the widgets'.
+    ``keymap`` defaults to the one ``app`` runs with."""
+    if keymap is None:
+        keymap = app._keymap if app is not None else {}
+    grouped: dict[str, dict[str, list[str]]] = {}
+    tooltips: dict[tuple[str, str], str] = {}
+    for keyed in all_bindings():
+        binding = keyed.binding
+        if not binding.description:
             continue
-        for cls in sorted(_classes(module), key=lambda c: inspect.getsourcelines(c)[1]):
-            if cls in seen:
-                continue
-            seen.add(cls)
-            rows: dict[str, list[str]] = {}
-            tooltips: dict[str, str] = {}
-            for binding in _own_bindings(cls):
-                keys = [_display(app, binding, key) for key in binding.key.split(",")]
-                rows.setdefault(binding.description, []).extend(keys)
-                if binding.tooltip:
-                    tooltips.setdefault(binding.description, binding.tooltip)
-            if rows:
-                groups.append((_title(cls), [
-                    (" / ".join(dict.fromkeys(keys)),
-                     f"{what}: {tooltips[what]}" if what in tooltips else what)
-                    for what, keys in rows.items()]))
+        rows = grouped.setdefault(keyed.group, {})
+        rows.setdefault(binding.description, []).extend(
+            _display(app, binding, key) for key in keyed.keys(keymap))
+        if binding.tooltip:
+            tooltips.setdefault((keyed.group, binding.description), binding.tooltip)
+    groups = [
+        (group, [(" / ".join(dict.fromkeys(keys)),
+                  f"{what}: {tooltips[(group, what)]}" if (group, what) in tooltips else what)
+                 for what, keys in rows.items()])
+        for group, rows in grouped.items()]
     groups.append(("In forms and lists", list(WIDGET_KEYS)))
     return groups
 
 
 def _display(app: App[object] | None, binding: Binding, key: str) -> str:
-    key = key.strip()
     if binding.key_display:
         return binding.key_display
     if app is not None:
