@@ -80,6 +80,9 @@ class Field:
     latest_stored: Value | None = None
     latest_inherited: Value | None = None
     meanwhile_by: str | None = None
+    #: A stored value the store could not accept (Oro's database: out of range...), in words
+    #: naming its row; the field shows the inherited value until one is set.
+    damaged: str | None = None
 
     @property
     def name(self) -> str:
@@ -168,10 +171,17 @@ class FormModel:
         if stored is None:
             return False
         values = snapshot.effective(self.organization_id)
+        damaged = self._damaged_in(snapshot)
         self.fields = {}
         for setting in CATALOG:
             self.fields[setting.name] = self._fresh(setting, stored, values[setting.name])
+            self.fields[setting.name].damaged = damaged.get(setting.name)
         return True
+
+    def _damaged_in(self, snapshot: Snapshot) -> dict[str, str]:
+        return {d["name"]: f"{d['text_value']!r} (oro_config_value row {d['row_id']}): "
+                           f"{d['reason']}"
+                for d in snapshot.damaged if d["organization_id"] == self.organization_id}
 
     def _fresh(self, setting: Setting, stored: Mapping[str, Value],
                value: EffectiveValue) -> Field:
@@ -189,10 +199,15 @@ class FormModel:
         if stored is None:
             return []
         values = snapshot.effective(self.organization_id)
+        damaged = self._damaged_in(snapshot)
         changed = []
         for setting in CATALOG:
             old = self.fields.get(setting.name)
             fresh = self._fresh(setting, stored, values[setting.name])
+            fresh.damaged = damaged.get(setting.name)
+            if old is not None and old.damaged != fresh.damaged:
+                old.damaged = fresh.damaged
+                changed.append(setting.name)
             if old is None or not old.dirty:
                 if old is None or (old.stored, old.inherited, old.inherit, old.value) != (
                         fresh.stored, fresh.inherited, fresh.inherit, fresh.value):

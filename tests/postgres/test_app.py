@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from textual.widgets import Static
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
@@ -103,3 +104,30 @@ async def test_a_damaged_value_is_named_with_its_row(
         messages = [n.message for n in app._notifications]
     assert any(f"oro_config_value row {row}" in m and "'[b]90000'" in m
                and "not a whole number" in m for m in messages), messages
+
+
+async def test_admin_replaces_a_damaged_value_on_purpose(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
+                            "text_value, object_value, array_value, type, created_at, "
+                            "updated_at) VALUES (2, %s, 'oro_crm_pro_outlook', '90000', "
+                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    app = OutlookApp(pg_store, watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.validated, "the database to load")
+        await pilot.press("c")  # the Default Organization's Configuration
+        await until(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                    and app.screen.form.loaded, "the configuration form")
+        notes = str(app.screen.query_one(f"#notes-{CRM}", Static).render())
+        assert f"'90000' (oro_config_value row {row})" in notes
+        assert "out of range" in notes
+        await to_checkbox(pilot, CRM)
+        await pilot.press("space", "tab")
+        await type_into(pilot, "300")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert pg_server.execute(oro_db, "SELECT id, text_value FROM oro_config_value WHERE "
+                             "name = %s AND config_id = 2 AND section = %s",
+                             (CRM, "oro_crm_pro_outlook")) == [(row, "300")]
+    assert pg_server.execute(oro_db, "SELECT old_value, new_value FROM outlook_tui_history") \
+        == [('"90000"', "300")]

@@ -119,6 +119,10 @@ class SettingField(Vertical):
             notes.append(Text(
                 f"⚠ Same as {above} ({setting.label_of(field.inherited)}): this value is stored "
                 f"and no longer follows changes to {above}. Tick {model.inherit_label} to follow."))
+        if field.damaged is not None:
+            notes.append(Text(
+                f"⚠ Stored in Oro's database: {field.damaged}. Shown as inherited; a value "
+                "saved here replaces it."))
         if field.meanwhile:
             who = f" by {field.meanwhile_by}" if field.meanwhile_by else ""
             notes.append(Text(
