@@ -1,0 +1,197 @@
+"""The README's shared store, with real users: throwaway accounts and a group made for the test
+(removed at the end, even on failure), each command run as one of them.
+
+A Python under /root is not reachable by other users, so each command runs in a child started
+as root that imports everything it will need, then drops to the user (setgroups, setgid,
+setuid), sets the user's umask, and only then runs the command line.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import secrets
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("useradd") is None,
+    reason="needs root and useradd to make throwaway users (the tests run as root in CI)")
+
+CHILD = r"""
+import os, sys, pkgutil, importlib
+import outlook_tui
+for module in pkgutil.walk_packages(outlook_tui.__path__, "outlook_tui."):
+    if ".app" not in module.name and not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+from outlook_tui import cli
+from outlook_tui.store import models
+models.check_document({"schema_version": 1, "store_id": "x", "revision": 0, "organizations": [
+    {"id": 1, "name": "A", "created_at": "2026-01-01T00:00:00Z",
+     "updated_at": "2026-01-01T00:00:00Z", "overrides": {"tasks_enabled": True}}]})
+models.check_organization({"id": 1})
+import encodings.idna, json, uuid, socket  # anything the command may still reach for
+uid, gid, umask = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3], 8)
+name = __import__("pwd").getpwuid(uid).pw_name
+os.setgroups(os.getgrouplist(name, gid))
+os.setgid(gid)
+os.setuid(uid)
+os.umask(umask)
+sys.argv = ["outlook-tui", *sys.argv[4:]]
+sys.exit(cli.main())
+"""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    uid: int
+    gid: int
+
+
+@dataclass(frozen=True)
+class People:
+    group: str
+    gid: int
+    admins: dict[str, User]  # by umask: "002", "022", "077"
+    support: User
+    stranger: User
+
+
+def _run(*argv: str) -> None:
+    subprocess.run(argv, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def people() -> Iterator[People]:
+    tag = secrets.token_hex(3)
+    group = f"otui{tag}adm"
+    made_users: list[str] = []
+    made_group = False
+    try:
+        _run("groupadd", group)
+        made_group = True
+        for role in ("a002", "a022", "a077", "sup", "str"):
+            name = f"otui{tag}{role}"
+            extra = ["-G", group] if role.startswith("a") else []
+            _run("useradd", "-M", "-U", "-s", "/usr/sbin/nologin", "-d", "/nonexistent",
+                 *extra, name)
+            made_users.append(name)
+
+        def user(role: str) -> User:
+            entry = pwd.getpwnam(f"otui{tag}{role}")
+            return User(entry.pw_name, entry.pw_uid, entry.pw_gid)
+
+        yield People(group, grp.getgrnam(group).gr_gid,
+                     {mask: user(f"a{mask}") for mask in ("002", "022", "077")},
+                     user("sup"), user("str"))
+    finally:
+        for name in made_users:
+            subprocess.run(["userdel", name], capture_output=True, timeout=60, check=False)
+        if made_group:
+            subprocess.run(["groupdel", group], capture_output=True, timeout=60, check=False)
+
+
+@pytest.fixture
+def shared(people: People) -> Iterator[Path]:
+    """The README's set-up: a directory owned by root and the admins' group, mode 2775, in a
+    place every user can reach (pytest's own temp folders are private to root)."""
+    top = Path(tempfile.mkdtemp(prefix="outlook-tui-users-"))
+    try:
+        os.chmod(top, 0o755)
+        directory = top / "srv"
+        directory.mkdir()
+        os.chown(directory, 0, people.gid)
+        os.chmod(directory, 0o2775)
+        yield directory
+    finally:
+        shutil.rmtree(top)
+
+
+def as_user(user: User, umask: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
+           "HOME": "/nonexistent", "LANG": "C.UTF-8", "OUTLOOK_TUI_LOCK_TIMEOUT": "10"}
+    return subprocess.run(
+        [sys.executable, "-c", CHILD, str(user.uid), str(user.gid), umask, *argv],
+        capture_output=True, text=True, timeout=120, env=env, cwd="/", check=False)
+
+
+def ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def shared_bits(path: Path, people: People) -> tuple[str, str]:
+    st = os.lstat(path)
+    return stat.filemode(st.st_mode), grp.getgrgid(st.st_gid).gr_name
+
+
+def every_file(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*"))
+
+
+@pytest.mark.parametrize("first", ["002", "022", "077"])
+def test_whoever_saves_first_and_whatever_their_umask_every_admin_can_save(
+        first: str, people: People, shared: Path) -> None:
+    store = str(shared / "store.json")
+    ok(as_user(people.admins[first], first, "--store", store, "orgs", "add", "Acme"))
+    for mask, admin in people.admins.items():  # each admin saves in turn, with their umask
+        ok(as_user(admin, mask, "--store", store, "set", "Acme", "tasks_enabled",
+                   "false" if mask != "022" else "true"))
+    ok(as_user(people.admins["077"], "077", "--store", store, "restore", "1"))
+    files = every_file(shared)
+    names = {p.name for p in files}
+    assert {"store.json", "store.json.lock", "store.history.jsonl", "store.json.backups"} <= names
+    for path in files:
+        mode, group = shared_bits(path, people)
+        assert group == people.group, (path, group)
+        if path.is_dir():
+            assert mode == "drwxrwsr-x", (path, mode)
+        else:
+            assert mode == "-rw-rw-r--", (path, mode)
+
+
+def test_support_staff_outside_the_group_read_whoever_saved_last(
+        people: People, shared: Path) -> None:
+    store = str(shared / "store.json")
+    ok(as_user(people.admins["022"], "022", "--store", store, "orgs", "add", "Acme"))
+    for mask in ("022", "077", "002"):  # whoever saved last, support still reads
+        ok(as_user(people.admins[mask], mask, "--store", store, "set", "Acme",
+                   "contacts_sync_interval_orocrm", str(100 + int(mask))))
+        assert os.stat(store).st_uid == people.admins[mask].uid
+        listing = ok(as_user(people.support, "022", "--store", store, "show", "Acme"))
+        assert str(100 + int(mask)) in listing
+    before = Path(store).read_bytes()
+    refused = as_user(people.support, "022", "--store", store, "set", "Acme", "tasks_enabled",
+                      "false")
+    assert refused.returncode == 1 and "read-only" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert Path(store).read_bytes() == before
+
+
+def test_a_strangers_store_is_refused(people: People, shared: Path) -> None:
+    """A file put in a directory only its owner keeps, by a user sharing no group with you,
+    is not opened (it could say anything)."""
+    theirs = shared.parent / "theirs"
+    theirs.mkdir()
+    os.chown(theirs, people.stranger.uid, people.stranger.gid)
+    os.chmod(theirs, 0o755)
+    store = str(theirs / "store.json")
+    ok(as_user(people.stranger, "022", "--store", store, "orgs", "add", "Evil"))
+    before = Path(store).read_bytes()
+    for reader in (people.admins["002"], people.support):
+        refused = as_user(reader, "022", "--store", store, "orgs", "list")
+        assert refused.returncode == 1, refused.stdout
+        assert "shares no group with you" in refused.stderr and "Traceback" not in refused.stderr
+    assert Path(store).read_bytes() == before
