@@ -106,10 +106,17 @@ class PostgresServer:
         self.superuser = "postgres"
         self._as: str | None = None
         if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root: Debian's package brings the postgres user.
             self._as = "postgres"
-            owner = pwd.getpwnam("postgres")
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError("running as root, the test server needs the 'postgres' OS "
+                                   "user (Debian's postgresql package creates it)") from None
             os.chown(self.directory, owner.pw_uid, owner.pw_gid)
-        os.chmod(self.directory, 0o755)  # the socket must be reachable by test roles
+        # Only the server's user (and root, running the tests) may reach the socket: the
+        # server trusts every local connection.
+        os.chmod(self.directory, 0o700)
         self.template = "oro_template"
 
     def start(self) -> None:
