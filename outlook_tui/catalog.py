@@ -181,7 +181,7 @@ CATALOG: tuple[Setting, ...] = (
     Setting(
         name="contacts_sync_interval_orocrm",
         label="CRM Sync Interval (In Seconds)",
-        short_label="CRM s",
+        short_label="CRM (s)",
         description="How often changes on the CRM side are checked",
         fieldset=INTEGRATION_SETTINGS,
         type=SettingType.INTEGER,
@@ -192,7 +192,7 @@ CATALOG: tuple[Setting, ...] = (
     Setting(
         name="contacts_sync_interval_outlook",
         label="Outlook Sync Interval (In Seconds)",
-        short_label="Outlook s",
+        short_label="Outlook (s)",
         description="How often changes on Outlook side are checked",
         fieldset=INTEGRATION_SETTINGS,
         type=SettingType.INTEGER,

@@ -111,7 +111,7 @@ def test_format_table_is_plain_text_with_marks_legend_and_full_labels() -> None:
     assert lines[0].split()[:2] == ["Organization", "Direction"]
     acme = next(line for line in lines if line.startswith("Acme "))
     assert "300*" in acme
-    assert "CRM s: CRM Sync Interval (In Seconds)" in text
+    assert "CRM (s): CRM Sync Interval (In Seconds)" in text
     assert "stale" in text
     assert "\x1b" not in text
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: Never hold a key longer than this, whatever is still running (a stuck widget must not
 #: swallow the keyboard).
-MAX_HOLD_SECONDS = 2.0
+MAX_HOLD_SECONDS = 10.0
 #: Passes with nothing left to run before the next key goes: callbacks queued "after refresh"
 #: run just after a queue empties.
 QUIET_PASSES = 2

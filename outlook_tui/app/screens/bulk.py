@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.catalog import (
     BY_NAME,
     CATALOG,
@@ -157,6 +158,7 @@ class ApplySettingModal(_BulkModal):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply… (Enter)", variant="primary", id="apply")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#value-error").display = False
@@ -262,6 +264,7 @@ class ResetOverridesModal(_BulkModal):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Reset… (Enter)", variant="warning", id="reset")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reset-what", OptionList).focus()

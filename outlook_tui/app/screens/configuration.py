@@ -10,18 +10,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.settings_form import SettingsForm
 from outlook_tui.catalog import BY_NAME, PAGE_PATH
 from outlook_tui.store import Conflict, Snapshot, StoreError
 from outlook_tui.words import counted
 
-#: Below this width the tree hides behind ctrl+b so the form keeps the room it needs.
-TREE_MIN_WIDTH = 100
+#: From this width the tree is beside the form on entry (80x24, the SSH default, included);
+#: below it the tree hides behind ctrl+b so the form keeps the room its labels need.
+TREE_MIN_WIDTH = 80
 SEPARATOR = " › "
 
 
@@ -83,6 +85,7 @@ class ConfigurationScreen(SessionScreen[None]):
         yield ReadOnlyBanner("Nothing can be saved.", id="configuration-banner")
         with Horizontal(id="configuration-body"):
             tree: Tree[str] = Tree(PAGE_PATH[0], id="configuration-tree")
+            tree.guide_depth = 2  # narrow: the form keeps 55 of 80 columns
             node = tree.root
             node.expand()
             for part in PAGE_PATH[1:-1]:
@@ -91,7 +94,7 @@ class ConfigurationScreen(SessionScreen[None]):
             yield tree
             yield Static("Loading the store…", id="configuration-loading", classes="hint")
             yield SettingsForm(self.organization_id, id="settings-form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one("#configuration-tree", Tree)

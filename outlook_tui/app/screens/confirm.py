@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from outlook_tui.app.widgets.footer import KeysFooter
+
 LeaveChoice = Literal["save", "discard"]
 
 
@@ -41,6 +43,7 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="warning", id="confirm-yes")
                 yield Button(f"{self.cancel_label} (Esc)", id="confirm-no")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-yes", Button).focus()
@@ -80,6 +83,7 @@ class UnsavedChangesModal(ModalScreen[LeaveChoice | None]):
                 yield Button("Save (s)", variant="primary", id="unsaved-save")
                 yield Button("Discard (d)", variant="error", id="unsaved-discard")
                 yield Button("Cancel (Esc)", id="unsaved-cancel")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#unsaved-save", Button).focus()

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from outlook_tui.app.session import SessionModal, session_of
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.catalog import BY_NAME, Value
 from outlook_tui.form_model import shown
 from outlook_tui.store import Change, Conflict, HistoryEntry
@@ -100,6 +101,7 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
                 yield Button("Keep mine (m)", variant="warning", id="conflict-mine")
                 yield Button("Take theirs (t)", variant="primary", id="conflict-theirs")
                 yield Button("Cancel (Esc)", id="conflict-cancel")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#conflict-cancel", Button).focus()

@@ -13,10 +13,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.events import Resize
+from textual.widgets import Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.catalog import CATALOG, FIELDSETS, Scope, in_fieldset
 from outlook_tui.compare import STALE_MARK
@@ -37,6 +39,10 @@ def stale_warning(ev: EffectiveValue) -> str:
     return (f"{STALE_MARK} {ev.setting.label}: the organization stores {ev.label}, the value it"
             " would inherit anyway, so it no longer follows system changes. Tick Use System to"
             " inherit again.")
+
+
+#: Below this width the value columns give up their fixed widths (see effective.tcss).
+NARROW_WIDTH = 76
 
 
 class EffectiveSettingsScreen(SessionScreen[None]):
@@ -76,11 +82,14 @@ class EffectiveSettingsScreen(SessionScreen[None]):
                             yield Static("", id=f"source-{setting.name}", classes="source")
                             yield Static("", id=f"system-{setting.name}", classes="system")
             yield Static("", id="notes")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#body").focus()
         self._show(self.session.snapshot)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
         self._show(message.snapshot)

@@ -15,7 +15,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from outlook_tui.app.widgets.footer import KeysFooter
 
 from outlook_tui.app.keymap import all_bindings
 
@@ -86,7 +88,7 @@ class HelpScreen(Screen[None]):
                     table.add_row(keys, what)
                 yield Static(Text(title, style="bold underline"), classes="help-group")
                 yield Static(table, classes="help-table")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Help"

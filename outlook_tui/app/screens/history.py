@@ -13,12 +13,14 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
+from outlook_tui.catalog import CATALOG
 from outlook_tui.history_text import DescribedEntry, describe
 from outlook_tui.store import HistoryEntry, StoreError
 from outlook_tui.words import counted
@@ -74,12 +76,17 @@ class HistoryScreen(SessionScreen[None]):
         columns = [Column("when", "When (UTC)", 16), Column("who", "User", 8)]
         if self.whole_store:
             columns.append(Column("where", "Organization", 12))
-        columns += [Column("what", "Setting", 16 if self.whole_store else 19),
-                    Column("change", "Old -> New", 16, flexible=True)]
+        # At 80 columns the change keeps 34 columns; wider, the setting grows to its longest
+        # label and the change takes the rest.
+        longest = max(len(s.label) for s in CATALOG)
+        columns += [Column("what", "Setting", 16 if self.whole_store else 19, flexible=True,
+                           max_width=longest),
+                    Column("change", "Old -> New", 24 if self.whole_store else 34,
+                           flexible=True)]
         yield VirtualTable(columns, self._row, 0, empty_text="Reading the history…",
                            id="entries")
         yield Static("", id="detail", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()

@@ -14,10 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.catalog import CATALOG
@@ -48,7 +49,8 @@ class MatrixScreen(SessionScreen[None]):
         # Enter does the same (the table's own Enter, handled in on_virtual_table_row_selected).
         Binding("i", "effective", "Effective", id="matrix.effective",
                 tooltip="Effective settings of the highlighted organization (or Enter)"),
-        Binding("h", "history", "History", id="matrix.history",
+        # Not in the footer (it would be cut at 80 columns); in the palette and Help.
+        Binding("h", "history", "History", show=False, id="matrix.history",
                 tooltip="History of the highlighted organization"),
     ]
 
@@ -71,7 +73,7 @@ class MatrixScreen(SessionScreen[None]):
         yield MatrixTable(columns, self._row, 0, empty_text="Loading…", id="matrix")
         yield Static("", id="detail", markup=False)
         yield Static("", id="legend", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter").display = False

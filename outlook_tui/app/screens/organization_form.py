@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionModal
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.toggles import RadioChoice
 from outlook_tui.store import (
     Change,
@@ -80,6 +81,7 @@ class OrganizationFormModal(SessionModal[int | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Enter)", variant="primary", id="save")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name-error").display = False

@@ -15,10 +15,11 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
@@ -129,7 +130,7 @@ class OrganizationsScreen(SessionScreen[None]):
             yield Input(placeholder="name contains…", id="filter", compact=True)
             yield Label("Enter: first match · Esc: clear", id="filter-hint")
         yield Static("loading…", id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#filter-bar").display = False

@@ -8,10 +8,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from outlook_tui.app.session import SessionScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.store import Backup, BackupStore, Capability, Snapshot, StoreError, backups_of
 
 
@@ -49,7 +50,7 @@ class RecoveryScreen(SessionScreen[None]):
                          classes="muted", id="recovery-hint")
             yield OptionList(Option("looking for backups…", disabled=True),
                              id="recovery-backups")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

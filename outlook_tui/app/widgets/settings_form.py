@@ -65,7 +65,8 @@ class SettingField(Vertical):
             yield TickBox(self.inherit_label, True, compact=True, id=f"inherit-{setting.name}",
                            classes="inherit")
             yield _value_control(setting)
-            yield Static("", id=f"source-{setting.name}", classes="field-source")
+        # On a line of its own: beside the value it would not fit 55 columns at 80x24.
+        yield Static("", id=f"source-{setting.name}", classes="field-source")
         yield Static("", id=f"error-{setting.name}", classes="field-error")
         yield Static("", id=f"notes-{setting.name}", classes="field-notes")
 

@@ -38,13 +38,15 @@ SORT_DESCENDING = "▼"
 @dataclass(frozen=True, slots=True)
 class Column:
     """One column: ``key`` for the owner, ``label`` for the header. A ``flexible`` column takes
-    the width the others leave (never less than ``width``)."""
+    the width the others leave (never less than ``width``; with several, the room beyond their
+    widths is shared, and one that reaches ``max_width`` leaves the rest to the others)."""
 
     key: str
     label: str
     width: int = 10
     align: Align = "left"
     flexible: bool = False
+    max_width: int | None = None
 
 
 def _fit(text: str, width: int, align: Align) -> str:
@@ -250,12 +252,25 @@ class VirtualTable(ScrollView, can_focus=True):
         gaps = max(len(self.columns) - 1, 0)
         flexible = [c for c in self.columns if c.flexible]
         spare = width - self._gutter - fixed - gaps
-        widths = []
-        for column in self.columns:
-            if column.flexible:
-                widths.append(max(column.width, spare // len(flexible)))
-            else:
-                widths.append(column.width)
+        # Flexible columns start at their width; what is left is shared equally, a column
+        # that reaches its max_width handing the rest of its share to the others.
+        share = {id(c): c.width for c in flexible}
+        left = spare - sum(share.values())
+        growing = [c for c in flexible if c.max_width is None or c.max_width > c.width]
+        while left > 0 and growing:
+            each = max(left // len(growing), 1)
+            for column in list(growing):
+                room = (column.max_width - share[id(column)]
+                        if column.max_width is not None else left)
+                step = min(each, room, left)
+                share[id(column)] += step
+                left -= step
+                if column.max_width is not None and share[id(column)] >= column.max_width:
+                    growing.remove(column)
+                if left <= 0:
+                    break
+        widths = [share[id(column)] if column.flexible else column.width
+                  for column in self.columns]
         self._widths, self._widths_for = tuple(widths), width
         return self._widths
 

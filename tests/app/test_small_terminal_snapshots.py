@@ -1,0 +1,46 @@
+"""Every screen is still usable at 60x20 (SVG snapshots): labels wrap at word boundaries, the
+footer keeps f1 and ^q, the configuration form takes the whole width (the tree waits behind
+ctrl+b)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from outlook_tui.app.screens.configuration import ConfigurationScreen
+from outlook_tui.app.screens.effective import EffectiveSettingsScreen
+from outlook_tui.app.screens.history import HistoryScreen
+from outlook_tui.app.screens.matrix import MatrixScreen
+from outlook_tui.app.widgets.virtual_table import VirtualTable
+from outlook_tui.store import JsonStore
+from tests.app.test_support_screens import ACME, _snapshot_app, loaded
+
+
+@pytest.mark.parametrize("screen", ["organizations", "configuration", "effective", "matrix",
+                                    "history"])
+def test_every_screen_is_usable_at_60x20(snap_compare: Any,
+                                         make_store: Callable[..., JsonStore],
+                                         store_path: Path, screen: str) -> None:
+    app = _snapshot_app(make_store, store_path)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await loaded(pilot, app)
+        if screen == "configuration":
+            await app.push_screen(ConfigurationScreen(ACME))
+        elif screen == "effective":
+            await app.push_screen(EffectiveSettingsScreen(ACME))
+        elif screen == "matrix":
+            await app.push_screen(MatrixScreen())
+        elif screen == "history":
+            await app.push_screen(HistoryScreen())
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if app.screen.query_one(VirtualTable).row_count:
+                    break
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)
