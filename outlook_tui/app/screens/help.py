@@ -17,9 +17,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from outlook_tui.app.widgets.footer import KeysFooter
-
 from outlook_tui.app.keymap import all_bindings
+from outlook_tui.app.widgets.footer import KeysFooter
 
 #: Keys the stock widgets answer to, which no BINDINGS of ours declare.
 WIDGET_KEYS: tuple[tuple[str, str], ...] = (
