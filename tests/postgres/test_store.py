@@ -239,3 +239,13 @@ def test_capabilities_say_why(pg_store: PostgresStore) -> None:
     assert not pg_store.supports(Capability.BACKUPS)
     assert pg_store.kind == "Oro database (PostgreSQL)"
     assert "password" not in pg_store.location
+
+
+def test_a_role_without_the_id_sequences_says_so(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, role: str) -> None:
+    pg_server.execute(oro_db, f"GRANT SELECT ON oro_organization TO {role}; GRANT SELECT, "
+                      f"INSERT, UPDATE, DELETE ON oro_config, oro_config_value TO {role}")
+    store = PostgresStore(pg_server.uri(oro_db, user=role))
+    assert store.read_only_reason is not None
+    assert "USAGE on oro_config_value's id sequence" in store.read_only_reason
+    store.close()

@@ -51,7 +51,9 @@ CREATE INDEX IF NOT EXISTS {HISTORY_TABLE}_organization
 
     table_exists = "SELECT to_regclass(%s) IS NOT NULL"
     privilege = "SELECT has_table_privilege(%s, %s)"
-    sequence_privilege = "SELECT has_sequence_privilege(pg_get_serial_sequence(%s, 'id'), 'USAGE')"
+    #: NULL (taken as yes) when the id is no serial column.
+    sequence_privilege = ("SELECT coalesce(has_sequence_privilege("
+                          "pg_get_serial_sequence(%s, 'id'), 'USAGE'), true)")
     session = ("SELECT current_user, pg_is_in_recovery(), "
                "current_setting('default_transaction_read_only'), current_database()")
     set_read_only = "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"

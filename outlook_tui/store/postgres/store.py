@@ -158,18 +158,26 @@ class PostgresStore:
                   # a save locks its scopes' rows (SELECT ... FOR UPDATE), which needs UPDATE
                   ("oro_config", "UPDATE")]
         missing = [f"{p} on {t}" for t, p in needed if not self._may(t, p)]
+        missing += [f"USAGE on {t}'s id sequence" for t in ("oro_config_value", "oro_config")
+                    if not self._may_number(t)]
         if missing:
             return (f"database user {self.db_user} may not write Oro's settings "
                     f"(no {', '.join(missing)})")
         if not self._exists(HISTORY_TABLE):
             return (f"outlook-tui's history table {HISTORY_TABLE} does not exist yet: run "
                     "`outlook-tui db init` (or give a DBA `outlook-tui db init --print-sql`)")
-        if not self._may(HISTORY_TABLE, "INSERT"):
-            return f"database user {self.db_user} may not write {HISTORY_TABLE} (no INSERT)"
+        if not self._may(HISTORY_TABLE, "INSERT") or not self._may_number(HISTORY_TABLE):
+            return (f"database user {self.db_user} may not write {HISTORY_TABLE} (needs INSERT "
+                    "and USAGE on its id sequence)")
         return None
 
     def _exists(self, table: str) -> bool:
         return bool(self._connection.execute(self.sql.table_exists, (table,)).fetchone()[0])
+
+    def _may_number(self, table: str) -> bool:
+        """May take ids from the table's serial sequence (an INSERT needs it)."""
+        return bool(self._connection.execute(self.sql.sequence_privilege,
+                                             (table,)).fetchone()[0])
 
     def _may(self, table: str, privilege: str) -> bool:
         return bool(self._connection.execute(self.sql.privilege,
