@@ -20,8 +20,7 @@ import pytest
 from outlook_tui.store import JsonStore, StoreError, StoreWriteError
 from outlook_tui.store.fileops import FileOps
 from outlook_tui.store.lock import locked
-
-from .support import CRM_INTERVAL, files_of, history_lines, set_system
+from tests.store.conftest import CRM_INTERVAL, files_of, history_lines, set_system
 
 Plant = Callable[[Path, Path], None]
 
