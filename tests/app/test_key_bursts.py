@@ -54,7 +54,8 @@ async def test_a_dialog_takes_the_keys_that_follow_the_one_opening_it(
     app = make_app(make_store(ORGS))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        await burst(pilot, "n", *"Wayne Enterprises", "tab", "right", "space", "tab",
+        # Status: the arrow chooses Inactive, as in every other choice.
+        await burst(pilot, "n", *"Wayne Enterprises", "tab", "right", "tab",
                     *"Gotham office", "enter")
         assert isinstance(app.screen, OrganizationsScreen)
     created = JsonStore(store_path).load().by_name("Wayne Enterprises")

@@ -423,3 +423,57 @@ async def until_screen(pilot: Pilot[Any], kind: type) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError(f"{kind.__name__} never appeared; the screen is {pilot.app.screen}")
+
+
+@pytest.mark.parametrize(("keys", "enabled"), [(("right",), False), (("down",), False),
+                                               (("right", "left"), True),
+                                               (("right", "space"), False)])
+async def test_status_is_chosen_with_the_arrow_keys(make_store: Any, store_path: Path,
+                                                    keys: tuple[str, ...],
+                                                    enabled: bool) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", *"Hooli", "tab", *keys, "enter")
+        await settle(pilot)
+    created = JsonStore(store_path).load().by_name("Hooli")
+    assert created is not None and created.enabled is enabled
+
+
+async def test_bulk_apply_ties_the_value_to_its_setting_and_arrows_move_between_them(
+        make_store: Any, store_path: Path) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("space", "space", "b")
+        await settle(pilot)
+        modal = app.screen
+        assert str(modal.query_one("#values-label").render()) == "Value of Sync Direction"
+        await pilot.press("down", "down")  # CRM Sync Interval
+        assert "Value of CRM Sync Interval (In Seconds)" in str(
+            modal.query_one("#values-label").render())
+        await pilot.press("right")
+        assert app.focused is not None and app.focused.id == "values"
+        await pilot.press("left")
+        assert app.focused is not None and app.focused.id == "settings"
+        await pilot.press("right", "enter")  # "A value": into the number field
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"30", "left", "5")  # the field keeps its own arrows: 350
+        assert app.focused.value == "350"
+        assert not modal.query_one("#hidden-marked").display
+
+
+async def test_bulk_dialogs_say_how_many_marked_organizations_the_filter_hides(
+        make_store: Any) -> None:
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("a", "slash", *"acme", "enter")
+        for key in ("b", "x"):
+            await pilot.press(key)
+            await settle(pilot)
+            hidden = app.screen.query_one("#hidden-marked")
+            assert hidden.display
+            assert "3 of the 5 are hidden by the filter" in str(hidden.render())
+            await pilot.press("escape")
+            await settle(pilot)

@@ -113,9 +113,18 @@ class _BulkModal(ModalScreen["BulkPlan | None"]):
         Binding("escape", "cancel", "Cancel", id="bulk.cancel", tooltip="Close; nothing is saved"),
     ]
 
-    def __init__(self, records: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, records: Sequence[Mapping[str, Any]], *, hidden: int = 0) -> None:
         super().__init__()
         self.records = list(records)
+        #: Marked organizations the organizations filter does not show: they are changed too.
+        self.hidden = hidden
+
+    def _hidden_line(self) -> Static:
+        verb = "is" if self.hidden == 1 else "are"
+        line = Static(f"{self.hidden:,} of the {len(self.records):,} {verb} hidden by the "
+                      "filter, and changed too.", id="hidden-marked", classes="warning")
+        line.display = self.hidden > 0
+        return line
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -135,9 +144,21 @@ class _BulkModal(ModalScreen["BulkPlan | None"]):
 class ApplySettingModal(_BulkModal):
     """Pick a setting, then a value or Use System, for every marked organization."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Arrows go between the setting list and its values, as between two columns.
+        # Priority: the lists would scroll sideways; check_action lets the number field keep
+        # its arrows.
+        Binding("right", "to_values", "Values", key_display="→", priority=True,
+                id="bulk.to_values",
+                tooltip="From the setting list to its values"),
+        Binding("left", "to_settings", "Settings", key_display="←", priority=True,
+                id="bulk.to_settings",
+                tooltip="From the values back to the setting list"),
+    ]
+
     def __init__(self, records: Sequence[Mapping[str, Any]],
-                 system: Mapping[str, Value] | None = None) -> None:
-        super().__init__(records)
+                 system: Mapping[str, Value] | None = None, *, hidden: int = 0) -> None:
+        super().__init__(records, hidden=hidden)
         self.system = dict(system or {})
         self.setting: Setting = CATALOG[0]
 
@@ -145,13 +166,14 @@ class ApplySettingModal(_BulkModal):
         count = organizations(len(self.records))
         with Vertical(classes="dialog"):
             yield Static(f"Apply setting to {count}", classes="dialog-title")
+            yield self._hidden_line()
             with Horizontal(classes="lists"):
                 with Vertical(classes="column", id="settings-column"):
                     yield Label("Setting", classes="field-label")
                     yield OptionList(*[Option(s.label, id=s.name) for s in CATALOG],
                                      id="settings", compact=True)
-                with Vertical(classes="column"):
-                    yield Label("Value", classes="field-label")
+                with Vertical(classes="column", id="values-column"):
+                    yield Label("Value", classes="field-label", id="values-label")
                     yield OptionList(id="values", compact=True)
                     yield Input(id="number", compact=True)
             yield Static("", id="value-error", classes="error")
@@ -167,6 +189,8 @@ class ApplySettingModal(_BulkModal):
 
     def _show_values(self, setting: Setting) -> None:
         self.setting = setting
+        # The value column names its setting: no doubt which setting the value is for.
+        self.query_one("#values-label", Label).update(f"Value of {setting.label}")
         values = self.query_one("#values", OptionList)
         values.clear_options()
         inherited = setting.label_of(self.system.get(setting.name, setting.default))
@@ -200,6 +224,20 @@ class ApplySettingModal(_BulkModal):
     @on(OptionList.OptionSelected, "#settings")
     def _setting_selected(self) -> None:
         self.query_one("#values", OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.focused
+        if action == "to_values":
+            return focused is not None and focused.id == "settings"
+        if action == "to_settings":
+            return focused is not None and focused.id == "values"
+        return True
+
+    def action_to_values(self) -> None:
+        self.query_one("#values", OptionList).focus()
+
+    def action_to_settings(self) -> None:
+        self.query_one("#settings", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#values")
     def _value_selected(self, event: OptionList.OptionSelected) -> None:
@@ -259,6 +297,7 @@ class ResetOverridesModal(_BulkModal):
                                       id=setting.name))
         with Vertical(classes="dialog"):
             yield Static(f"Reset overrides of {count}", classes="dialog-title")
+            yield self._hidden_line()
             yield Label("Which settings go back to Use System", classes="field-label")
             yield OptionList(*options, id="reset-what", compact=True)
             with Horizontal(classes="dialog-buttons"):

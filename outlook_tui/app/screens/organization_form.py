@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionModal
 from outlook_tui.app.widgets.footer import KeysFooter
-from outlook_tui.app.widgets.toggles import RadioChoice
+from outlook_tui.app.widgets.toggles import ArrowChoice, RadioChoice
 from outlook_tui.store import (
     Change,
     Conflict,
@@ -72,7 +72,7 @@ class OrganizationFormModal(SessionModal[int | None]):
             yield Input(self._base["name"], id="name", max_length=255)
             yield Static("", id="name-error", classes="error")
             yield Label("Status", classes="field-label")
-            with RadioSet(id="status"):
+            with ArrowChoice(id="status"):
                 yield RadioChoice("Active", value=self._base["enabled"], id="active")
                 yield RadioChoice("Inactive", value=not self._base["enabled"], id="inactive")
             yield Label("Description", classes="field-label")

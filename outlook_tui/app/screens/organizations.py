@@ -473,21 +473,29 @@ class OrganizationsScreen(SessionScreen[None]):
         """The marked organizations, in name order."""
         return [r for r in self._records if r["id"] in self._marks]
 
+    def hidden_marks(self) -> int:
+        """Marked organizations the filter does not show (a bulk change names them)."""
+        if not self._needle:
+            return 0
+        shown = sum(1 for i in self._view if self._records[i]["id"] in self._marks)
+        return len(self._marks) - shown
+
     def action_apply_setting(self) -> None:
         if self._refused("apply_setting") or not self._ready_to_write():
             return
         from outlook_tui.app.screens.bulk import ApplySettingModal
 
         assert self._snapshot is not None
-        self.app.push_screen(ApplySettingModal(self.marked_records(), self._snapshot.system),
-                             self._bulk_chosen)
+        self.app.push_screen(ApplySettingModal(self.marked_records(), self._snapshot.system,
+                                               hidden=self.hidden_marks()), self._bulk_chosen)
 
     def action_reset_overrides(self) -> None:
         if self._refused("reset_overrides") or not self._ready_to_write():
             return
         from outlook_tui.app.screens.bulk import ResetOverridesModal
 
-        self.app.push_screen(ResetOverridesModal(self.marked_records()), self._bulk_chosen)
+        self.app.push_screen(ResetOverridesModal(self.marked_records(),
+                                                 hidden=self.hidden_marks()), self._bulk_chosen)
 
     def _bulk_chosen(self, plan: Any) -> None:
         """A bulk modal returned a plan; confirm it, then save it in one revision."""

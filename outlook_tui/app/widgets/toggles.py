@@ -3,8 +3,11 @@ Textual draws the same mark on and off and tells them apart by colour only."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Checkbox, RadioButton
+from textual.widgets import Checkbox, RadioButton, RadioSet
 
 
 class TickBox(Checkbox):
@@ -23,3 +26,33 @@ class RadioChoice(RadioButton):
     def _button(self) -> Content:
         self.BUTTON_INNER = "●" if self.value else " "
         return super()._button
+
+
+class ArrowChoice(RadioSet):
+    """A radio set chosen with the arrow keys, like every other choice of the app (a choice
+    list, the bulk dialog's values): moving is choosing, no space needed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "next_choice", "Next", show=False),
+        Binding("up,left", "previous_choice", "Previous", show=False),
+    ]
+
+    def on_mount(self) -> None:
+        # Start on the chosen button (RadioSet starts on the first one).
+        if self.pressed_index >= 0:
+            self._selected = self.pressed_index
+
+    def action_next_choice(self) -> None:
+        self.action_next_button()
+        self._choose()
+
+    def action_previous_choice(self) -> None:
+        self.action_previous_button()
+        self._choose()
+
+    def _choose(self) -> None:
+        if self._selected is None:
+            return
+        button = self._nodes[self._selected]
+        if isinstance(button, RadioButton) and not button.value:
+            button.toggle()
