@@ -1,10 +1,11 @@
-"""Fixtures shared by the whole suite: stores made to order, and the app on one."""
+"""Fixtures shared by the whole suite: stores made to order, the app on one, and the one way
+app tests wait (:func:`settle`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -107,11 +108,84 @@ async def burst(pilot: Any, *keys: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
-    await pilot.pause()
     key_order = getattr(app, "key_order", None)
-    for _ in range(3000):  # a loaded CI machine can be slow; this is no timing assertion
-        if key_order is None or not key_order.pending:
-            break
-        await pilot.pause(0.01)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot, lambda: key_order is None or not key_order.pending, "every key handled")
+    await settle(pilot)
+
+
+# -- waiting in app tests: one way, on Textual's own signals ---------------------------------------
+
+T = TypeVar("T")
+
+#: Only turns a hang into a failure that names what never happened: no test measures time.
+HANG_SECONDS = 60.0
+
+
+async def settle(pilot: Any, until: Callable[[], object] | None = None,
+                 what: str = "the app to be idle") -> None:
+    """The one way app tests wait. Without ``until``: until the app is idle, every worker
+    finished (``Worker.wait``) and every message handled (``pilot.pause``). With it: until
+    ``until()`` holds, letting the app work in between (a worker may wait on a dialog, so
+    workers are awaited only while the condition does not hold yet).
+
+    Waits on events, not on the clock: a save, a load, a screen pushed, the disk watch."""
+    import asyncio
+    import time
+
+    from textual.worker import WorkerState
+
+    app = pilot.app
+    deadline = time.monotonic() + HANG_SECONDS
+    while True:
+        await pilot.pause()
+        busy = [w for w in app.workers
+                if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if until is not None and until():
+            await pilot.pause()  # let the screen that just appeared finish mounting
+            return
+        if until is None and not busy:
+            return
+        if time.monotonic() > deadline:
+            names = ", ".join(w.description or w.name or repr(w) for w in busy) or "none"
+            raise AssertionError(f"waited in vain for {what} (workers running: {names}; "
+                                 f"screen: {type(app.screen).__name__})")
+        if busy:
+            # Wake when a worker ends, or soon to look again (timers such as the disk watch).
+            waits = [asyncio.ensure_future(_ended(w)) for w in busy]
+            await asyncio.wait(waits, timeout=0.02, return_when=asyncio.FIRST_COMPLETED)
+            for wait in waits:
+                wait.cancel()
+        else:
+            await pilot.pause(0.01)
+
+
+async def showing(pilot: Any, kind: type[T]) -> T:
+    """Settle until the app shows a screen of ``kind``; that screen."""
+    await settle(pilot, lambda: isinstance(pilot.app.screen, kind), f"a {kind.__name__}")
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
+
+
+async def _ended(worker: Any) -> None:
+    import contextlib
+
+    from textual.worker import WorkerCancelled, WorkerFailed
+
+    # A failure is the app's to report (OutlookApp.report_worker); the test looks at that.
+    with contextlib.suppress(WorkerFailed, WorkerCancelled):
+        await worker.wait()
+
+
+@pytest.fixture
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs show a steady cursor, so an SVG snapshot does not depend on when it is taken."""
+    from textual.widgets import Input
+
+    original = Input.__init__
+
+    def steady(self: Input, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", steady)

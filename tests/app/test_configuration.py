@@ -4,7 +4,6 @@ keys at 80x24, checked by what the store holds afterwards."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,58 +19,17 @@ from outlook_tui.app.screens.conflict import ConflictModal, conflict_table
 from outlook_tui.app.screens.help import HelpScreen, key_groups
 from outlook_tui.catalog import CATALOG, PAGE_PATH
 from outlook_tui.store import JsonStore, SettingChange
+from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
+from tests.conftest import settle
 
 DIRECTION = "contacts_sync_direction"
 CONFLICTS = "contacts_conflict_resolution"
-CRM = "contacts_sync_interval_orocrm"
 OUTLOOK = "contacts_sync_interval_outlook"
 ORDER = [s.name for s in CATALOG]  # tab stops of the Use System checkboxes, in form order
 
 
 def make_app(store: JsonStore) -> OutlookApp:
     return OutlookApp(store, watch_seconds=0, location_label="store.json")
-
-
-async def until(pilot: Pilot[Any], ready: Callable[[], bool], what: str) -> None:
-    for _ in range(400):
-        if ready():
-            await pilot.pause()
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def open_configuration(pilot: Pilot[Any], organization_id: int | None
-                             ) -> ConfigurationScreen:
-    app = pilot.app
-    assert isinstance(app, OutlookApp)
-    await until(pilot, lambda: app.validated, "the store to load")
-    app.open_configuration(organization_id)
-    await until(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                and bool(app.screen.query("#settings-form")) and app.screen.form.loaded,
-                "the form")
-    screen = app.screen
-    assert isinstance(screen, ConfigurationScreen)
-    return screen
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def to_checkbox(pilot: Pilot[Any], name: str) -> None:
-    """Tab from the first field to ``name``'s Use System checkbox (value controls of
-    inheriting fields are skipped: they are disabled)."""
-    for _ in range(30):
-        if pilot.app.focused is not None and pilot.app.focused.id == f"inherit-{name}":
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"could not tab to {name}")
-
-
-async def type_into(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press("end", "ctrl+u", *text)
 
 
 def text_of(screen: ConfigurationScreen, selector: str) -> str:
@@ -289,7 +247,7 @@ async def _conflicting_edit(pilot: Pilot[Any], store_path: Path) -> Configuratio
     other = JsonStore(store_path)
     other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
     await pilot.press("ctrl+s")
-    await until(pilot, lambda: isinstance(pilot.app.screen, ConflictModal), "the conflict")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ConflictModal), "the conflict")
     return screen
 
 
@@ -345,7 +303,7 @@ async def test_changes_by_others_show_up_without_losing_edits(make_store, store_
         other.commit(other.load(), [SettingChange(1, CRM, None, 500),
                                     SettingChange(1, "tasks_enabled", None, False)])
         app._reload()
-        await until(pilot, lambda: app.snapshot is not None and app.snapshot.revision == 1,
+        await settle(pilot, lambda: app.snapshot is not None and app.snapshot.revision == 1,
                     "the reload")
         await pilot.pause()
         assert screen.query_one(f"#value-{CRM}", Input).value == "300"

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.conflict import ConflictModal
 from outlook_tui.store import JsonStore, SettingChange
-from tests.app.test_configuration import CRM, open_configuration, to_checkbox, type_into, until
+from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
+from tests.conftest import settle
 
 
-def _no_blink(app: Any) -> None:
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-
-
+@pytest.mark.usefixtures("no_cursor_blink")
 @pytest.mark.parametrize("state", ["entry", "override", "invalid", "help", "conflict"])
 def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path, state,
                                            monkeypatch) -> None:
@@ -33,7 +27,6 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             await open_configuration(pilot, 2)
         else:
             await open_configuration(pilot, 1)
-        _no_blink(app)
         if state == "invalid":
             await to_checkbox(pilot, CRM)
             await pilot.press("space", "tab")
@@ -51,10 +44,9 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             monkeypatch.setattr("outlook_tui.store.json.store.current_user", lambda: "bob")
             other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")
-            await until(pilot, lambda: "bob" in str(
+            await settle(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")
+            await settle(pilot, lambda: "bob" in str(
                 app.screen.query_one("#conflict-title").render()), "the other admin's name")
-        _no_blink(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -10,8 +10,7 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore
-from tests.app.test_configuration import open_configuration
-from tests.app.test_organizations import loaded
+from tests.app.conftest import loaded, open_configuration
 from tests.conftest import burst
 
 ORGS = ["Acme", "Globex", "Initech"]

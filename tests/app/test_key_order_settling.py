@@ -9,7 +9,8 @@ from textual import events
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
-from tests.app.test_organizations import loaded
+from tests.app.conftest import loaded
+from tests.conftest import settle
 
 
 def read_from_terminal(app: OutlookApp, *keys: str) -> None:
@@ -28,11 +29,9 @@ async def test_keys_read_while_the_last_key_settles_are_not_stranded(make_store:
         while app.key_order._waiting or not app.key_order.pending:
             await pilot.pause(0)
         read_from_terminal(app, *"glo", "enter", "enter")
-        for _ in range(500):  # stranded keys stay pending for ever: give up after a while
-            if isinstance(app.screen, ConfigurationScreen) and not app.key_order.pending:
-                break
-            await pilot.pause(0.01)
-        await pilot.pause()
+        # Stranded keys stay pending for ever: settle gives up and says so.
+        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                     and not app.key_order.pending, "Globex's configuration, no key pending")
         screen = app.screen
         assert isinstance(screen, ConfigurationScreen)
         assert screen.organization_id == 2

@@ -17,8 +17,8 @@ from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore
-from tests.app.test_configuration import open_configuration, settle, to_checkbox, type_into
-from tests.conftest import burst
+from tests.app.conftest import open_configuration, to_checkbox, type_into
+from tests.conftest import burst, settle, showing
 
 CRM = "contacts_sync_interval_orocrm"
 
@@ -43,13 +43,12 @@ async def edit_crm(pilot: Any, value: str) -> ConfigurationScreen:
 
 async def palette_quit(pilot: Any) -> None:
     await pilot.press("ctrl+p", *"quit")
-    await pilot.pause(0.3)
+    await settle(pilot)
     await pilot.press("enter")
 
 
 async def sigterm(pilot: Any) -> None:
     os.kill(os.getpid(), signal.SIGTERM)
-    await pilot.pause(0.1)
 
 
 WAYS_OUT = {"ctrl+q": lambda pilot: pilot.press("ctrl+q"), "palette": palette_quit,
@@ -65,8 +64,7 @@ async def test_every_way_out_asks_about_unsaved_edits(make_store: Any, store_pat
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await edit_crm(pilot, "600")
         await WAYS_OUT[way_out](pilot)
-        await settle(pilot)
-        assert isinstance(app.screen, UnsavedChangesModal)
+        await showing(pilot, UnsavedChangesModal)
         await pilot.press(answer)
         await settle(pilot)
         if answer == "c":  # Cancel: still in the form, the edit still there

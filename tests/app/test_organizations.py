@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from outlook_tui.app.app import OutlookApp
@@ -16,31 +15,12 @@ from outlook_tui.app.screens.organization_form import OrganizationFormModal
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
-
-ORGS: list[Any] = [
-    "Acme",
-    {"name": "Globex", "enabled": False},
-    {"name": "Initech", "overrides": {"tasks_enabled": False,
-                                      "contacts_sync_interval_orocrm": 300}},
-    "Umbrella",
-    "Acme Europe",
-]
+from tests.app.conftest import ORGS, loaded, status_text
+from tests.conftest import settle, showing
 
 
 def make_app(store: JsonStore) -> OutlookApp:
     return OutlookApp(store, watch_seconds=0, location_label="store.json")
-
-
-async def loaded(pilot: Pilot[Any]) -> OrganizationsScreen:
-    app = pilot.app
-    for _ in range(200):
-        if getattr(app, "validated", False) and isinstance(app.screen, OrganizationsScreen):
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, OrganizationsScreen)
-    return screen
 
 
 def shown_names(screen: OrganizationsScreen) -> list[str]:
@@ -52,15 +32,6 @@ def highlighted_name(screen: OrganizationsScreen) -> str:
     record = screen.highlighted
     assert record is not None
     return str(record["name"])
-
-
-def status_text(screen: OrganizationsScreen) -> str:
-    return str(screen.query_one("#status").render())
-
-
-async def settle(pilot: Pilot[Any], rounds: int = 5) -> None:
-    for _ in range(rounds):
-        await pilot.pause(0.02)
 
 
 async def test_the_grid_lists_organizations_by_name_with_status_and_overrides(
@@ -343,10 +314,10 @@ async def test_bulk_apply_meets_a_change_saved_meanwhile(
         other = JsonStore(store_path)  # another admin sets Tasks on Acme meanwhile
         other.commit(other.load(), [SettingChange(1, "tasks_enabled", None, True)])
         await pilot.press("y")
-        await until_screen(pilot, ConflictModal)
+        await showing(pilot, ConflictModal)
         assert app.screen.saves_rest  # type: ignore[attr-defined]
         await pilot.press(choice[0])  # m: keep mine; t: take theirs, and save the rest
-        await until_screen(pilot, OrganizationsScreen)
+        await showing(pilot, OrganizationsScreen)
         await settle(pilot)
     snapshot = JsonStore(store_path).load()
     assert snapshot.revision == 2
@@ -396,33 +367,25 @@ async def test_a_rename_saved_meanwhile_by_another_process_opens_the_conflict_di
         subprocess.run([sys.executable, "-m", "outlook_tui", "--store", str(store_path),
                         "orgs", "rename", "Acme", "Acme Inc"], check=True, capture_output=True)
         await pilot.press("enter")
-        await until_screen(pilot, ConflictModal)
+        await showing(pilot, ConflictModal)
         conflicts = app.screen.conflicts  # type: ignore[attr-defined]
         assert [(c.key, c.mine, c.theirs) for c in conflicts] == [
             ("name", "Acme Corp", "Acme Inc")]
         await pilot.press(choice[0])  # m: keep mine, t: take theirs
         if choice == "mine":
-            await until_screen(pilot, OrganizationsScreen)
+            await showing(pilot, OrganizationsScreen)
             assert highlighted_name(screen) == "Acme Corp"
         else:
-            await until_screen(pilot, OrganizationFormModal)
+            await showing(pilot, OrganizationFormModal)
             assert modal.query_one("#name", Input).value == "Acme Inc"
             assert JsonStore(store_path).load().get(1).enabled  # type: ignore[union-attr]
             await pilot.press("enter")  # the status change is still in the form: save it
-            await until_screen(pilot, OrganizationsScreen)
+            await showing(pilot, OrganizationsScreen)
     org = JsonStore(store_path).load().get(1)
     assert org is not None
     assert org.name == ("Acme Corp" if choice == "mine" else "Acme Inc")
     assert org.enabled is False
 
-
-async def until_screen(pilot: Pilot[Any], kind: type) -> None:
-    """Until the app shows a screen of ``kind``, letting workers (the save) finish between."""
-    for _ in range(500):
-        if isinstance(pilot.app.screen, kind):
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never appeared; the screen is {pilot.app.screen}")
 
 
 @pytest.mark.parametrize(("keys", "enabled"), [(("right",), False), (("down",), False),

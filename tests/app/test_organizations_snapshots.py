@@ -6,17 +6,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from outlook_tui.app.app import OutlookApp
-from tests.app.test_organizations import ORGS, loaded
+from tests.app.conftest import ORGS, loaded
 
 
-def _no_blink(app: Any) -> None:
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-
-
+@pytest.mark.usefixtures("no_cursor_blink")
 @pytest.mark.parametrize("state", ["grid", "filtered", "marked", "read-only", "new", "edit",
                                    "apply", "confirm"])
 def test_organizations_look_right_at_80x24(snap_compare: Any, make_store: Any,
@@ -27,7 +22,6 @@ def test_organizations_look_right_at_80x24(snap_compare: Any, make_store: Any,
 
     async def run_before(pilot: Pilot[None]) -> None:
         await loaded(pilot)
-        _no_blink(app)
         if state == "filtered":
             await pilot.press("slash", *"acme")
         elif state == "marked":
@@ -41,7 +35,6 @@ def test_organizations_look_right_at_80x24(snap_compare: Any, make_store: Any,
             if state == "confirm":
                 await pilot.press("enter", "down", "enter")
         await pilot.pause()
-        _no_blink(app)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

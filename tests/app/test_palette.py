@@ -11,8 +11,8 @@ import pytest
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store import JsonStore
-from tests.app.test_configuration import open_configuration
-from tests.app.test_organizations import loaded, status_text
+from tests.app.conftest import loaded, open_configuration, status_text
+from tests.conftest import settle
 
 
 def make_app(store: JsonStore) -> OutlookApp:
@@ -41,9 +41,9 @@ async def test_a_palette_command_does_what_its_key_does(make_store: Any) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
         await pilot.press("ctrl+p", *"mark all")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert "2 marked" in status_text(screen)
 
 
@@ -71,5 +71,5 @@ async def test_no_screenshot_file_is_ever_written(make_store: Any, tmp_path: Pat
             await app.run_action("app.screenshot")
         else:
             app.deliver_screenshot()
-        await pilot.pause(0.3)
+        await settle(pilot)
     assert list(work.iterdir()) == []

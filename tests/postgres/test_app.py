@@ -11,7 +11,8 @@ from textual.widgets import Static
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.postgres import PostgresStore
-from tests.app.test_configuration import CRM, settle, to_checkbox, type_into, until
+from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.conftest import settle
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
 
@@ -42,11 +43,11 @@ async def test_admin_sets_crm_sync_interval_in_oros_database(
     app = OutlookApp(store, watch_seconds=0)
     notes: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.validated, "the database to load")
+        await settle(pilot, lambda: app.validated, "the database to load")
         assert "Oro database (PostgreSQL) postgresql://" in app.sub_title
         assert app.screen.query_one  # the organizations grid, Acme first in name order
         await pilot.press("c")  # Acme's Configuration
-        await until(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                     and app.screen.form.loaded, "the configuration form")
         await to_checkbox(pilot, CRM)
         await pilot.press("space", "tab")  # clear Use System, to the field
@@ -78,7 +79,7 @@ async def test_oro_writing_behind_the_apps_back_shows_up(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     app = OutlookApp(pg_store, watch_seconds=0.2)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.validated, "the database to load")
+        await settle(pilot, lambda: app.validated, "the database to load")
         # What Oro's settings page does: its own row, written straight to the table.
         pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
                           "text_value, object_value, array_value, type, created_at, updated_at) "
@@ -89,7 +90,7 @@ async def test_oro_writing_behind_the_apps_back_shows_up(
             org = app.snapshot.get(1) if app.snapshot is not None else None
             return org is not None and org.overrides.get(CRM) == 450
 
-        await until(pilot, seen, "the app to notice Oro's write")
+        await settle(pilot, seen, "the app to notice Oro's write")
 
 
 async def test_a_damaged_value_is_named_with_its_row(
@@ -100,7 +101,7 @@ async def test_a_damaged_value_is_named_with_its_row(
                             "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.validated, "the database to load")
+        await settle(pilot, lambda: app.validated, "the database to load")
         messages = [n.message for n in app._notifications]
     assert any(f"oro_config_value row {row}" in m and "'[b]90000'" in m
                and "not a whole number" in m for m in messages), messages
@@ -114,9 +115,9 @@ async def test_admin_replaces_a_damaged_value_on_purpose(
                             "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.validated, "the database to load")
+        await settle(pilot, lambda: app.validated, "the database to load")
         await pilot.press("c")  # the Default Organization's Configuration
-        await until(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                     and app.screen.form.loaded, "the configuration form")
         notes = str(app.screen.query_one(f"#notes-{CRM}", Static).render())
         assert f"'90000' (oro_config_value row {row})" in notes
