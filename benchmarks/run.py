@@ -35,6 +35,7 @@ for entry in (str(ROOT), str(HERE)):
         sys.path.insert(0, entry)
 
 import generate  # noqa: E402
+import history_bench  # noqa: E402
 from terminal import Terminal, Timeout, terminal_env  # noqa: E402
 
 BIG = 100_000
@@ -490,6 +491,78 @@ METHOD = (
 )
 
 
+HISTORY_METHOD = (
+    "History: `benchmarks/history_bench.py` writes beside the 100k store a history of 999,999 "
+    "lines (nine bulk changes of all 100k organizations, each followed by 11,111 single "
+    "changes). `history --limit 20` is the installed command, its wall time and peak RSS from "
+    "its own rusage, median of {runs}, interleaved with the same command on a store with no "
+    "history (interpreter and import start-up), whose difference is what reading the history "
+    "costs; in process, `history(limit=20)` and `history(after_revision=R)` (what the change "
+    "notice reads: the lines after the revision the app shows) with tracemalloc's peak. The "
+    "History screen's first paint is timed in the 80x24 terminal from the key (Enter on "
+    "\"History of all changes\" in the palette; `h` on the first organization, which has ~10 "
+    "lines among the million) until its heading shows the count; the change notice from the end "
+    "of another process's `outlook-tui set` until the app's notice naming who is on screen, "
+    "which includes the app's watch interval (a stat each second)."
+)
+
+
+def history_figures(args: argparse.Namespace, problems: list[str],
+                    progress: Callable[[str], None]) -> list[Figure]:
+    command = app_command(Path("{store}"))[:-2]  # without --store {store}
+    try:
+        found = history_bench.measure(
+            generate.store_path(BIG), WORK / "history", cli=command, env=os.environ,
+            app=None if args.skip_tui else app_command, terminal_env=environment(),
+            runs=args.runs, progress=progress)
+    except Exception as error:  # a failure here must not hide the other figures
+        problems.append(f"history figures: {type(error).__name__}: {error}")
+        return []
+    problems.extend(found.notes)
+    median = history_bench.HistoryFigures.median
+    lines = f"{found.lines / 1e6:.0f}M lines" if found.lines >= 500_000 else f"{found.lines:,}"
+    with_history, without = median(found.cli_wall), median(found.cli_empty_wall)
+    reading = with_history - without if with_history is not None and without is not None \
+        else None
+    n = f"median of {len(found.cli_wall)}"
+    figures = [
+        Figure(f"`history --limit 20`, {lines}, wall", with_history, "ms", note=n),
+        Figure("`history --limit 20`, no history, wall (start-up)", without, "ms", note=n),
+        Figure(f"`history --limit 20`, {lines}: reading (the difference)", reading, "ms",
+               target="<= 100 ms", limit=100),
+        Figure(f"`history --limit 20`, {lines}, peak RSS",
+               max(found.cli_peak) if found.cli_peak else None, "MB", target="<= 100 MB",
+               limit=100),
+        Figure(f"history(limit=20) in process, {lines}", found.in_process_limit, "ms",
+               target="<= 100 ms", limit=100),
+        Figure(f"history(limit=20) in process, {lines}, peak", found.in_process_limit_peak,
+               "MB", target="<= 100 MB", limit=100),
+        Figure(f"Change notice: who changed (after_revision), {lines}", found.after_revision,
+               "ms", target="<= 100 ms", limit=100),
+        Figure(f"Change notice: who changed, {lines}, peak", found.after_revision_peak, "MB",
+               target="<= 100 MB", limit=100),
+        Figure(f"One organization's history (~10 of {lines}), in process",
+               found.one_organization, "ms", note="informative"),
+    ]
+    if not args.skip_tui:
+        screens = f"median of {len(found.screen_all)}"
+        shown, bare_screen = median(found.screen_all), median(found.screen_empty)
+        figures += [
+            Figure(f"History screen first paint, all changes, {lines}", shown, "ms",
+                   note=screens),
+            Figure("History screen first paint, no history (the screen's own cost)",
+                   bare_screen, "ms", note=f"median of {len(found.screen_empty)}"),
+            Figure(f"History screen first paint, {lines}: reading (the difference)",
+                   shown - bare_screen if shown is not None and bare_screen is not None
+                   else None, "ms", target="<= 100 ms", limit=100),
+            Figure(f"History screen first paint, one organization, {lines}",
+                   median(found.screen_organization), "ms", note="informative"),
+            Figure(f"Change notice on screen after another's save, {lines}",
+                   median(found.notice), "s", note="includes the 1 s watch interval"),
+        ]
+    return figures
+
+
 def replace_readme(block: str) -> bool:
     if not README.exists():
         return False
@@ -521,6 +594,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-tui", action="store_true", help="store figures only")
     parser.add_argument("--no-postgres", action="store_true",
                         help="leave out Oro's database (needs PostgreSQL's initdb otherwise)")
+    parser.add_argument("--skip-history", action="store_true",
+                        help="leave out the figures at 1M history lines")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-write", action="store_true",
                         help="print only; leave results.md and README alone")
@@ -642,6 +717,8 @@ def main(argv: list[str] | None = None) -> int:
             more, notes = [], [f"Oro's database: {type(error).__name__}: {error}"]
         figures += more
         problems += notes
+    if not args.skip_history:
+        figures += history_figures(args, problems, progress)
 
     block = table(figures)
     missed = [f.name for f in figures if f.result == "MISSED"]
@@ -661,6 +738,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if change:
             text += [f"The saved change: {change}.", ""]
+        if not args.skip_history:
+            text += [HISTORY_METHOD.format(runs=runs), ""]
         if problems:
             text += ["Notes from this run:", "", *[f"- {p}" for p in problems], ""]
         RESULTS.write_text("\n".join(text))

@@ -106,31 +106,64 @@ class RawLine:
     complete: bool = True
 
 
-def reverse_lines(fd: int, block_size: int = BLOCK_SIZE) -> Iterator[RawLine]:
-    """The file's lines, last first, reading blocks backwards from the end: time and memory
-    follow what the caller takes, not the file's size (a line longer than a block is carried
-    over whole)."""
+def _runs(fd: int, block_size: int) -> Iterator[tuple[int, bytes, bool]]:
+    """The file backwards in runs of whole lines: ``(offset, data, complete)``, last run first.
+    ``data`` is whole lines, each with its newline; a line longer than a block is carried over
+    until its start is read. The bytes after the file's last newline come first, alone, with
+    ``complete`` False (an append a crash cut short)."""
     position = os.fstat(fd).st_size
-    carry = b""  # the start of a line whose beginning lies in an earlier block
+    carry = b""  # the start of the block after this one: a line that begins in this block
     last = True
     while position > 0:
         start = max(0, position - block_size)
         data = os.pread(fd, position - start, start) + carry
         position = start
-        parts = data.split(b"\n")
-        # parts[0] may continue into the previous block; every later part is a whole line.
-        carry = parts[0]
-        line_end = start + len(data)
-        for part in reversed(parts[1:]):
-            line_end -= len(part) + 1
-            if last:
-                last = False
-                if part:  # bytes after the file's last newline: a torn append
-                    yield RawLine(line_end + 1, part, complete=False)
+        cut = 0
+        if start > 0:
+            newline = data.find(b"\n")
+            if newline < 0:
+                carry = data
                 continue
-            yield RawLine(line_end + 1, part)
-    if carry:
-        yield RawLine(0, carry, complete=not last)
+            cut = newline + 1
+        carry = data[:cut]
+        body = data[cut:]
+        if last:
+            last = False
+            end = body.rfind(b"\n") + 1
+            if end < len(body):
+                yield start + cut + end, body[end:], False
+            body = body[:end]
+        if body:
+            yield start + cut, body, True
+
+
+def reverse_lines(fd: int, block_size: int = BLOCK_SIZE) -> Iterator[RawLine]:
+    """The file's lines, last first: time and memory follow what the caller takes, not the
+    file's size."""
+    for offset, data, complete in _runs(fd, block_size):
+        if not complete:
+            yield RawLine(offset, data, complete=False)
+            continue
+        at = offset + len(data)
+        for line in reversed(data.split(b"\n")[:-1]):
+            at -= len(line) + 1
+            yield RawLine(at, line)
+
+
+def reverse_lines_with(fd: int, needle: bytes, block_size: int = BLOCK_SIZE,
+                       ) -> Iterator[RawLine]:
+    """Only the lines that contain ``needle``, last first, found by a byte search over each
+    run: one organization's few lines among a million cost a scan, not a million parses."""
+    for offset, data, complete in _runs(fd, block_size):
+        if not complete:
+            if needle in data:
+                yield RawLine(offset, data, complete=False)
+            continue
+        end = len(data)
+        while (found := data.rfind(needle, 0, end)) >= 0:
+            line_start = data.rfind(b"\n", 0, found) + 1
+            yield RawLine(offset + line_start, data[line_start:data.find(b"\n", found)])
+            end = line_start
 
 
 def _line_number(fd: int, offset: int) -> int:
@@ -190,15 +223,16 @@ def read_newest(
         fd = open_file(path, os.O_RDONLY, links_allowed=True)
     except FileNotFoundError:
         return []
-    # Cheap byte tests first: on a million lines, most are skipped without parsing them.
+    # Cheap byte tests first: on a million lines, most are skipped without parsing them. (The
+    # writer is orjson: compact, so an organization's lines hold exactly this.)
     needle: bytes | None = None
+    lines = reverse_lines(fd, block_size)
     if organization_id is not None:
-        needle = b'"organization_id":%d' % organization_id
+        needle = b'"organization_id":%d,' % organization_id
+        lines = reverse_lines_with(fd, needle, block_size)
     entries: list[HistoryEntry] = []
     try:
-        for line in reverse_lines(fd, block_size):
-            if needle is not None and needle not in line.data:
-                continue
+        for line in lines:
             if system and b'"scope":"system"' not in line.data and b'"event"' not in line.data:
                 continue
             if not line.data.strip():
