@@ -235,13 +235,18 @@ class OutlookApp(App[None]):
           description="Reading the store again")
     def _reload(self) -> None:
         previous = self.snapshot
+        # Who saved is in the last lines of the history: say so at once, before the store
+        # (100k organizations: seconds, throttled to keep the screen live) is read again.
+        announced = self._entries_since(previous)
+        if announced:
+            self.call_from_thread(self._announce, announced)
         try:
             snapshot = self.store.load(pause=lambda: time.sleep(0.001))
         except StoreError as error:
             self.call_from_thread(self._damaged, error)
             return
         entries = self._entries_since(previous)
-        self.call_from_thread(self._publish, snapshot, "external", entries)
+        self.call_from_thread(self._publish, snapshot, "external", entries, not announced)
 
     def _entries_since(self, previous: Snapshot | None) -> list[HistoryEntry]:
         if previous is None:
@@ -278,8 +283,14 @@ class OutlookApp(App[None]):
 
     # -- the screens' side ---------------------------------------------------------------------
 
+    def _announce(self, entries: list[HistoryEntry]) -> None:
+        """Name who saved meanwhile (from the history: ``entries`` newest first)."""
+        who = sorted({e.who for e in entries})
+        self.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
+                    f"(revision {entries[0].revision})", title="Store updated")
+
     def _publish(self, snapshot: Snapshot, reason: str,
-                 entries: list[HistoryEntry] | None = None) -> None:
+                 entries: list[HistoryEntry] | None = None, announce: bool = True) -> None:
         previous, self.snapshot = self.snapshot, snapshot
         for screen in self.screen_stack:
             screen.post_message(SnapshotChanged(snapshot, previous, reason, entries))
@@ -288,10 +299,8 @@ class OutlookApp(App[None]):
             self._damaged_shown = snapshot.damaged
             self.notify(damaged_text(snapshot.damaged), title="Values outlook-tui cannot accept",
                         severity="warning", timeout=30, markup=False)
-        if reason == "external" and entries:
-            who = sorted({e.who for e in entries})
-            self.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
-                        f"(revision {snapshot.revision})", title="Store updated")
+        if reason == "external" and entries and announce:
+            self._announce(entries)
 
     async def commit(self, changes: Sequence[Change]) -> CommitResult:
         """Save ``changes`` (made against what the user saw) as one revision.

@@ -1,9 +1,12 @@
 """The History screen on a long history: the newest page shows first, older pages are read as
-the user scrolls towards them, and a save made meanwhile appears on top."""
+the user scrolls towards them, and a save made meanwhile appears on top; the change notice names
+who saved before the store is read again."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -13,6 +16,7 @@ from outlook_tui.app.screens.history import PAGE, HistoryScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.history import HistoryEntry, encode
+from outlook_tui.store.identity import current_user
 
 LINES = 2 * PAGE + 234
 
@@ -80,3 +84,38 @@ async def test_a_save_made_meanwhile_appears_on_top_and_the_cursor_keeps_its_ent
         await settled(pilot)
         assert screen.entries[0].revision == LINES + 1 and screen.entries[0].new == 7
         assert screen.entries[screen.query_one(VirtualTable).cursor_row] == on
+
+
+async def test_the_change_notice_names_who_before_the_store_is_read_again(
+        make_store: Callable[..., JsonStore]) -> None:
+    """Reading a 100k store again takes seconds; who saved is in the history's last lines, so
+    the notice comes first: here the re-read is held until the notice is on screen."""
+    store = make_store(["Acme"], revision=LINES)
+    long_history(store)
+    app = OutlookApp(store, watch_seconds=0.05, location_label="store.json")
+    release = threading.Event()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        load = store.load
+
+        def held_load(*args: Any, **kwargs: Any) -> Any:
+            release.wait(30)
+            return load(*args, **kwargs)
+
+        store.load = held_load  # type: ignore[method-assign]
+        other = JsonStore(store.path)
+        other.commit(other.load(), [SettingChange(1, "tasks_enabled", None, False)])
+        try:
+            for _ in range(400):
+                if any("saved by" in str(n.message) for n in app._notifications):
+                    break
+                await pilot.pause(0.02)
+            notices = [str(n.message) for n in app._notifications]
+            assert any(f"1 change saved by {current_user()} (revision {LINES + 1})" in n
+                       for n in notices), notices
+            assert app.snapshot is not None and app.snapshot.revision == LINES, \
+                "the notice came before the store was read again"
+        finally:
+            release.set()
+        await settled(pilot)
+        assert app.snapshot is not None and app.snapshot.revision == LINES + 1
