@@ -6,16 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
 from outlook_tui import cli
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.organization_form import OrganizationFormModal
-from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import Capability, JsonStore, StoreBackend
-from tests.conftest import write_store
+from tests.app.conftest import loaded
+from tests.conftest import settle, showing, write_store
 
 REASON = "organizations are managed in Oro itself"
 
@@ -38,15 +37,6 @@ def messages(app: OutlookApp) -> str:
     return "\n".join(n.message for n in app._notifications)
 
 
-async def loaded(pilot: Pilot[None]) -> None:
-    app = pilot.app
-    assert isinstance(app, OutlookApp)
-    while not app.validated:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    await pilot.pause()
-
-
 def test_the_json_store_offers_both_parts(store_path: Path) -> None:
     store: StoreBackend = JsonStore(write_store(store_path))
     assert isinstance(store, StoreBackend)
@@ -60,16 +50,15 @@ async def test_new_and_edit_are_hidden_and_explained(store_path: Path) -> None:
     app = OutlookApp(BareStore(store_path), watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        assert isinstance(app.screen, OrganizationsScreen)
         keys = footer_keys(app)
         assert "n" not in keys and "e" not in keys
         assert "c" in keys  # Configuration stays: settings are not an optional part
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, OrganizationFormModal)
         assert REASON in messages(app)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, OrganizationFormModal)
     assert store_path.read_bytes() == before
 
@@ -79,10 +68,8 @@ async def test_the_recovery_screen_says_why_there_are_no_backups(store_path: Pat
     store_path.write_text("{ damaged")
     app = OutlookApp(BareStore(store_path), watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        while not isinstance(app.screen, RecoveryScreen):
-            await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await showing(pilot, RecoveryScreen)
+        await settle(pilot)
         keys = footer_keys(app)
         assert "o" not in keys and "r" not in keys
         assert "no backups kept" in str(app.screen.query_one("#recovery-backups").render_line(0))
