@@ -3,6 +3,8 @@ app tests wait (:func:`settle`)."""
 
 from __future__ import annotations
 
+import os
+import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,6 +58,26 @@ def write_store(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(serialize(document))
     return path
+
+
+# -- the damaged-file corpus (tests/corpus/), shared by the CLI's and the app's tests ------------
+
+CORPUS = Path(__file__).parent / "corpus"
+MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text())["file"]
+NAMES = [entry["name"] for entry in MANIFEST]
+EXPECT = {entry["name"]: entry["expect"] for entry in MANIFEST}
+
+
+def every_byte(directory: Path) -> dict[str, bytes | None]:
+    """The directory tree as it is on disk: each path and its bytes (None for directories)."""
+    found: dict[str, bytes | None] = {}
+    for root, dirs, files in os.walk(directory):
+        for name in dirs:
+            found[os.path.relpath(os.path.join(root, name), directory)] = None
+        for name in files:
+            path = os.path.join(root, name)
+            found[os.path.relpath(path, directory)] = Path(path).read_bytes()
+    return found
 
 
 @pytest.fixture(autouse=True)

@@ -4,41 +4,22 @@ status 1 or the recovery screen, never a traceback, and not one byte changed on 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from outlook_tui import cli
 from outlook_tui.store import JsonStore, jsontext
-from tests.conftest import write_store
-
-CORPUS = Path(__file__).parent / "corpus"
-MANIFEST = tomllib.loads((CORPUS / "manifest.toml").read_text())["file"]
-NAMES = [entry["name"] for entry in MANIFEST]
-EXPECT = {entry["name"]: entry["expect"] for entry in MANIFEST}
+from tests.conftest import CORPUS, EXPECT, NAMES, every_byte, write_store
 
 #: Every command that only reads the store.
 READING = [
     ["orgs", "list"], ["orgs", "list", "--json"], ["show", "1"], ["show", "--system", "--json"],
     ["history", "1"], ["export"], ["diff"], ["diff", "--json"],
 ]
-
-
-def every_byte(directory: Path) -> dict[str, bytes | None]:
-    """The directory tree as it is on disk: each path and its bytes (None for directories)."""
-    found: dict[str, bytes | None] = {}
-    for root, dirs, files in os.walk(directory):
-        for name in dirs:
-            found[os.path.relpath(os.path.join(root, name), directory)] = None
-        for name in files:
-            path = os.path.join(root, name)
-            found[os.path.relpath(path, directory)] = Path(path).read_bytes()
-    return found
 
 
 def run(argv: list[str], capfd: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -10,6 +12,8 @@ from textual.pilot import Pilot
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
+from outlook_tui.store import JsonStore
+from outlook_tui.store.history import HistoryEntry, encode
 from tests.conftest import settle
 
 CRM = "contacts_sync_interval_orocrm"
@@ -68,3 +72,49 @@ async def type_into(pilot: Pilot[Any], text: str) -> None:
 
 def status_text(screen: OrganizationsScreen) -> str:
     return str(screen.query_one("#status").render())
+
+
+# -- the support staff's case: Effective settings, Compare, History --------------------------
+
+#: "Acme syncs every 5 minutes": its CRM interval is its own 300 while the system says 600; it
+#: also stores Tasks = Yes, the default it would inherit anyway (a stale override).
+SUPPORT_CASE: list[Any] = [
+    {"name": "Acme", "overrides": {"contacts_sync_interval_orocrm": 300,
+                                   "tasks_enabled": True}},
+    "Globex",
+    {"name": "Initech", "overrides": {"contacts_sync_direction": "OroCRMToOutlook"}},
+    "Umbrella",
+]
+SYSTEM = {"contacts_sync_interval_orocrm": 600}
+ACME, GLOBEX, INITECH, UMBRELLA = 1, 2, 3, 4
+
+
+def read_only_app(make_store: Callable[..., JsonStore], **kwargs: Any) -> OutlookApp:
+    store = make_store(SUPPORT_CASE, SYSTEM, read_only=True, **kwargs)
+    return OutlookApp(store, watch_seconds=0, location_label="store.json")
+
+
+def fixed_history(store_path: Path, entries: list[dict[str, Any]]) -> None:
+    """History lines as the store writes them, with fixed times for snapshots."""
+    lines = []
+    for number, fields in enumerate(entries, start=1):
+        base: dict[str, Any] = {
+            "time": f"2026-01-15T09:{30 + number:02d}:00Z", "user": "alice",
+            "ssh_client": "10.0.0.5", "revision": number, "scope": "organization",
+            "organization_id": ACME, "organization_name": "Acme", "key": None, "old": None,
+            "new": None}
+        base.update(fields)
+        lines.append(HistoryEntry(**base))
+    store_path.with_name("store.history.jsonl").write_bytes(encode(lines))
+
+
+def support_snapshot_app(make_store: Callable[..., JsonStore], store_path: Path) -> OutlookApp:
+    app = read_only_app(make_store, revision=3)
+    fixed_history(store_path, [
+        {"key": "oro_crm_pro_outlook.contacts_sync_interval_orocrm", "old": None, "new": 300},
+        {"key": "oro_crm_pro_outlook.tasks_enabled", "old": None, "new": True},
+        {"organization_id": INITECH, "organization_name": "Initech",
+         "key": "oro_crm_pro_outlook.contacts_sync_direction", "old": "Both",
+         "new": "OroCRMToOutlook"},
+    ])
+    return app

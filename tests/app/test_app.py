@@ -14,15 +14,7 @@ from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.identity import current_user
-from tests.conftest import StoreFactory, write_store
-
-
-async def settle(pilot: Pilot[None], until, seconds: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(seconds / 0.05)):
-        if until():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
+from tests.conftest import StoreFactory, settle, write_store
 
 
 def messages(app: OutlookApp) -> str:
@@ -35,7 +27,7 @@ async def test_palette_opens_an_organization_by_a_few_letters_of_its_name(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated)
         await pilot.press("ctrl+p", *"glbx")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen))
         screen = app.screen
@@ -48,7 +40,7 @@ async def test_palette_opens_system_configuration(make_store: StoreFactory) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated)
         await pilot.press("ctrl+p", *"system config")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen))
         screen = app.screen

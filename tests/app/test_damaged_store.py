@@ -10,21 +10,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import JsonStore, Snapshot, quickcheck
-from tests.conftest import write_store
-from tests.test_damaged_files import CORPUS, EXPECT, NAMES, every_byte
+from tests.conftest import CORPUS, EXPECT, NAMES, every_byte, settle, write_store
 
 
-async def settle(pilot: Pilot[None], until: Any, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if until():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
+def count_disk_polls(app: OutlookApp) -> list[None]:
+    """One item per look the disk watch takes (its timer calls the instance's _poll_disk)."""
+    polls: list[None] = []
+    poll = app._poll_disk
+
+    def counted() -> None:
+        polls.append(None)
+        poll()
+
+    app._poll_disk = counted  # type: ignore[method-assign]
+    return polls
 
 
 def watch_what_screens_get(app: OutlookApp) -> list[Snapshot]:
@@ -59,6 +62,7 @@ async def test_the_recovery_screen_names_the_problem(name: str, tmp_path: Path) 
 
     app = OutlookApp(JsonStore(store_path), watch_seconds=0.1)
     published = watch_what_screens_get(app)
+    polls = count_disk_polls(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen))
         screen = app.screen
@@ -68,7 +72,9 @@ async def test_the_recovery_screen_names_the_problem(name: str, tmp_path: Path) 
         assert EXPECT[name] in text
         states = [state for _, _, state in screen.backups]
         assert states[0].startswith("damaged: ") and states[1].startswith("valid, 2 organ")
-        await pilot.pause(0.3)  # the disk watch runs: it must not stack screens nor write
+        # The disk watch looks again and again: it must not stack screens nor write.
+        await settle(pilot, lambda: len(polls) >= 3, "the disk watch to look three times")
+        assert app.screen is screen
     assert all(checked(s) for s in published)
     assert every_byte(tmp_path) == before
 

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from outlook_tui.app.app import OutlookApp
@@ -17,6 +16,7 @@ from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.history import HistoryEntry, encode
 from outlook_tui.store.identity import current_user
+from tests.conftest import settle
 
 LINES = 2 * PAGE + 234
 
@@ -29,13 +29,6 @@ def long_history(store: JsonStore) -> None:
         for n in range(1, LINES + 1)))
 
 
-async def settled(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def heading(screen: HistoryScreen) -> str:
     return str(screen.query_one("#heading", Static).content)
 
@@ -46,22 +39,22 @@ async def test_the_newest_page_shows_first_and_older_ones_load_as_the_user_scrol
     long_history(store)
     app = OutlookApp(store, watch_seconds=0, location_label="store.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         screen = HistoryScreen()
         await app.push_screen(screen)
-        await settled(pilot)
+        await settle(pilot)
         assert len(screen.entries) == PAGE and not screen.complete
         assert screen.entries[0].revision == LINES
         assert f"{PAGE} changes and older ones, newest first" in heading(screen)
         await pilot.press("end")  # the last row read so far: the next page follows
-        await settled(pilot)
+        await settle(pilot)
         assert len(screen.entries) == 2 * PAGE
         table = screen.query_one(VirtualTable)
         assert table.cursor_row == PAGE - 1, "the cursor stays on the row it went to"
         await pilot.press("end")
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press("end")
-        await settled(pilot)
+        await settle(pilot)
         assert len(screen.entries) == LINES and screen.complete
         assert f"{LINES:,} changes, newest first" in heading(screen)
         assert [e.revision for e in screen.entries] == list(range(LINES, 0, -1))
@@ -73,15 +66,15 @@ async def test_a_save_made_meanwhile_appears_on_top_and_the_cursor_keeps_its_ent
     long_history(store)
     app = OutlookApp(store, watch_seconds=0, location_label="store.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         screen = HistoryScreen(1)
         await app.push_screen(screen)
-        await settled(pilot)
+        await settle(pilot)
         await pilot.press("down", "down")
-        await settled(pilot)
+        await settle(pilot)
         on = screen.entries[2]
         await app.commit([SettingChange(1, "contacts_sync_interval_orocrm", None, 7)])
-        await settled(pilot)
+        await settle(pilot)
         assert screen.entries[0].revision == LINES + 1 and screen.entries[0].new == 7
         assert screen.entries[screen.query_one(VirtualTable).cursor_row] == on
 
@@ -95,7 +88,7 @@ async def test_the_change_notice_names_who_before_the_store_is_read_again(
     app = OutlookApp(store, watch_seconds=0.05, location_label="store.json")
     release = threading.Event()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await settle(pilot)
         load = store.load
 
         def held_load(*args: Any, **kwargs: Any) -> Any:
@@ -117,5 +110,5 @@ async def test_the_change_notice_names_who_before_the_store_is_read_again(
                 "the notice came before the store was read again"
         finally:
             release.set()
-        await settled(pilot)
+        await settle(pilot)
         assert app.snapshot is not None and app.snapshot.revision == LINES + 1

@@ -17,7 +17,8 @@ from outlook_tui.app.screens.history import HistoryScreen
 from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
-from tests.app.test_support_screens import ACME, _snapshot_app, loaded
+from tests.app.conftest import ACME, loaded, support_snapshot_app
+from tests.conftest import settle
 
 
 @pytest.mark.parametrize("screen", ["organizations", "configuration", "effective", "matrix",
@@ -25,10 +26,10 @@ from tests.app.test_support_screens import ACME, _snapshot_app, loaded
 def test_every_screen_is_usable_at_60x20(snap_compare: Any,
                                          make_store: Callable[..., JsonStore],
                                          store_path: Path, screen: str) -> None:
-    app = _snapshot_app(make_store, store_path)
+    app = support_snapshot_app(make_store, store_path)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await loaded(pilot, app)
+        await loaded(pilot)
         if screen == "configuration":
             await app.push_screen(ConfigurationScreen(ACME))
         elif screen == "effective":
@@ -37,10 +38,8 @@ def test_every_screen_is_usable_at_60x20(snap_compare: Any,
             await app.push_screen(MatrixScreen())
         elif screen == "history":
             await app.push_screen(HistoryScreen())
-            for _ in range(50):
-                await pilot.pause(0.02)
-                if app.screen.query_one(VirtualTable).row_count:
-                    break
+            await settle(pilot, lambda: app.screen.query_one(VirtualTable).row_count > 0,
+                         "the history's rows")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)

@@ -17,20 +17,19 @@ from outlook_tui.app.screens.history import HistoryScreen
 from outlook_tui.app.screens.matrix import FILTER_DELAY, MatrixScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore, OrganizationChange, SettingChange
-from outlook_tui.store.history import HistoryEntry, encode
 from outlook_tui.store.identity import current_user
-
-#: "Acme syncs every 5 minutes": its CRM interval is its own 300 while the system says 600; it
-#: also stores Tasks = Yes, the default it would inherit anyway (a stale override).
-SUPPORT_CASE: list[Any] = [
-    {"name": "Acme", "overrides": {"contacts_sync_interval_orocrm": 300,
-                                   "tasks_enabled": True}},
-    "Globex",
-    {"name": "Initech", "overrides": {"contacts_sync_direction": "OroCRMToOutlook"}},
-    "Umbrella",
-]
-SYSTEM = {"contacts_sync_interval_orocrm": 600}
-ACME, GLOBEX, INITECH, UMBRELLA = 1, 2, 3, 4
+from tests.app.conftest import (
+    ACME,
+    GLOBEX,
+    INITECH,
+    SUPPORT_CASE,
+    SYSTEM,
+    fixed_history,
+    loaded,
+    read_only_app,
+    support_snapshot_app,
+)
+from tests.conftest import settle
 
 
 def text(widget: Static) -> str:
@@ -39,33 +38,6 @@ def text(widget: Static) -> str:
 
 def table_text(table: VirtualTable) -> list[str]:
     return [table.render_line(y).text for y in range(table.size.height)]
-
-
-async def loaded(pilot: Pilot[None], app: OutlookApp) -> None:
-    for _ in range(200):
-        if app.validated and app.snapshot is not None:
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
-
-
-def read_only_app(make_store: Callable[..., JsonStore], **kwargs: Any) -> OutlookApp:
-    store = make_store(SUPPORT_CASE, SYSTEM, read_only=True, **kwargs)
-    return OutlookApp(store, watch_seconds=0, location_label="store.json")
-
-
-def fixed_history(store_path: Path, entries: list[dict[str, Any]]) -> None:
-    """History lines as the store writes them, with fixed times for snapshots."""
-    lines = []
-    for number, fields in enumerate(entries, start=1):
-        base: dict[str, Any] = {
-            "time": f"2026-01-15T09:{30 + number:02d}:00Z", "user": "alice",
-            "ssh_client": "10.0.0.5", "revision": number, "scope": "organization",
-            "organization_id": ACME, "organization_name": "Acme", "key": None, "old": None,
-            "new": None}
-        base.update(fields)
-        lines.append(HistoryEntry(**base))
-    store_path.with_name("store.history.jsonl").write_bytes(encode(lines))
 
 
 # -- Effective settings ----------------------------------------------------------------------
@@ -77,7 +49,7 @@ async def test_support_presses_i_on_an_organization_and_sees_value_source_and_sy
     app = read_only_app(make_store)
     before = store_path.read_bytes()
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await pilot.press("i")  # Acme is the first row in name order
         await pilot.pause()
         screen = app.screen
@@ -108,7 +80,7 @@ async def test_effective_settings_show_system_values_as_system_and_the_conflict_
 ) -> None:
     app = read_only_app(make_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await app.push_screen(EffectiveSettingsScreen(INITECH))
         await pilot.pause()
         screen = app.screen
@@ -130,17 +102,14 @@ async def test_effective_settings_follow_a_save_made_elsewhere(
     store = make_store(SUPPORT_CASE, SYSTEM)
     app = OutlookApp(store, watch_seconds=0.05, location_label="store.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await app.push_screen(EffectiveSettingsScreen(GLOBEX))
         await pilot.pause()
         other = JsonStore(store_path)
         other.commit(other.load(), [SettingChange(GLOBEX, "contacts_sync_interval_orocrm",
                                                   None, 900)])
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if text(app.screen.query_one("#value-contacts_sync_interval_orocrm", Static)) \
-                    == "900":
-                break
+        await settle(pilot, lambda: text(app.screen.query_one(
+            "#value-contacts_sync_interval_orocrm", Static)) == "900", "the other admin's 900")
         assert text(app.screen.query_one("#source-contacts_sync_interval_orocrm", Static)) \
             == "Organization"
 
@@ -154,7 +123,7 @@ async def test_support_opens_the_matrix_with_m_and_sees_overridden_cells_marked(
     app = read_only_app(make_store)
     before = store_path.read_bytes()
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, MatrixScreen)
@@ -178,7 +147,7 @@ async def test_matrix_filter_by_name_and_only_overrides_narrow_the_rows(
 ) -> None:
     app = read_only_app(make_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await pilot.press("m")
         await pilot.pause()
         table = app.screen.query_one(VirtualTable)
@@ -207,7 +176,7 @@ async def test_escape_in_the_matrix_filter_clears_it_and_enter_opens_effective_s
 ) -> None:
     app = read_only_app(make_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await app.push_screen(MatrixScreen())
         await pilot.pause()
         table = app.screen.query_one(VirtualTable)
@@ -235,7 +204,7 @@ async def test_matrix_stays_quick_with_a_big_store(
     store = make_store(organizations, read_only=True)
     app = OutlookApp(store, watch_seconds=0, location_label="store.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         asked: list[int] = []
         screen = MatrixScreen()
         await app.push_screen(screen)
@@ -267,12 +236,10 @@ async def test_history_of_an_organization_is_newest_first_and_names_who_saved(
     app = OutlookApp(JsonStore(store_path, read_only=True), watch_seconds=0,
                      location_label="store.json")
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await pilot.press("h")  # on Acme, the first row
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, HistoryScreen) and app.screen.entries:
-                break
+        await settle(pilot, lambda: isinstance(app.screen, HistoryScreen)
+                     and bool(app.screen.entries), "the history")
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         lines = table_text(screen.query_one(VirtualTable))
@@ -302,12 +269,10 @@ async def test_history_of_all_changes_has_an_organization_column_and_store_event
          "event": "history_gap", "detail": "revisions 2 to 3 were committed without history"},
     ])
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await app.push_screen(HistoryScreen())
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if app.screen.query_one(VirtualTable).row_count:
-                break
+        await settle(pilot, lambda: app.screen.query_one(VirtualTable).row_count > 0,
+                     "the history's rows")
         lines = table_text(app.screen.query_one(VirtualTable))
         assert "Organization" in lines[0]
         assert "History gap" in lines[1]
@@ -325,9 +290,9 @@ async def test_history_with_no_file_says_nothing_was_recorded(
 ) -> None:
     app = read_only_app(make_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot)
         await app.push_screen(HistoryScreen(system=True))
-        await pilot.pause(0.1)
+        await settle(pilot)
         lines = table_text(app.screen.query_one(VirtualTable))
         assert "No changes recorded yet." in lines[1]
         assert "History of System configuration" in text(
@@ -337,26 +302,14 @@ async def test_history_with_no_file_says_nothing_was_recorded(
 # -- Looks at 80x24 --------------------------------------------------------------------------
 
 
-def _snapshot_app(make_store: Callable[..., JsonStore], store_path: Path) -> OutlookApp:
-    app = read_only_app(make_store, revision=3)
-    fixed_history(store_path, [
-        {"key": "oro_crm_pro_outlook.contacts_sync_interval_orocrm", "old": None, "new": 300},
-        {"key": "oro_crm_pro_outlook.tasks_enabled", "old": None, "new": True},
-        {"organization_id": INITECH, "organization_name": "Initech",
-         "key": "oro_crm_pro_outlook.contacts_sync_direction", "old": "Both",
-         "new": "OroCRMToOutlook"},
-    ])
-    return app
-
-
 @pytest.mark.parametrize("screen", ["effective", "matrix", "history"])
 def test_support_screens_look_right_at_80x24(
     snap_compare: Any, make_store: Callable[..., JsonStore], store_path: Path, screen: str
 ) -> None:
-    app = _snapshot_app(make_store, store_path)
+    app = support_snapshot_app(make_store, store_path)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await loaded(pilot, app)
+        await loaded(pilot)
         if screen == "effective":
             await app.push_screen(EffectiveSettingsScreen(ACME))
         elif screen == "matrix":
@@ -364,10 +317,8 @@ def test_support_screens_look_right_at_80x24(
             await pilot.press("right", "right", "right")
         else:
             await app.push_screen(HistoryScreen())
-            for _ in range(50):
-                await pilot.pause(0.02)
-                if app.screen.query_one(VirtualTable).row_count:
-                    break
+            await settle(pilot, lambda: app.screen.query_one(VirtualTable).row_count > 0,
+                         "the history's rows")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
