@@ -99,10 +99,8 @@ async def test_the_change_notice_names_who_before_the_store_is_read_again(
         other = JsonStore(store.path)
         other.commit(other.load(), [SettingChange(1, "tasks_enabled", None, False)])
         try:
-            for _ in range(400):
-                if any("saved by" in str(n.message) for n in app._notifications):
-                    break
-                await pilot.pause(0.02)
+            await settle(pilot, lambda: any("saved by" in str(n.message)
+                                            for n in app._notifications), "the change notice")
             notices = [str(n.message) for n in app._notifications]
             assert any(f"1 change saved by {current_user()} (revision {LINES + 1})" in n
                        for n in notices), notices
