@@ -143,8 +143,12 @@ def _undo(files: StoreFiles, tmp: Path, kept: Path | None, replaced: bool,
     with contextlib.suppress(OSError):
         tmp.unlink()
     if history_size is not None:
-        with contextlib.suppress(OSError):
-            os.truncate(files.history_path, history_size)
+        with contextlib.suppress(OSError):  # never through a link swapped in meanwhile
+            fd = open_file(files.history_path, os.O_WRONLY)
+            try:
+                os.ftruncate(fd, history_size)
+            finally:
+                os.close(fd)
     if replaced and kept is not None:
         undo = tmp.with_name(tmp.name + "-undo")
         try:
