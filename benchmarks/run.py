@@ -501,9 +501,9 @@ HISTORY_METHOD = (
     "notice reads: the lines after the revision the app shows) with tracemalloc's peak. The "
     "History screen's first paint is timed in the 80x24 terminal from the key (Enter on "
     "\"History of all changes\" in the palette; `h` on the first organization, which has ~10 "
-    "lines among the million) until its heading shows the count; the change notice from the end "
-    "of another process's `outlook-tui set` until the app's notice naming who is on screen, "
-    "which includes the app's watch interval (a stat each second)."
+    "lines among the million) until its heading shows the count; the change notice from the moment "
+    "of another process's save (the store file's mtime) until the app's notice naming who is on "
+    "screen, which includes the app's watch for changes."
 )
 
 
@@ -558,7 +558,7 @@ def history_figures(args: argparse.Namespace, problems: list[str],
             Figure(f"History screen first paint, one organization, {lines}",
                    median(found.screen_organization), "ms", note="informative"),
             Figure(f"Change notice on screen after another's save, {lines}",
-                   median(found.notice), "s", note="includes the 1 s watch interval"),
+                   median(found.notice), "s", note="from the store's mtime; includes the watch"),
         ]
     return figures
 

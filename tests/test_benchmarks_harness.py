@@ -52,3 +52,19 @@ def test_terminal_renders_output_and_answers_textual_queries() -> None:
 def test_terminal_times_out_politely() -> None:
     with Terminal(["sleep", "5"]) as term, pytest.raises(Timeout):
         term.wait_until(term.contains("never"), 0.2)
+
+
+def test_generated_history_matches_its_store_and_reads_newest_first(tmp_path: Path) -> None:
+    import history_bench
+
+    from outlook_tui.store import SettingChange
+
+    store_file = generate.write_store(50, tmp_path)
+    copy, lines, revision = history_bench.write_history(
+        store_file, tmp_path / "h" / "store.history.jsonl", bulks=2, singles=30)
+    assert lines == 2 * (50 + 30) and revision == 2 * (1 + 30)
+    store = JsonStore(copy)
+    assert store.load().revision == revision
+    assert [e.revision for e in store.history(limit=3)] == [revision, revision - 1, revision - 2]
+    result = store.commit(store.load(), [SettingChange(1, "tasks_enabled", None, False)])
+    assert result.warnings == [], "the history reaches the store's revision: no gap to record"
