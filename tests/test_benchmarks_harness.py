@@ -41,8 +41,7 @@ def test_terminal_renders_output_and_answers_textual_queries() -> None:
     # The query is what Textual 8 sends at start; xterm answers "mode not recognized".
     command = ["printf", r"\033[?2026$p\033[3;5Hhello \033[7mworld\033[0m\033[<u"]
     with Terminal(command) as term:
-        elapsed = term.wait_until(term.contains("hello world"), 2.0, since=term.started)
-        assert elapsed < 2.0
+        term.wait_until(term.contains("hello world"), 30.0)  # a hang guard, not a speed test
         assert term.screen.display[2].startswith("    hello world")
         assert term.screen.buffer[2][10].reverse  # attributes reach the snapshot
         assert b"\x1b[?2026;0$y" in term.replies

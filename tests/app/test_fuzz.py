@@ -19,6 +19,8 @@ CHARACTERS = {"slash": "/", "question_mark": "?", "space": " ", "minus": "-",
               **{c: c for c in "ncesimhbxaoydt0123456789"}}
 KEYS = NAMED + list(CHARACTERS)
 PRESSES = 1000
+
+pytestmark = pytest.mark.slow  # a thousand random keys per seed
 SETTLE_EVERY = 8
 
 

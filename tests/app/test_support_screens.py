@@ -196,6 +196,7 @@ async def test_escape_in_the_matrix_filter_clears_it_and_enter_opens_effective_s
         assert isinstance(app.screen, MatrixScreen)
 
 
+@pytest.mark.slow
 async def test_matrix_stays_quick_with_a_big_store(
     make_store: Callable[..., JsonStore]
 ) -> None:

@@ -9,6 +9,8 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from outlook_tui.catalog import BY_NAME
 from outlook_tui.store import ConflictError, JsonStore, NewOrganization, SettingChange
 from tests.store.conftest import CRM_INTERVAL, OUTLOOK_INTERVAL, history_lines
@@ -85,6 +87,7 @@ def replay(lines: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[int, dict[
     return system, overrides
 
 
+@pytest.mark.slow
 def test_four_admins_250_mixed_saves_each_every_commit_is_kept(store: JsonStore) -> None:
     ids = organizations(store)
     initial = store.load().revision

@@ -10,6 +10,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.json.document import serialize
 from tests.store.conftest import CRM_INTERVAL, OUTLOOK_INTERVAL, history_lines, temp_files
@@ -104,10 +106,12 @@ def crash_many_times(store: JsonStore, times: int, seed: int) -> None:
     assert revision >= sure_saves  # the children did get to save
 
 
+@pytest.mark.slow
 def test_writer_killed_50_times(store: JsonStore) -> None:
     crash_many_times(store, 50, seed=3)
 
 
+@pytest.mark.slow
 def test_writer_killed_200_times(store: JsonStore) -> None:
     crash_many_times(store, 200, seed=7)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -150,7 +151,7 @@ class StoreStory(RuleBasedStateMachine):
         assert all(line.get("event") in (None, "restore") for line in lines)
 
 
-TestStoreStory = StoreStory.TestCase
+TestStoreStory = pytest.mark.slow(StoreStory.TestCase)
 TestStoreStory.settings = settings(
     max_examples=40, stateful_step_count=25, deadline=None,
     suppress_health_check=[HealthCheck.too_slow])
