@@ -7,12 +7,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from outlook_tui import cli
-from outlook_tui.store import JsonStore, jsontext
+from outlook_tui.store import InputError, JsonStore, StoreError, jsontext, quickcheck
+from outlook_tui.transfer import read_import
 from tests.conftest import CORPUS, EXPECT, NAMES, every_byte, write_store
 
 #: Every command that only reads the store.
@@ -123,3 +127,56 @@ def test_a_real_process_exits_1_without_a_traceback(name: str, tmp_path: Path) -
                            "list"], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and EXPECT[name] in done.stderr
+
+
+# -- any bytes at all --------------------------------------------------------------------------
+
+_VALID = (CORPUS / "same-name.json").read_bytes().replace(b'"Acme"\n', b'"Globex"\n', 1)
+_TOKENS = [b"{", b"}", b"[", b"]", b",", b":", b'"', b"\\", b"\\u", b"\\ud800", b"NaN", b"1e999",
+           b"-", b"0", b"99999999999999999999999", b"\xff", b"\xc3", b"\x00", b"\n", b"null",
+           b"true", b'"id"', b'"name"', b'"revision"', b'"organizations"']
+
+
+@st.composite
+def damaged_bytes(draw: st.DrawFn) -> bytes:
+    """A valid store with a few edits (cut, insert, overwrite), or plain random bytes."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=600))
+    data = bytearray(_VALID)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["cut", "insert", "overwrite", "truncate"]))
+        piece = draw(st.one_of(st.sampled_from(_TOKENS), st.binary(min_size=1, max_size=4)))
+        if action == "cut":
+            del data[at:at + draw(st.integers(1, 20))]
+        elif action == "insert":
+            data[at:at] = piece
+        elif action == "overwrite":
+            data[at:at + len(piece)] = piece
+        else:
+            del data[at:]
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_bytes())
+def test_any_bytes_as_the_store_or_an_import_give_a_message_never_a_traceback(data: bytes
+                                                                              ) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "store.json"
+        path.write_bytes(data)
+        store = JsonStore(path, read_only=True)
+        preview = store.peek(40)  # the first paint: never raises, shows only checked records
+        if preview is not None:
+            assert all(quickcheck.organization_ok(r) for r in preview.records)
+        try:
+            loaded = store.load()
+        except StoreError as error:
+            assert str(path) in str(error)
+        else:
+            assert preview is None or preview.revision == loaded.revision
+        try:
+            read_import(path)
+        except InputError as error:
+            assert str(path) in str(error)
+        assert path.read_bytes() == data
