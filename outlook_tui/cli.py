@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import errno
 import io
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -45,6 +44,7 @@ from outlook_tui.store.factory import open_store, store_location
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.lock import timeout_from_environment
 from outlook_tui.terminal import exit_on_hangup, missing_terminal, no_terminal_message
+from outlook_tui.text import cells, json_text, printable, printable_output
 from outlook_tui.words import counted
 
 
@@ -60,17 +60,22 @@ class Usage(Exception):
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    cells = [list(map(str, r)) for r in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                 for r in cells)
+    # Cells are data: escaped before the columns are measured (in terminal cells, for CJK).
+    rows_shown = [[printable(str(c)) for c in r] for r in rows]
+    widths = [max([cells(h), *(cells(r[i]) for r in rows_shown)])
+              for i, h in enumerate(headers)]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - cells(c))
+                         for c, w in zip(row, widths, strict=True)).rstrip()
+
+    lines = [line(headers), "  ".join("-" * w for w in widths)]
+    lines.extend(line(r) for r in rows_shown)
     return "\n".join(lines)
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json_text(data))
 
 
 # -- store and lookups ---------------------------------------------------------------------------
@@ -328,7 +333,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     from outlook_tui.transfer import export_document
 
     store = _open(args)
-    data = json.dumps(export_document(store.load()), indent=2, ensure_ascii=False) + "\n"
+    data = json_text(export_document(store.load())) + "\n"
     if args.file in (None, "-"):
         sys.stdout.write(data)
         return
@@ -701,6 +706,13 @@ def _complete(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything printed (tables, messages, usage errors quoting arguments) goes through the
+    # one display rule: no control character from data reaches the terminal.
+    with printable_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser(sys.argv[1:] if argv is None else argv)
     if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions: answer and exit
         _complete(parser)

@@ -16,6 +16,7 @@ from typing import Any
 from outlook_tui.catalog import CATALOG, Setting, Value
 from outlook_tui.scopes import EffectiveValue, effective
 from outlook_tui.store.snapshot import Snapshot, column_of
+from outlook_tui.text import cells, printable
 
 #: Beside a value the organization stores itself (its Use System checkbox is cleared).
 OVERRIDE_MARK = "*"
@@ -211,14 +212,15 @@ def format_table(rows: Iterable[ComparedRow], *, legend: bool = True) -> str:
     marks instead of color, then the legend and the full column names."""
     name_header = "Organization"
     materialized = list(rows)
-    name_width = max([len(name_header), *(len(r.name) for r in materialized)])
+    names = [printable(r.name) for r in materialized]  # data: escaped, measured in cells
+    name_width = max([len(name_header), *(cells(n) for n in names)])
     widths = [column_width(s) for s in CATALOG]
     lines = ["  ".join([name_header.ljust(name_width),
                         *(s.short_label.ljust(w) for s, w in zip(CATALOG, widths, strict=True))])
              .rstrip()]
-    for row in materialized:
-        cells = [cell.text.ljust(w) for cell, w in zip(row.cells, widths, strict=True)]
-        lines.append("  ".join([row.name.ljust(name_width), *cells]).rstrip())
+    for row, name in zip(materialized, names, strict=True):
+        values = [cell.text.ljust(w) for cell, w in zip(row.cells, widths, strict=True)]
+        lines.append("  ".join([name + " " * (name_width - cells(name)), *values]).rstrip())
     if legend:
         lines.append("")
         lines.append(LEGEND)

@@ -38,6 +38,7 @@ from outlook_tui.store import (
     Snapshot,
     jsontext,
 )
+from outlook_tui.text import name_problem
 
 FORMAT = "outlook-tui-export"
 VERSION = 1
@@ -157,6 +158,9 @@ def plan_import(snapshot: Snapshot, data: Any, path: Path, *,
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip() or name != name.strip():
             problems.append(f"{where}.name: required, a name without leading or trailing spaces")
+            continue
+        if (problem := name_problem(name)) is not None and snapshot.by_name(name) is None:
+            problems.append(f"{where}.name: {problem}")
             continue
         if name in seen:
             problems.append(f"{where}.name: {name!r} appears twice in the file")

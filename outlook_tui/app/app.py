@@ -16,8 +16,9 @@ from typing import Any, Protocol, runtime_checkable
 from textual import events, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.css.query import NoMatches
-from textual.notifications import Notify
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState
@@ -25,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from outlook_tui.app.commands import OrganizationCommands
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.safe import plain
 from outlook_tui.app.session import Session
 from outlook_tui.config import Config
 from outlook_tui.store import (
@@ -42,6 +44,8 @@ from outlook_tui.words import counted
 
 #: Organizations parsed from the head of the file for the first paint (a screen and a half).
 PREVIEW_ROWS = 40
+#: A toast longer than this is clipped (a message quoting a 10,000-character name).
+TOAST_CELLS = 480
 #: How often the store file is checked for changes by others (one stat call).
 WATCH_SECONDS = 1.0
 
@@ -148,6 +152,19 @@ class OutlookApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if not self.key_order.take(event):
             await super().on_event(event)
+
+    # -- text from data is only ever text ---------------------------------------------------
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Titles name organizations and store paths: escaped like every other piece of data.
+        return super().format_title(plain(title), plain(sub_title))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (``Widget.notify`` lands here): never markup, hidden code points escaped,
+        long values clipped. ``markup`` is accepted for Textual's signature and ignored."""
+        super().notify(plain(message, keep="\n", width=TOAST_CELLS), title=plain(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     # -- start-up ----------------------------------------------------------------------------
 

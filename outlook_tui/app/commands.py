@@ -8,7 +8,10 @@ first few hundred candidates are scored.
 from __future__ import annotations
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
+from outlook_tui.app.safe import content, plain
 from outlook_tui.app.session import Session, session_of
 
 CANDIDATES = 300
@@ -24,6 +27,19 @@ def _subsequence(needle: str, hay: str) -> bool:
     return True
 
 
+def highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` (already printable) with the letters the query matched highlighted, as
+    ``Matcher.highlight`` does, but never read as markup."""
+    shown = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if not score:
+        return shown
+    for offset in offsets:
+        if not text[offset].isspace():
+            shown = shown.stylize(matcher.match_style, offset, offset + 1)
+    return shown
+
+
 class OrganizationCommands(Provider):
     @property
     def _session(self) -> Session:
@@ -35,7 +51,7 @@ class OrganizationCommands(Provider):
             return
         for org in list(snapshot.organizations())[:10]:
             yield DiscoveryHit(
-                f"Open organization: {org.name}",
+                content(f"Open organization: {org.name}"),
                 lambda org_id=org.id: self._session.open_configuration(org_id),
                 help="MS Outlook Settings of this organization",
             )
@@ -51,10 +67,11 @@ class OrganizationCommands(Provider):
             name = record["name"]
             if not _subsequence(needle, name.casefold()):
                 continue
-            text = f"Open organization: {name}"
+            # Matched and shown escaped: Matcher.highlight() would parse the name as markup.
+            text = plain(f"Open organization: {name}")
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text),
+                yield Hit(score, highlight(matcher, text),
                           lambda org_id=record["id"]: self._session.open_configuration(org_id),
                           text=text, help="MS Outlook Settings of this organization")
                 found += 1

@@ -25,6 +25,7 @@ from outlook_tui.store.errors import (
     ConflictError,
     DuplicateNameError,
     InputError,
+    InvalidNameError,
     LockTimeout,
     NewerSchemaError,
     ReadOnlyError,
@@ -40,7 +41,8 @@ from outlook_tui.store.snapshot import Organization, Snapshot
 
 __all__ = [
     "AppliedChange", "Backup", "BackupStore", "Capability", "Change", "CommitResult", "Conflict",
-    "ConflictError", "DuplicateNameError", "HistoryEntry", "InputError", "JsonStore",
+    "ConflictError", "DuplicateNameError", "HistoryEntry", "InputError", "InvalidNameError",
+    "JsonStore",
     "LockTimeout", "NewOrganization", "NewerSchemaError", "Organization", "OrganizationChange",
     "ReadOnlyError", "SettingChange", "Snapshot", "StoreBackend", "StoreError",
     "StoreFormatError", "StoreWriteError", "UnsafeStoreError", "UnsupportedError", "backups_of",

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from outlook_tui.catalog import BY_NAME, CATALOG, InvalidValue, Scope, Setting, Value, same_value
-from outlook_tui.store.errors import Conflict, DuplicateNameError, InputError
+from outlook_tui.store.errors import Conflict, DuplicateNameError, InputError, InvalidNameError
 from outlook_tui.store.snapshot import column_of, organization_record, sort_key
+from outlook_tui.text import name_problem
 
 Column = Literal["name", "description", "enabled"]
 
@@ -84,6 +85,13 @@ def _checked(setting: Setting, value: object) -> Value:
         raise InputError(f"{setting.label}: {error}") from None
 
 
+def _check_new_name(name: str) -> None:
+    # Only names being made are checked: a store edited by hand that holds one still loads.
+    problem = name_problem(name)
+    if problem is not None:
+        raise InvalidNameError(f"Name: {problem}")
+
+
 def _ordered(overrides: dict[str, Any]) -> dict[str, Any]:
     return {s.name: overrides[s.name] for s in CATALOG if s.name in overrides}
 
@@ -133,6 +141,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
 
     for change in changes:
         if isinstance(change, NewOrganization):
+            _check_new_name(change.name)
             if change.name.casefold() in names():
                 raise DuplicateNameError(change.name, names()[change.name.casefold()])
             next_id = max((r["id"] for r in records), default=0) + 1
@@ -168,6 +177,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
                 continue
             if change.column == "name":
                 assert isinstance(change.new, str)
+                _check_new_name(change.new)
                 if change.new.casefold() in names() and \
                         change.new.casefold() != str(current).casefold():
                     raise DuplicateNameError(change.new, names()[change.new.casefold()])

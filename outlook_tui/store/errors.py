@@ -64,6 +64,13 @@ class InputError(StoreError):
     field: str | None = None
 
 
+class InvalidNameError(InputError):
+    """A new organization name with a character no one can see whole (a control character,
+    a line break, a bidi override...): ``outlook_tui.text.name_problem``."""
+
+    field = "name"
+
+
 class DuplicateNameError(InputError):
     """An organization name that another organization already has (names are unique,
     case-insensitively, as Oro's are)."""

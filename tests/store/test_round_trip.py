@@ -36,7 +36,9 @@ def test_loading_and_saving_nothing_leaves_every_byte(store: JsonStore) -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs")),
+# Names a person can create: no hidden code points (outlook_tui.text.name_problem refuses them).
+@given(st.lists(st.text(st.characters(codec="utf-8", exclude_categories=(
+                            "Cs", "Cc", "Zs", "Cf", "Co", "Cn", "Zl", "Zp")),
                         min_size=1, max_size=20), min_size=1, max_size=5, unique=True),
        st.integers(1, 86399))
 def test_saved_documents_serialize_back_to_the_same_bytes(

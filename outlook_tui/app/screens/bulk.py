@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from outlook_tui.app.safe import plain
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.catalog import (
     BY_NAME,
@@ -46,8 +47,13 @@ class BulkPlan:
     changing: int  # organizations whose stored values change
 
 
+#: Cells of one organization name in a bulk question.
+NAME_CELLS = 40
+
+
 def names(records: Sequence[Mapping[str, Any]]) -> str:
-    shown = ", ".join(r["name"] for r in records[:NAMES_SHOWN])
+    # Each name clipped: ten 10,000-character names must still leave room for the question.
+    shown = ", ".join(plain(r["name"], width=NAME_CELLS) for r in records[:NAMES_SHOWN])
     more = len(records) - NAMES_SHOWN
     return f"{shown} and {more:,} more" if more > 0 else shown
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,7 @@ from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.app.widgets.settings_form import SettingsForm
 from outlook_tui.catalog import BY_NAME, PAGE_PATH
 from outlook_tui.store import Conflict, Snapshot, StoreError
+from outlook_tui.text import cells, clip, printable
 from outlook_tui.words import counted
 
 #: From this width the tree is beside the form on entry (80x24, the SSH default, included);
@@ -28,24 +30,32 @@ SEPARATOR = " › "
 
 
 def breadcrumb(parts: list[str], width: int) -> str:
-    """Join ``parts`` with › and shorten to ``width``: the parts between the organization and
-    the page fold into "…" first, then the longest remaining part is cut."""
-    text = SEPARATOR.join(parts)
-    if len(text) <= width:
+    """Join ``parts`` (data: shown escaped) with › and shorten to ``width`` cells: the parts
+    between the organization and the page fold into "…" first, then the longest remaining part
+    is cut (never inside an escape or a wide character)."""
+
+    def joined(some: list[str]) -> str:
+        return SEPARATOR.join(printable(part) for part in some)
+
+    text = joined(parts)
+    if cells(text) <= width:
         return text
     head, middle, tail = parts[:2], parts[2:-1], parts[-1:]
     shortened = list(parts)
     while middle:
         middle.pop()
         shortened = [*head, *middle, "…", *tail]
-        if len(SEPARATOR.join(shortened)) <= width:
-            return SEPARATOR.join(shortened)
-    while len(SEPARATOR.join(shortened)) > width:
-        longest = max(range(len(shortened)), key=lambda i: len(shortened[i]))
-        if len(shortened[longest]) <= 2:
+        if cells(joined(shortened)) <= width:
+            return joined(shortened)
+    # Cut the longest part (raw, so that clip() sees whole escapes) until the line fits.
+    shown = [printable(part) for part in shortened]
+    while (excess := cells(SEPARATOR.join(shown)) - width) > 0:
+        longest = max(range(len(shown)), key=lambda i: cells(shown[i]))
+        size = cells(shown[longest])
+        if size <= 2:
             break
-        shortened[longest] = shortened[longest].removesuffix("…")[:-1] + "…"
-    return SEPARATOR.join(shortened)[:width]
+        shown[longest] = clip(shortened[longest], max(2, size - excess))
+    return clip(SEPARATOR.join(shown), width)
 
 
 class ConfigurationScreen(SessionScreen[None]):
@@ -121,7 +131,7 @@ class ConfigurationScreen(SessionScreen[None]):
 
     def _draw_breadcrumb(self) -> None:
         width = max(20, (self.size.width or 80) - 2)
-        self.query_one("#breadcrumb", Static).update(breadcrumb(self._crumbs, width))
+        self.query_one("#breadcrumb", Static).update(Text(breadcrumb(self._crumbs, width)))
 
     def on_resize(self, event: Resize) -> None:
         self._draw_breadcrumb()

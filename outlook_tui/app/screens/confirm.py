@@ -11,9 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from outlook_tui.app.safe import data
 from outlook_tui.app.widgets.footer import KeysFooter
 
 LeaveChoice = Literal["save", "discard"]
+#: A question quoting data (names of marked organizations) is clipped to about ten lines.
+MESSAGE_CELLS = 600
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -38,8 +41,9 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question_title, classes="dialog-title")
-            yield Static(self.message, classes="dialog-message")
+            yield Static(data(self.question_title), classes="dialog-title")
+            yield Static(data(self.message, keep="\n", width=MESSAGE_CELLS),
+                         classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="warning", id="confirm-yes")
                 yield Button(f"{self.cancel_label} (Esc)", id="confirm-no")
@@ -78,7 +82,8 @@ class UnsavedChangesModal(ModalScreen[LeaveChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Unsaved changes", classes="dialog-title")
-            yield Static(self.message, classes="dialog-message")
+            yield Static(data(self.message, keep="\n", width=MESSAGE_CELLS),
+                         classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (s)", variant="primary", id="unsaved-save")
                 yield Button("Discard (d)", variant="error", id="unsaved-discard")

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal
 
 from rich.table import Table
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from outlook_tui.app.safe import data
 from outlook_tui.app.session import SessionModal, session_of
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.catalog import BY_NAME, Value
@@ -54,11 +54,12 @@ def conflict_table(conflicts: Sequence[Conflict],
     for index, conflict in enumerate(conflicts):
         theirs = _value(conflict, conflict.theirs)
         by = who[index] if who is not None else None
+        # Rich parses a str cell as markup: every cell is data().
         table.add_row(
-            Text(f"{conflict.where}: {conflict.field}"),
-            _value(conflict, conflict.base),
-            _value(conflict, conflict.mine),
-            f"{theirs} ({by})" if by else theirs,
+            data(f"{conflict.where}: {conflict.field}"),
+            data(_value(conflict, conflict.base)),
+            data(_value(conflict, conflict.mine)),
+            data(f"{theirs} ({by})" if by else theirs),
         )
     return table
 
@@ -130,7 +131,7 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
         names = sorted({name for name in who if name})
         if names:
             self.query_one("#conflict-title", Static).update(
-                f"Saved meanwhile by {', '.join(names)}")
+                data(f"Saved meanwhile by {', '.join(names)}"))
             self.query_one("#conflict-table", Static).update(conflict_table(self.conflicts, who))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

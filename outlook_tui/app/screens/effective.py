@@ -13,10 +13,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.safe import data, plain
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
@@ -106,19 +108,20 @@ class EffectiveSettingsScreen(SessionScreen[None]):
         self.query_one("#settings").display = True
         values = snapshot.effective(self.organization_id)
         overridden = sum(1 for ev in values.values() if ev.overridden)
-        title.update(
-            f"[b]{_escape(organization.name)}[/b]  [dim]id {organization.id} · "
-            f"{organization.status} · {overridden} of {len(CATALOG)} settings overridden[/dim]")
+        title.update(Content.assemble(
+            (plain(organization.name), "bold"), "  ",
+            (f"id {organization.id} · {organization.status} · {overridden} of "
+             f"{len(CATALOG)} settings overridden", "dim")))
         notes: list[str] = []
         for setting in CATALOG:
             ev = values[setting.name]
             value = self.query_one(f"#value-{setting.name}", Static)
             source = self.query_one(f"#source-{setting.name}", Static)
             system = self.query_one(f"#system-{setting.name}", Static)
-            value.update(_escape(ev.label))
+            value.update(data(ev.label))
             source.update(source_text(ev))
             # Beside an override, what Use System would give (the system value, else default).
-            system.update(_escape(ev.setting.label_of(ev.inherited)) if ev.overridden else "")
+            system.update(data(ev.setting.label_of(ev.inherited)) if ev.overridden else "")
             for widget in (value, source, system):
                 widget.set_class(ev.overridden, "-overridden")
                 widget.set_class(ev.stale_override, "-stale")
@@ -128,7 +131,7 @@ class EffectiveSettingsScreen(SessionScreen[None]):
         if note:
             notes.append(f"Note: {note}.")
         notes_widget = self.query_one("#notes", Static)
-        notes_widget.update(_escape("\n".join(notes)))
+        notes_widget.update(data("\n".join(notes), keep="\n", width=None))
         notes_widget.display = bool(notes)
 
     # -- actions -------------------------------------------------------------------------------
@@ -141,9 +144,3 @@ class EffectiveSettingsScreen(SessionScreen[None]):
 
     def action_history(self) -> None:
         self.session.open_history(self.organization_id)
-
-
-def _escape(text: str) -> str:
-    from textual.markup import escape
-
-    return escape(text)

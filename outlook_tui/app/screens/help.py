@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from outlook_tui.app.keymap import all_bindings
+from outlook_tui.app.safe import data
 from outlook_tui.app.widgets.footer import KeysFooter
 
 #: Keys the stock widgets answer to, which no BINDINGS of ours declare.
@@ -84,7 +85,8 @@ class HelpScreen(Screen[None]):
                 table.add_column("keys", style="bold", width=16, overflow="fold")
                 table.add_column("what", ratio=1, overflow="fold")
                 for keys, what in rows:
-                    table.add_row(keys, what)
+                    # Rich parses a str cell as markup; keys come from the user's keymap.
+                    table.add_row(data(keys), data(what, width=None))
                 yield Static(Text(title, style="bold underline"), classes="help-group")
                 yield Static(table, classes="help-table")
         yield KeysFooter()

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.safe import assemble, data
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
@@ -70,7 +71,7 @@ class HistoryScreen(SessionScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ReadOnlyBanner()
-        yield Static(self._heading(), id="heading", markup=False)
+        yield Static(data(self._heading()), id="heading")
         # At 80 columns the change gets what is left; the line below shows the entry in full
         # (with the SSH client beside the user).
         columns = [Column("when", "When (UTC)", 16), Column("who", "User", 8)]
@@ -127,7 +128,8 @@ class HistoryScreen(SessionScreen[None]):
         table.empty_text = "No changes recorded yet."
         table.set_rows(len(entries), self._row, cursor=max(cursor, 0))
         shown = counted(len(entries), "change") + ("" if complete else " and older ones")
-        self.query_one("#heading", Static).update(f"{self._heading()} · {shown}, newest first")
+        self.query_one("#heading", Static).update(
+            data(f"{self._heading()} · {shown}, newest first"))
         self._show_detail(table.cursor_row)
 
     def _arrived(self, entries: list[HistoryEntry]) -> int:
@@ -171,8 +173,8 @@ class HistoryScreen(SessionScreen[None]):
         entry = self._describe(index)
         revision = self.entries[index].revision
         where = f"{entry.where} · " if entry.where else ""
-        detail.update(f"{entry.when} UTC · {entry.who} · revision {revision}\n"
-                      f"{where}{entry.what}: {entry.change}")
+        detail.update(assemble(data(f"{entry.when} UTC · {entry.who} · revision {revision}"),
+                               "\n", data(f"{where}{entry.what}: {entry.change}")))
 
     # -- actions -------------------------------------------------------------------------------
 

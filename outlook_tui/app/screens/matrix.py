@@ -17,9 +17,11 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.safe import data, plain
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
+from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.catalog import CATALOG
 from outlook_tui.compare import OVERRIDE_MARK, STALE_MARK, Comparison, column_width
@@ -65,7 +67,7 @@ class MatrixScreen(SessionScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ReadOnlyBanner()
-        yield Input(placeholder="Filter by name (Enter: keep, Escape: clear)", id="filter",
+        yield TextInput(placeholder="Filter by name (Enter: keep, Escape: clear)", id="filter",
                     compact=True)
         yield Static("", id="status", markup=False)
         columns = [Column("name", "Organization", 14, flexible=True)]
@@ -140,7 +142,7 @@ class MatrixScreen(SessionScreen[None]):
             parts.append("only those with overrides")
         if snapshot is not None and not snapshot.validated:
             parts.append("loading…")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.query_one("#status", Static).update(data(" · ".join(parts)))
 
     def _show_detail(self) -> None:
         """The highlighted organization's overrides with full labels, and the focused column."""
@@ -158,13 +160,13 @@ class MatrixScreen(SessionScreen[None]):
         row = self.comparison[min(table.cursor_row, len(self.comparison) - 1)]
         overridden = [c for c in row.cells if c.overridden]
         if not overridden:
-            detail.update(f"{row.name}: no overrides; every setting follows the system.")
+            detail.update(data(f"{row.name}: no overrides; every setting follows the system."))
             return
-        detail.update(f"{row.name}: " + "; ".join(
+        detail.update(data(f"{plain(row.name, width=40)}: " + "; ".join(
             f"{c.setting.label} {c.setting.label_of(c.value)}"
             + (" (same as inherited)" if c.stale
                else f" (inherits {c.setting.label_of(c.effective.inherited)})")
-            for c in overridden))
+            for c in overridden), width=None))
 
     def on_virtual_table_row_highlighted(self, message: VirtualTable.RowHighlighted) -> None:
         self._show_detail()

@@ -12,8 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.safe import data
 from outlook_tui.app.session import SessionModal
 from outlook_tui.app.widgets.footer import KeysFooter
+from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.toggles import ArrowChoice, RadioChoice
 from outlook_tui.store import (
     Change,
@@ -24,6 +26,7 @@ from outlook_tui.store import (
     OrganizationChange,
     StoreError,
 )
+from outlook_tui.text import name_problem, printable
 
 
 def name_error(name: str, records: list[dict[str, Any]], own_id: int | None) -> str | None:
@@ -31,6 +34,9 @@ def name_error(name: str, records: list[dict[str, Any]], own_id: int | None) -> 
     database (a case-insensitive collation) enforces it."""
     if not name:
         return "Name is required."
+    problem = name_problem(name)
+    if problem is not None:
+        return f"Name: {problem}."
     folded = name.casefold()
     for record in records:
         if record["name"].casefold() == folded and record["id"] != own_id:
@@ -67,16 +73,18 @@ class OrganizationFormModal(SessionModal[int | None]):
         org = self.organization
         title = "Create organization" if org is None else f"Edit organization: {org.name}"
         with Vertical(classes="dialog"):
-            yield Static(title, classes="dialog-title")
+            yield Static(data(title), classes="dialog-title")
             yield Label("Name [b]*[/b]", classes="field-label")
-            yield Input(self._base["name"], id="name", max_length=255)
+            # A name edited into the file by hand may hold control characters: the field shows
+            # it escaped, and saving the form unchanged keeps the stored name (see _changes).
+            yield TextInput(printable(self._base["name"]), id="name", max_length=255)
             yield Static("", id="name-error", classes="error")
             yield Label("Status", classes="field-label")
             with ArrowChoice(id="status"):
                 yield RadioChoice("Active", value=self._base["enabled"], id="active")
                 yield RadioChoice("Inactive", value=not self._base["enabled"], id="inactive")
             yield Label("Description", classes="field-label")
-            yield Input(self._base["description"], id="description")
+            yield TextInput(printable(self._base["description"]), id="description")
             yield Static("", id="form-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Enter)", variant="primary", id="save")
@@ -98,6 +106,13 @@ class OrganizationFormModal(SessionModal[int | None]):
         self._touched.add("name")
         self._show_error("#name-error", None)
 
+    @on(TextInput.Refused)
+    def _refused(self, event: TextInput.Refused) -> None:
+        """A paste with a control character: refused, and said under the field."""
+        field = "Name" if event.input.id == "name" else "Description"
+        self._show_error("#name-error" if field == "Name" else "#form-error",
+                         f"{field}: {event.problem}.")
+
     @on(Input.Changed, "#description")
     def _description_changed(self) -> None:
         self._touched.add("description")
@@ -108,7 +123,7 @@ class OrganizationFormModal(SessionModal[int | None]):
 
     def _show_error(self, where: str, message: str | None) -> None:
         widget = self.query_one(where, Static)
-        widget.update(message or "")
+        widget.update(data(message or "", keep="\n"))
         widget.display = message is not None
 
     def on_snapshot_changed(self, event: SnapshotChanged) -> None:
@@ -131,7 +146,7 @@ class OrganizationFormModal(SessionModal[int | None]):
             else:
                 widget = self.query_one(f"#{field}", Input)
                 with self.prevent(Input.Changed):
-                    widget.value = str(value)
+                    widget.value = printable(str(value))
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -144,6 +159,7 @@ class OrganizationFormModal(SessionModal[int | None]):
             OrganizationChange(org_id, column, self._base[column], value)  # type: ignore[arg-type]
             for column, value in wanted.items()
             if value != self._base[column]
+            and not (isinstance(value, str) and value == printable(self._base[column]))
         ]
 
     def action_save(self) -> None:

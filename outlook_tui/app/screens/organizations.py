@@ -18,9 +18,11 @@ from textual.containers import Horizontal
 from textual.widgets import Header, Input, Label, Static
 
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.safe import data
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
+from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
     Capability,
@@ -127,7 +129,7 @@ class OrganizationsScreen(SessionScreen[None]):
                            empty_text="loading…", id="organizations")
         with Horizontal(id="filter-bar"):
             yield Label("Filter:", id="filter-label")
-            yield Input(placeholder="name contains…", id="filter", compact=True)
+            yield TextInput(placeholder="name contains…", id="filter", compact=True)
             yield Label("Enter: first match · Esc: clear", id="filter-hint")
         yield Static("loading…", id="status")
         yield KeysFooter(show_command_palette=False)
@@ -275,7 +277,7 @@ class OrganizationsScreen(SessionScreen[None]):
         column, reverse = self._sort
         label = next(c.label for c in COLUMNS if c.key == column)
         parts.append(f"sorted by {label} {'▼' if reverse else '▲'}")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.query_one("#status", Static).update(data(" · ".join(parts), width=None))
 
     def on_snapshot_changed(self, event: SnapshotChanged) -> None:
         self._reason = event.reason

@@ -11,9 +11,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from outlook_tui.app.safe import content, data, plain
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.store import Backup, BackupStore, Capability, Snapshot, StoreError, backups_of
+
+#: The error can quote a whole damaged record (names of 10,000 characters): clipped.
+LINE_CELLS = 300
+MESSAGE_LINES = 200
 
 
 class RecoveryScreen(SessionScreen[None]):
@@ -45,7 +50,11 @@ class RecoveryScreen(SessionScreen[None]):
             # The header names the store; the message names it as the header does.
             message = str(self.error).replace(self.session.store.location,
                                               self.session.location_label)
-            yield Static(message, id="recovery-error", markup=False)
+            # Each problem on its line, clipped: a 10,000-character name quoted by one must
+            # not push the others off the screen.
+            yield Static(data("\n".join(plain(line, width=LINE_CELLS)
+                                        for line in message.split("\n")[:MESSAGE_LINES]),
+                              keep="\n", width=None), id="recovery-error")
             yield Static("Nothing has been written. Backups (newest first):",
                          classes="muted", id="recovery-hint")
             yield OptionList(Option("looking for backups…", disabled=True),
@@ -86,9 +95,9 @@ class RecoveryScreen(SessionScreen[None]):
                                       "says where), then start again", disabled=True))
             return
         for backup, _, state in found:
-            options.add_option(Option(
+            options.add_option(Option(content(
                 f"{backup.number}. revision {backup.revision}, replaced {backup.saved_at}: "
-                f"{state}", disabled=False))
+                f"{state}"), disabled=False))
         newest_valid = next((i for i, (_, s, _) in enumerate(found) if s is not None), 0)
         options.highlighted = newest_valid
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from outlook_tui.app.safe import data
 from outlook_tui.app.session import session_of
 
 
@@ -23,4 +24,5 @@ class ReadOnlyBanner(Static):
         reason = session_of(self).read_only_reason
         self.display = bool(reason)
         if reason:
-            self.update(f"Read-only: {reason}. {self.consequence}")
+            # The reason quotes the store's path and owner: data, shown escaped.
+            self.update(data(f"Read-only: {reason}. {self.consequence}", width=None))

@@ -25,6 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from outlook_tui.text import clip, printable
+
 Cell = str | Text
 RowGetter = Callable[[int], Sequence[Cell]]
 Align = Literal["left", "right", "center"]
@@ -50,9 +52,12 @@ class Column:
 
 
 def _fit(text: str, width: int, align: Align) -> str:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
+    """``text`` (data: hidden code points escaped) cut with an ellipsis, or padded, to exactly
+    ``width`` cells."""
     if width <= 0:
         return ""
+    if not text.isprintable():
+        text = clip(text, width)  # never cuts an escape or a wide character in half
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
@@ -65,7 +70,11 @@ def _fit(text: str, width: int, align: Align) -> str:
 
 
 def _fit_text(text: Text, width: int, align: Align) -> Text:
-    text = text.copy()
+    if not text.plain.isprintable():
+        # Styled cells hold data too: escape it, keeping the style of the whole cell.
+        text = Text(printable(text.plain), style=text.style, end="")
+    else:
+        text = text.copy()
     text.truncate(width, overflow="ellipsis")
     gap = width - text.cell_len
     if gap > 0:
