@@ -17,6 +17,7 @@ from textual.validation import Function
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from outlook_tui.app.safe import data, plain
 from outlook_tui.app.widgets.toggles import TickBox
 from outlook_tui.catalog import FIELDSETS, Scope, Setting, SettingType, in_fieldset
 from outlook_tui.form_model import Field, FormModel, field_error, shown
@@ -108,7 +109,7 @@ class SettingField(Vertical):
 
         error = field.error
         error_line = self.query_one(f"#error-{setting.name}", Static)
-        error_line.update(error or "")
+        error_line.update(data(error or ""))
         error_line.display = error is not None
         self.set_class(error is not None, "-invalid")
 
@@ -125,7 +126,7 @@ class SettingField(Vertical):
                 f"⚠ Stored in Oro's database: {field.damaged}. Shown as inherited; a value "
                 "saved here replaces it."))
         if field.meanwhile:
-            who = f" by {field.meanwhile_by}" if field.meanwhile_by else ""
+            who = f" by {plain(field.meanwhile_by)}" if field.meanwhile_by else ""  # a user name
             notes.append(Text(
                 f"⚠ Saved meanwhile{who}: "
                 f"{shown(setting, field.latest_stored, model.organization_id)}"
