@@ -178,12 +178,18 @@ class PrintableStream:
 def printable_output() -> Iterator[None]:
     """Within the block, sys.stdout and sys.stderr are PrintableStreams."""
     saved = sys.stdout, sys.stderr
-    sys.stdout = PrintableStream(saved[0])
-    sys.stderr = PrintableStream(saved[1])
+    # A stream that is not there (started with fd 1 closed) stays None, as Python left it.
+    out = sys.stdout = PrintableStream(saved[0]) if saved[0] is not None else None
+    err = sys.stderr = PrintableStream(saved[1]) if saved[1] is not None else None
     try:
         yield
     finally:
-        sys.stdout, sys.stderr = saved
+        # Only ours are put back: a stream replaced inside the block (stdout silenced once it
+        # was found closed) stays replaced.
+        if sys.stdout is out:
+            sys.stdout = saved[0]
+        if sys.stderr is err:
+            sys.stderr = saved[1]
 
 
 __all__ = [

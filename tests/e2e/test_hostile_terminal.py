@@ -18,7 +18,7 @@ from tests.hostile import FORBIDDEN_BYTES, HOSTILE, NAMES
 BENCHMARKS = Path(__file__).resolve().parent.parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
-from terminal import Terminal, terminal_env  # noqa: E402
+from terminal import Terminal, Timeout, terminal_env  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,19 @@ def test_no_escape_sequence_from_data_reaches_the_terminal(tmp_path: Path) -> No
         for keys, shown in WALK:
             for key in keys:
                 terminal.send(key)
-            terminal.wait_until(terminal.contains(shown), 20, what=shown)
+            try:
+                try:
+                    terminal.wait_until(terminal.contains(shown), 8, what=shown)
+                except Timeout:
+                    if keys != ["escape"]:
+                        raise
+                    # Under load an Escape is now and then not taken (seen on the matrix; not
+                    # what this test is about): ask again once.
+                    terminal.send("escape")
+                    terminal.wait_until(terminal.contains(shown), 20, what=shown)
+            except Timeout:
+                raise AssertionError(f"after {keys}: {shown!r} never appeared on\n"
+                                     f"{terminal.screen_text()}") from None
             terminal.settle(quiet=0.2, timeout=5)
             if keys == []:
                 screen = terminal.screen_text()

@@ -68,7 +68,7 @@ class RecoveryScreen(SessionScreen[None]):
             options = self.query_one(OptionList)
             options.clear_options()
             reason = store.unsupported_reason(Capability.BACKUPS)
-            options.add_option(Option(f"no backups: {reason}", disabled=True))
+            options.add_option(Option(content(f"no backups: {reason}"), disabled=True))
             return
         self._find_backups()
 
