@@ -284,3 +284,28 @@ async def test_a_read_only_store_at_a_hostile_path_names_it_escaped() -> None:
             await settle(pilot, app)
             assert_safe(app, "Read-only: opened with --read-only",
                         "shared\\x1b]52;c;aGk=\\x07\\u202e")
+
+
+async def test_no_palette_entry_key_or_action_markup_writes_a_file(
+    store_path: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """Textual's Screenshot (it writes an SVG into the working directory) is gone: the palette
+    does not find it, no binding names it, and a name holding its action markup is only text."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    app = hostile_app(store_path, records=[{"name": "[@click=app.screenshot]shot[/]"}])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert all("screenshot" not in binding.action for binding in app.screen.active_bindings
+                   .values() for binding in [binding.binding])
+        await pilot.click("#organizations", offset=(5, 1))  # on the name itself
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"screenshot")
+        await pilot.pause(0.5)
+        text = assert_safe(app)
+        assert "Screenshot" not in text.replace("[@click=app.screenshot]", "")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert list(work.iterdir()) == []
