@@ -94,6 +94,8 @@ def throwaway_user(base: Path) -> Iterator[User]:
     # -p '*': no password, but not a locked account (sshd without PAM refuses those).
     _user_database("useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/sh",
                    "--user-group", "-p", "*", "--comment", "outlook-tui e2e test", name)
+    # --user-group: a group of the same name, which the sshd config matches as the README's
+    # recipe matches outlook-admins.
     try:
         entry = pwd.getpwnam(name)
         user = User(name, entry.pw_uid, entry.pw_gid, home)
@@ -305,7 +307,7 @@ PrintMotd no
 PrintLastLog no
 LogLevel INFO
 
-Match User {user.name}
+Match Group {user.name}
     ForceCommand {shlex.quote(str(command))} --store {shlex.quote(str(store))}
     PermitTTY yes
     AllowTcpForwarding no
