@@ -20,7 +20,7 @@ from typing import TypeVar
 #: The installed command, as an admin runs it (beside the test run's Python).
 EXECUTABLE = Path(sys.executable).with_name("outlook-tui")
 #: Long enough for a loaded CI machine; a passing run never waits for it.
-WAIT_SECONDS = 30.0
+WAIT_SECONDS = 60.0
 
 T = TypeVar("T")
 
