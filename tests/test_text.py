@@ -147,3 +147,20 @@ def test_a_store_edited_by_hand_with_such_names_still_loads(tmp_path: Path) -> N
     path = write_store(tmp_path / "store.json", NAMES)
     snapshot = JsonStore(path, read_only=True).load()
     assert sorted(o.name for o in snapshot.organizations()) == sorted(NAMES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(), width=st.integers(1, 100))
+def test_what_the_app_draws_from_any_name_has_no_hidden_character_and_fits(
+    name: str, width: int
+) -> None:
+    from outlook_tui.app.screens.configuration import breadcrumb
+    from outlook_tui.app.widgets.virtual_table import _fit
+    from outlook_tui.catalog import PAGE_PATH
+
+    for drawn in (_fit(name, width, "left"), clip(name, width),
+                  breadcrumb(["Organizations", name, "Configuration", *PAGE_PATH], width + 20)):
+        assert hidden_characters(drawn) == []
+    assert cells(_fit(name, width, "left")) == width
+    assert cells(breadcrumb(["Organizations", name, "Configuration", *PAGE_PATH], width + 20)) \
+        <= width + 20

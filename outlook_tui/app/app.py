@@ -18,6 +18,7 @@ from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.markup import escape as escape_markup
 from textual.notifications import Notify, SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets._toast import ToastRack
@@ -515,7 +516,8 @@ class OutlookApp(App[None]):
             seen.add((id(node), binding.action))
             keys = self.get_key_display(binding)
             what = binding.tooltip or binding.description
-            yield SystemCommand(binding.description, f"{what} ({keys})",
+            # Textual reads a command's help as markup; the keys come from the user's keymap.
+            yield SystemCommand(binding.description, escape_markup(f"{what} ({keys})"),
                                 partial(self.run_action, binding.action, node))
 
     # Textual's screenshot writes an SVG file into the working directory: not from this app
