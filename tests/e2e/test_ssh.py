@@ -88,14 +88,14 @@ def _user_database(*command: str) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_user(base: Path) -> Iterator[User]:
+def throwaway_user(base: Path, role: str) -> Iterator[User]:
     name = f"otui-{uuid.uuid4().hex[:10]}"
-    home = base / "home"
+    home = base / f"home-{role}"
     # -p '*': no password, but not a locked account (sshd without PAM refuses those).
     _user_database("useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/sh",
                    "--user-group", "-p", "*", "--comment", "outlook-tui e2e test", name)
     # --user-group: a group of the same name, which the sshd config matches as the README's
-    # recipe matches outlook-admins.
+    # recipe matches outlook-admins and outlook-support.
     try:
         entry = pwd.getpwnam(name)
         user = User(name, entry.pw_uid, entry.pw_gid, home)
@@ -218,15 +218,17 @@ class Server:
     port: int
     log: Path
     user: User
+    support: User
     client_key: Path
     store: Path
 
-    def ssh(self, *options: str) -> list[str]:
+    def ssh(self, *options: str, user: User | None = None) -> list[str]:
+        """``ssh`` as the admin (or ``user``)."""
         return ["ssh", "-F", "/dev/null", "-i", str(self.client_key), "-p", str(self.port),
                 "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "GlobalKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-                *options, f"{self.user.name}@127.0.0.1"]
+                *options, f"{(user or self.user).name}@127.0.0.1"]
 
     def client_ports(self) -> list[str]:
         """The client ports of the connections sshd accepted for our user (from its log)."""
@@ -250,8 +252,9 @@ def server() -> Iterator[Server]:
     base = Path(tempfile.mkdtemp(prefix="outlook-tui-ssh-"))
     try:
         base.chmod(0o755)
-        with throwaway_user(base) as user, privilege_separation_dir():
-            yield from _serve(base, user)
+        with (throwaway_user(base, "admin") as admin,
+              throwaway_user(base, "support") as support, privilege_separation_dir()):
+            yield from _serve(base, admin, support)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -266,22 +269,41 @@ def _listening(sshd: subprocess.Popen[bytes], log: Path) -> bool:
     return eventually(state, "sshd listening or ended", describe=log.read_text) == "listening"
 
 
-def _serve(base: Path, user: User) -> Iterator[Server]:
-    command = install_for_everyone(base, user)
-    store_dir = base / "store"
-    store_dir.mkdir(mode=0o755)
-    store = write_store(store_dir / "store.json", ["Default Organization", "Acme", "Globex"])
-    for path in (store_dir, store):
-        os.chown(path, user.uid, user.gid)
+def _match(group: str, force_command: str) -> str:
+    return f"""
+Match Group {group}
+    ForceCommand {force_command}
+    PermitTTY yes
+    AllowTcpForwarding no
+    AllowStreamLocalForwarding no
+    AllowAgentForwarding no
+    X11Forwarding no
+    PermitTunnel no
+"""
 
-    ssh_dir = user.home / ".ssh"
-    ssh_dir.mkdir(mode=0o700)
+
+def _serve(base: Path, user: User, support: User) -> Iterator[Server]:
+    command = install_for_everyone(base, user)
+    # The README's shared store: a root-owned setgid directory of the admins' group; support
+    # staff, outside it, read it through "others".
+    store_dir = base / "store"
+    store_dir.mkdir()
+    os.chown(store_dir, 0, user.gid)
+    store_dir.chmod(0o2775)
+    store = write_store(store_dir / "store.json", ["Default Organization", "Acme", "Globex"])
+    os.chown(store, 0, user.gid)
+    store.chmod(0o664)
+
     client_key = base / "client_key"
     _keygen(client_key)
-    (ssh_dir / "authorized_keys").write_text(client_key.with_suffix(".pub").read_text())
-    for path in (ssh_dir, ssh_dir / "authorized_keys"):
-        os.chown(path, user.uid, user.gid)
-    (ssh_dir / "authorized_keys").chmod(0o600)
+    for person in (user, support):
+        ssh_dir = person.home / ".ssh"
+        ssh_dir.mkdir(mode=0o700)
+        (ssh_dir / "authorized_keys").write_text(client_key.with_suffix(".pub").read_text())
+        for path in (ssh_dir, ssh_dir / "authorized_keys"):
+            os.chown(path, person.uid, person.gid)
+        (ssh_dir / "authorized_keys").chmod(0o600)
+    app = f"{shlex.quote(str(command))} --store {shlex.quote(str(store))}"
     host_key = base / "host_key"
     _keygen(host_key)
 
@@ -300,22 +322,13 @@ PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin no
-AllowUsers {user.name}
+AllowUsers {user.name} {support.name}
 AuthorizedKeysFile .ssh/authorized_keys
 PermitUserEnvironment no
 PrintMotd no
 PrintLastLog no
 LogLevel INFO
-
-Match Group {user.name}
-    ForceCommand {shlex.quote(str(command))} --store {shlex.quote(str(store))}
-    PermitTTY yes
-    AllowTcpForwarding no
-    AllowStreamLocalForwarding no
-    AllowAgentForwarding no
-    X11Forwarding no
-    PermitTunnel no
-""")
+{_match(support.name, app + " --read-only")}{_match(user.name, app)}""")
         with log.open("w") as log_file:
             sshd = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)],
                                     stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file)
@@ -325,7 +338,7 @@ Match Group {user.name}
     else:
         raise AssertionError(f"sshd never started:\n{log.read_text()}")
     try:
-        yield Server(port, log, user, client_key, store)
+        yield Server(port, log, user, support, client_key, store)
     finally:
         sshd.terminate()
         sshd.wait(timeout=WAIT_SECONDS)
@@ -340,9 +353,13 @@ def history(server: Server) -> list[dict[str, object]]:
 
 
 def nothing_left_of(server: Server) -> None:
-    eventually(lambda: not processes_of(server.user.uid),
-               f"no process of {server.user.name} left",
-               describe=lambda: run("ps", "-o", "pid,stat,cmd", "-u", server.user.name).stdout)
+    uids = (server.user.uid, server.support.uid)
+
+    def shown() -> str:
+        return run("ps", "-o", "user,pid,stat,cmd", "-u", ",".join(map(str, uids))).stdout
+
+    eventually(lambda: not any(processes_of(uid) for uid in uids),
+               "no process of the test's users left", describe=shown)
 
 
 @pytest.fixture
@@ -408,3 +425,18 @@ def test_a_dropped_connection_leaves_no_process_behind(server: Server, session: 
     nothing_left_of(server)
     assert server.store.read_bytes() == before  # the unsaved edit was discarded, not saved
 
+
+
+def test_support_staff_over_ssh_read_but_cannot_save(server: Server) -> None:
+    before = server.store.read_bytes()
+    terminal = Tmux(server.ssh("-tt", user=server.support))
+    try:
+        terminal.wait_for("Read-only: opened with --read-only")
+        terminal.send("Enter")                # an organization's Configuration, to look at
+        terminal.wait_for("MS Outlook Settings")
+        terminal.send("C-s", "Escape", "C-q")  # saving is refused; leaving ends the connection
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.close()
+    nothing_left_of(server)
+    assert server.store.read_bytes() == before
