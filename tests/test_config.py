@@ -95,6 +95,12 @@ def test_unknown_binding_ids_and_themes_are_refused_by_the_app_side(tmp_path: Pa
     with pytest.raises(ConfigError, match=r"t\.toml, line 1, theme: unknown theme "
                                           "'no-such-theme'; one of: .*textual-dark"):
         check_config(config)
+    config = load_config(write(tmp_path / "clash.toml",
+                               '[keymap]\n"organizations.configuration" = "n"\n'))
+    with pytest.raises(ConfigError, match=r"clash\.toml, line 2, keymap\.organizations\."
+                                          r"configuration: 'n' already does organizations\.new "
+                                          r"on the same screen \(Organizations\)"):
+        check_config(config)
     check_config(load_config(write(tmp_path / "ok.toml",
                                    'theme = "nord"\n[keymap]\n"app.help" = "f2"\n')))
 

@@ -21,7 +21,7 @@ def keyed_classes() -> tuple[type[DOMNode], ...]:
     """The app, its screens, dialogs and widgets that declare bindings (imported on demand:
     Help and a keymap need them, the first paint does not)."""
     from outlook_tui.app.app import OutlookApp
-    from outlook_tui.app.screens.bulk import _BulkModal
+    from outlook_tui.app.screens.bulk import ApplySettingModal, _BulkModal
     from outlook_tui.app.screens.configuration import ConfigurationScreen
     from outlook_tui.app.screens.confirm import ConfirmModal, UnsavedChangesModal
     from outlook_tui.app.screens.conflict import ConflictModal
@@ -32,12 +32,13 @@ def keyed_classes() -> tuple[type[DOMNode], ...]:
     from outlook_tui.app.screens.organization_form import OrganizationFormModal
     from outlook_tui.app.screens.organizations import OrganizationsScreen
     from outlook_tui.app.screens.recovery import RecoveryScreen
+    from outlook_tui.app.widgets.toggles import ArrowChoice
     from outlook_tui.app.widgets.virtual_table import VirtualTable
 
     return (OutlookApp, OrganizationsScreen, OrganizationFormModal, _BulkModal,
-            ConfigurationScreen, EffectiveSettingsScreen, MatrixScreen, HistoryScreen,
-            VirtualTable, ConfirmModal, UnsavedChangesModal, ConflictModal, RecoveryScreen,
-            HelpScreen)
+            ApplySettingModal, ConfigurationScreen, EffectiveSettingsScreen, MatrixScreen,
+            HistoryScreen, VirtualTable, ArrowChoice, ConfirmModal, UnsavedChangesModal,
+            ConflictModal, RecoveryScreen, HelpScreen)
 
 
 def title(cls: type) -> str:
@@ -84,10 +85,37 @@ def check_config(config: Config) -> None:
     does not have; the imports happen only when the file asks for either."""
     if config.keymap:
         config.check(binding_ids=binding_ids())
+        _refuse_clashes(config)
     if config.theme is not None:
         from textual.theme import BUILTIN_THEMES
 
         config.check(themes=BUILTIN_THEMES)
+
+
+def _refuse_clashes(config: Config) -> None:
+    """A remapped key must not already do something else on the same screen: Textual would
+    keep one of the two silently."""
+    from outlook_tui.config import ConfigError
+
+    for cls in keyed_classes():
+        owner: dict[str, str] = {}
+        for binding in own_bindings(cls):
+            if not binding.id:
+                continue
+            keyed = KeyedBinding(title(cls), binding)
+            for key in keyed.keys(config.keymap):
+                other = owner.setdefault(_normal(key), binding.id)
+                if other != binding.id:
+                    remapped = binding.id if binding.id in config.keymap else other
+                    taken = other if remapped == binding.id else binding.id
+                    raise ConfigError(f"{config.where('keymap.' + remapped)}: {key!r} already "
+                                      f"does {taken} on the same screen ({title(cls)})")
+
+
+def _normal(key: str) -> str:
+    from textual.keys import _character_to_key
+
+    return _character_to_key(key) if len(key) == 1 else key
 
 
 __all__ = ["KeyedBinding", "all_bindings", "binding_ids", "check_config", "keyed_classes",

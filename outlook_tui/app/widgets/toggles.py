@@ -32,9 +32,13 @@ class ArrowChoice(RadioSet):
     """A radio set chosen with the arrow keys, like every other choice of the app (a choice
     list, the bulk dialog's values): moving is choosing, no space needed."""
 
+    HELP_TITLE = "Choices (Status, the bulk dialog's values)"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,right", "next_choice", "Next", show=False),
-        Binding("up,left", "previous_choice", "Previous", show=False),
+        Binding("down,right", "next_choice", "Next", show=False, id="choice.next",
+                tooltip="Choose the next option"),
+        Binding("up,left", "previous_choice", "Previous", show=False, id="choice.previous",
+                tooltip="Choose the previous option"),
     ]
 
     def on_mount(self) -> None:
