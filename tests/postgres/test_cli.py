@@ -21,9 +21,10 @@ WHERE v.section = 'oro_crm_pro_outlook' AND c.entity IN ('app', 'organization')
 
 def run(store: str | Path, *args: str, ok: bool = True,
         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # No config.toml unless a test gives one: tests/conftest.py points XDG_CONFIG_HOME at an
+    # empty directory (a named file that is missing is an error).
     environment = {**os.environ, "OUTLOOK_TUI_STORE": str(store), "SSH_CLIENT": "",
-                   "SSH_CONNECTION": "", "OUTLOOK_TUI_CONFIG": "/nonexistent/config.toml",
-                   **(env or {})}
+                   "SSH_CONNECTION": "", **(env or {})}
     result = subprocess.run([sys.executable, "-m", "outlook_tui", *args], capture_output=True,
                             text=True, env=environment, timeout=60, check=False)
     if ok:
