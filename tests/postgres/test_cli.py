@@ -169,3 +169,14 @@ def test_after_save_command_output_is_shown_and_its_failure_reported(
     assert pg_server.execute(db, "SELECT text_value FROM oro_config_value v JOIN oro_config c "
                              "ON c.id = v.config_id WHERE c.entity = 'app' AND "
                              "v.name = 'tasks_enabled'") == [("1",)]
+
+
+def test_without_psycopg_the_message_names_the_extra() -> None:
+    # psycopg made unimportable, as on an install without the [postgres] extra
+    code = ("import sys; sys.modules['psycopg'] = None; from outlook_tui.cli import main; "
+            "sys.exit(main(['--store', 'postgresql://admin@db.example/oro', 'show', '--system']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 1
+    assert "pip install 'outlook-tui[postgres]'" in result.stderr
+    assert "Traceback" not in result.stderr
