@@ -158,6 +158,7 @@ async def settle(pilot: Any, until: Callable[[], object] | None = None,
 
     app = pilot.app
     deadline = time.monotonic() + HANG_SECONDS
+    idle = 0
     while True:
         await pilot.pause()
         busy = [w for w in app.workers
@@ -165,7 +166,10 @@ async def settle(pilot: Any, until: Callable[[], object] | None = None,
         if until is not None and until():
             await pilot.pause()  # let the screen that just appeared finish mounting
             return
-        if until is None and not busy:
+        # Idle twice in a row: what a finished worker set off (a dismissed dialog, a new
+        # snapshot published) has been handled too.
+        idle = idle + 1 if not busy else 0
+        if until is None and idle >= 2:
             return
         if time.monotonic() > deadline:
             names = ", ".join(w.description or w.name or repr(w) for w in busy) or "none"
