@@ -67,7 +67,9 @@ def _top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
 
 def damaged_text(damaged: list[dict[str, Any]]) -> str:
     """Stored values the store could not accept, each with its row, for a notification."""
-    lines = [f"{d['organization_name'] or 'System'}: {d['key']} = {d['text_value']!r} "
+    from outlook_tui.text import printable
+
+    lines = [f"{printable(d['organization_name'] or 'System')}: {d['key']} = {d['text_value']!r} "
              f"(oro_config_value row {d['row_id']}): {d['reason']}" for d in damaged[:5]]
     if len(damaged) > 5:
         lines.append(f"... and {len(damaged) - 5} more (outlook-tui show ORG lists them)")

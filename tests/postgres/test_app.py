@@ -132,3 +132,21 @@ async def test_admin_replaces_a_damaged_value_on_purpose(
                              (CRM, "oro_crm_pro_outlook")) == [(row, "300")]
     assert pg_server.execute(oro_db, "SELECT old_value, new_value FROM outlook_tui_history") \
         == [('"90000"', "300")]
+
+
+async def test_hostile_text_from_oros_tables_is_only_ever_text(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    evil = "Evil\x1b]52;c;aGk=\x07 [b]Corp[/b] \u202e"
+    pg_server.execute(oro_db, "UPDATE oro_organization SET name = %s, description = %s "
+                      "WHERE id = 1", (evil, "[red]x\x1b[2J"))
+    pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
+                      "text_value, object_value, array_value, type, created_at, updated_at) "
+                      "VALUES (2, %s, 'oro_crm_pro_outlook', %s, 'Tjs=', 'Tjs=', 'scalar', "
+                      "now(), now())", (CRM, "\x1b[31m9[/]"))
+    app = OutlookApp(pg_store, watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.validated, "the database to load")
+        messages = [n.message for n in app._notifications]
+    [damaged] = [m for m in messages if "oro_config_value row" in m]
+    assert "\x1b" not in damaged and "\u202e" not in damaged and "\x07" not in damaged
+    assert "Evil\\x1b]52;c;aGk=\\x07 [b]Corp[/b]" in damaged

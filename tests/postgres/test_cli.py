@@ -180,3 +180,12 @@ def test_without_psycopg_the_message_names_the_extra() -> None:
     assert result.returncode == 1
     assert "pip install 'outlook-tui[postgres]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_hostile_names_from_oro_are_printed_escaped(pg_server: PostgresServer,
+                                                     acme_db: str) -> None:
+    pg_server.execute(acme_db, "UPDATE oro_organization SET name = %s WHERE id = 2",
+                      ("Acme\x1b]0;pwned\x07\u202e",))
+    listed = run(pg_server.uri(acme_db), "orgs", "list")
+    assert "\x1b" not in listed.stdout and "\u202e" not in listed.stdout
+    assert "Acme\\x1b]0;pwned\\x07\\u202e" in listed.stdout
