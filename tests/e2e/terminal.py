@@ -99,3 +99,10 @@ class Tmux:
     def close(self) -> None:
         """Closing the terminal: the command's terminal hangs up."""
         self._tmux("kill-server", check=False)
+
+
+#: From the organizations table: filter to Globex, open its Configuration, clear Use System on
+#: CRM Sync Interval (focus starts on Sync Direction's; Tab passes the two choices' checkboxes),
+#: type 300 over the inherited value.
+EDIT_GLOBEX_CRM_SYNC_INTERVAL = ("/", "glob", "Enter", "Enter", "Tab", "Tab", "Space", "Tab",
+                                 "C-u", "300")

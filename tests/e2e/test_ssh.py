@@ -31,8 +31,7 @@ from packaging.requirements import Requirement
 
 import outlook_tui
 from tests.conftest import write_store
-from tests.e2e.terminal import WAIT_SECONDS, Tmux, eventually
-from tests.e2e.test_tmux import EDIT_GLOBEX_CRM_SYNC_INTERVAL
+from tests.e2e.terminal import EDIT_GLOBEX_CRM_SYNC_INTERVAL, WAIT_SECONDS, Tmux, eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -12,16 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_store
-from tests.e2e.terminal import EXECUTABLE, Tmux, eventually, process_gone
+from tests.e2e.terminal import (
+    EDIT_GLOBEX_CRM_SYNC_INTERVAL,
+    EXECUTABLE,
+    Tmux,
+    eventually,
+    process_gone,
+)
 
 pytestmark = pytest.mark.e2e
-
-#: From the organizations table: filter to Globex, open its Configuration, clear Use System on
-#: CRM Sync Interval (focus starts on Sync Direction's; Tab passes the two choices' checkboxes),
-#: type 300 over the inherited value.
-EDIT_GLOBEX_CRM_SYNC_INTERVAL = ("/", "glob", "Enter", "Enter", "Tab", "Tab", "Space", "Tab",
-                                 "C-u", "300")
-
 
 @pytest.fixture
 def terminal(store_path: Path) -> Iterator[Tmux]:
