@@ -3,6 +3,8 @@ one report for a background task that fails."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.worker import WorkerFailed
 
@@ -12,7 +14,8 @@ from outlook_tui.app.screens.history import HistoryScreen
 from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.session import SessionScreen
-from tests.conftest import StoreFactory
+from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
+from tests.conftest import StoreFactory, settle
 
 
 async def test_a_failing_background_task_is_named_in_a_notice_and_the_app_keeps_running(
@@ -54,3 +57,27 @@ async def test_every_screen_reaches_the_app_through_its_session(make_store: Stor
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is screen
+
+
+async def test_a_save_that_fails_unexpectedly_is_reported_and_nothing_is_written(
+        make_store: StoreFactory, store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = make_store(["Acme"])
+    before = store_path.read_bytes()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk controller on fire")  # a fault no screen expects
+
+    monkeypatch.setattr(store, "commit", broken)
+    app = OutlookApp(store, watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_configuration(pilot, 1)
+        await to_checkbox(pilot, CRM)
+        await pilot.press("space", "tab")
+        await type_into(pilot, "600")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: any("failed" in n.title for n in app._notifications),
+                     "the failure's notice")
+        assert app.is_running and app.screen is screen
+        notices = [(n.title, n.message) for n in app._notifications]
+        assert ("Saving the configuration failed", "disk controller on fire") in notices
+    assert store_path.read_bytes() == before

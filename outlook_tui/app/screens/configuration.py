@@ -226,7 +226,8 @@ class ConfigurationScreen(SessionScreen[None]):
     def _save_button(self) -> None:
         self.action_save()
 
-    @work(exclusive=True, group="configuration-save")
+    @work(exclusive=True, group="configuration-save", exit_on_error=False,
+          description="Saving the configuration")
     async def _save(self, then: Callable[[], object] | None = None) -> None:
         form, model = self.form, self.form.model
         if not form.loaded:

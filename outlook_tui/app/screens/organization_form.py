@@ -195,7 +195,8 @@ class OrganizationFormModal(SessionModal[int | None]):
                 with self.prevent(Input.Changed):
                     self.query_one(f"#{conflict.key}", Input).value = str(conflict.theirs)
 
-    @work(exclusive=True, group="organization-save")
+    @work(exclusive=True, group="organization-save", exit_on_error=False,
+          description="Saving the organization")
     async def _save(self) -> None:
         if self._saving:
             return

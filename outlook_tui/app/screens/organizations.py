@@ -508,7 +508,8 @@ class OrganizationsScreen(SessionScreen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.run_worker(self._save_bulk(plan.changes, plan.summary),
-                                group="bulk-save", exclusive=True)
+                                group="bulk-save", exclusive=True, exit_on_error=False,
+                                description="Saving the bulk change")
 
         self.app.push_screen(confirm_screen(plan), confirmed)
 
