@@ -249,3 +249,15 @@ def test_a_role_without_the_id_sequences_says_so(
     assert store.read_only_reason is not None
     assert "USAGE on oro_config_value's id sequence" in store.read_only_reason
     store.close()
+
+
+def test_a_lost_connection_is_reopened_for_the_next_read(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    before = pg_store.load()
+    # the server restarting, or an idle timeout, ends the session under the app's feet
+    pg_server.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = %s AND application_name = 'outlook-tui'", (oro_db,))
+    assert not pg_store.changed_since(before)
+    assert pg_store.load().document == before.document
+    pg_store.commit(pg_store.load(), [SettingChange(1, INTERVAL, None, 300)])
+    assert value_row(pg_server, oro_db, INTERVAL)[1] == "300"  # type: ignore[index]

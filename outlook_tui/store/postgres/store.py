@@ -19,7 +19,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from outlook_tui.catalog import BY_NAME, CATALOG, SECTION, Value
@@ -39,6 +39,7 @@ from outlook_tui.store.postgres.dialect import HISTORY_TABLE, PostgresDialect
 from outlook_tui.store.postgres.encoding import SCALAR, SERIALIZED_NULL, Damaged, decode, encode
 from outlook_tui.store.snapshot import Snapshot, sort_key
 
+T = TypeVar("T")
 SETTING_NAMES = [s.name for s in CATALOG]
 CHUNK = 5000
 #: Saves retried when someone changed the same rows between our snapshot and our locks.
@@ -234,9 +235,21 @@ class PostgresStore:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def _reading(self, work: Callable[[Any], T]) -> T:
+        """Run a read on the connection; when the connection was lost (the server restarted,
+        an idle timeout), once more on a new one: reads are safe to repeat, saves are not."""
+        with self._lock:
+            try:
+                with self._errors():
+                    return work(self._conn())
+            except StoreError:
+                if self._connection is not None:
+                    raise  # not a lost connection
+            with self._errors():
+                return work(self._conn())
+
     def change_token(self) -> tuple[int, int, int, int]:
-        with self._lock, self._errors():
-            return self._token(self._conn())
+        return self._reading(self._token)
 
     def _token(self, connection: Any) -> tuple[int, int, int, int]:
         row = connection.execute(self.sql.change_token,
@@ -258,39 +271,41 @@ class PostgresStore:
     def load(self, pause: Callable[[], None] | None = None) -> Snapshot:
         """Every organization and this section's values, streamed in chunks from one
         consistent (repeatable read) view of the database."""
-        with self._lock, self._errors():
-            connection = self._conn()
-            with connection.transaction():
-                connection.execute(self.sql.snapshot_transaction)
-                token = self._token(connection)
-                revision = self._revision(connection)
-                records: list[dict[str, Any]] = []
-                with connection.cursor(name="outlook_tui_organizations") as cursor:
-                    cursor.itersize = CHUNK
-                    cursor.execute(self.sql.organizations)
-                    while rows := cursor.fetchmany(CHUNK):
-                        records.extend(_record(row) for row in rows)
-                        if pause is not None:
-                            pause()
-                rows = self._stream(connection, self.sql.values,
-                                    {"section": SECTION, "names": SETTING_NAMES}, pause)
-                return self._snapshot(records, rows, revision, token, validated=True)
+        return self._reading(lambda connection: self._load(connection, pause))
+
+    def _load(self, connection: Any, pause: Callable[[], None] | None) -> Snapshot:
+        with connection.transaction():
+            connection.execute(self.sql.snapshot_transaction)
+            token = self._token(connection)
+            revision = self._revision(connection)
+            records: list[dict[str, Any]] = []
+            with connection.cursor(name="outlook_tui_organizations") as cursor:
+                cursor.itersize = CHUNK
+                cursor.execute(self.sql.organizations)
+                while rows := cursor.fetchmany(CHUNK):
+                    records.extend(_record(row) for row in rows)
+                    if pause is not None:
+                        pause()
+            rows = self._stream(connection, self.sql.values,
+                                {"section": SECTION, "names": SETTING_NAMES}, pause)
+            return self._snapshot(records, rows, revision, token, validated=True)
 
     def peek(self, limit: int) -> Snapshot | None:
         """The first ``limit`` organizations by name and their values: indexed queries only."""
-        with self._lock, self._errors():
-            connection = self._conn()
-            with connection.transaction():
-                connection.execute(self.sql.snapshot_transaction)
-                revision = self._revision(connection)
-                records = [_record(row) for row in connection.execute(
-                    self.sql.first_organizations, (limit,)).fetchall()]
-                ids = [r["id"] for r in records]
-                rows = connection.execute(
-                    self.sql.values_of_scopes,
-                    {"section": SECTION, "names": SETTING_NAMES, "ids": ids}).fetchall()
-                # No token: a preview is only shown until load() replaces it.
-                return self._snapshot(records, rows, revision, None, validated=False)
+        return self._reading(lambda connection: self._peek(connection, limit))
+
+    def _peek(self, connection: Any, limit: int) -> Snapshot:
+        with connection.transaction():
+            connection.execute(self.sql.snapshot_transaction)
+            revision = self._revision(connection)
+            records = [_record(row) for row in connection.execute(
+                self.sql.first_organizations, (limit,)).fetchall()]
+            ids = [r["id"] for r in records]
+            rows = connection.execute(
+                self.sql.values_of_scopes,
+                {"section": SECTION, "names": SETTING_NAMES, "ids": ids}).fetchall()
+            # No token: a preview is only shown until load() replaces it.
+            return self._snapshot(records, rows, revision, None, validated=False)
 
     def _stream(self, connection: Any, query: str, params: dict[str, Any],
                 pause: Callable[[], None] | None) -> list[tuple[Any, ...]]:
@@ -543,13 +558,14 @@ class PostgresStore:
                 limit: int | None = None, after_revision: int | None = None,
                 ) -> list[HistoryEntry]:
         """Newest first; filtered and limited in SQL (indexed by revision, organization)."""
-        with self._lock, self._errors():
-            connection = self._conn()
+        def work(connection: Any) -> list[tuple[Any, ...]]:
             if not self._exists(HISTORY_TABLE):
                 return []
-            rows = connection.execute(self.sql.history, {
+            return list(connection.execute(self.sql.history, {
                 "after": after_revision or 0, "organization_id": organization_id,
-                "system": system, "limit": limit}).fetchall()
+                "system": system, "limit": limit}).fetchall())
+
+        rows = self._reading(work)
         return [HistoryEntry(time=row[0], user=row[1], ssh_client=row[2], db_user=row[3],
                              revision=row[4], scope=row[5], organization_id=row[6],
                              organization_name=row[7], key=row[8], old=_unjson(row[9]),
