@@ -58,7 +58,7 @@ bench: $(VENV)/.installed-test postgresql
 
 # Regenerates screenshots/*.svg from the real app at 80x24.
 screenshots: $(VENV)/.installed-test
-	$(BIN)/python screenshots/generate.py screenshots
+	TERM=xterm-256color $(BIN)/python screenshots/generate.py screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -111,6 +111,13 @@ async def history(pilot: Pilot[None]) -> None:
     await pilot.press("h")  # Acme Corporation
 
 
+async def bulk_apply(pilot: Pilot[None]) -> None:
+    # Three organizations marked, the filter hiding one of them; CRM Sync Interval chosen.
+    await pilot.press("space", "space", "space", "slash", *"x", "enter", "b")
+    await pilot.pause()
+    await pilot.press("down", "down")
+
+
 SHOTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "organizations": organizations,
     "configuration": configuration,
@@ -119,6 +126,7 @@ SHOTS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "effective-settings": effective_settings,
     "matrix": matrix,
     "history": history,
+    "bulk-apply": bulk_apply,
 }
 
 

@@ -11,6 +11,10 @@ from typing import Any, TypeVar
 
 import pytest
 
+# The app picks its symbols from TERM once, at import (outlook_tui.app.icons): snapshots are
+# of what a modern terminal draws, whatever TERM the test run inherits (CI often has "dumb").
+os.environ["TERM"] = "xterm-256color"
+
 from outlook_tui.store import JsonStore
 from outlook_tui.store.json.document import serialize
 from outlook_tui.store.snapshot import sort_key

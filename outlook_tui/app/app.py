@@ -11,11 +11,12 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from textual import events, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette, SearchIcon
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.markup import escape as escape_markup
@@ -25,6 +26,7 @@ from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState
 
 from outlook_tui.app.commands import OrganizationCommands
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import plain
@@ -75,6 +77,15 @@ def damaged_text(damaged: list[dict[str, Any]]) -> str:
         lines.append(f"... and {len(damaged) - 5} more (outlook-tui show ORG lists them)")
     lines.append("Shown as Use System; saving that setting replaces the value, nothing else does.")
     return "\n".join(lines)
+
+
+class _Palette(CommandPalette):
+    """Textual's palette, its magnifying glass taken from the icon table (a Linux console's
+    font has none)."""
+
+    def on_mount(self) -> None:
+        for icon in self.query(SearchIcon):
+            icon.icon = ICONS.search
 
 
 def _shorten(path: str) -> str:
@@ -521,6 +532,10 @@ class OutlookApp(App[None]):
             # Textual reads a command's help as markup; the keys come from the user's keymap.
             yield SystemCommand(binding.description, escape_markup(f"{what} ({keys})"),
                                 partial(self.run_action, binding.action, node))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(_Palette(id="--command-palette"))
 
     # Textual's screenshot writes an SVG file into the working directory: not from this app
     # (no key, no palette entry, no action markup can reach it).

@@ -150,6 +150,7 @@ class _BulkModal(ModalScreen["BulkPlan | None"]):
 class ApplySettingModal(_BulkModal):
     """Pick a setting, then a value or Use System, for every marked organization."""
 
+    HELP_TITLE = "Apply setting (marked organizations)"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Arrows go between the setting list and its values, as between two columns.
         # Priority: the lists would scroll sideways; check_action lets the number field keep

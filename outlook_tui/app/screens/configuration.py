@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.widgets import Header, Static, Tree
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
@@ -26,7 +27,7 @@ from outlook_tui.words import counted
 #: From this width the tree is beside the form on entry (80x24, the SSH default, included);
 #: below it the tree hides behind ctrl+b so the form keeps the room its labels need.
 TREE_MIN_WIDTH = 80
-SEPARATOR = " › "
+SEPARATOR = f" {ICONS.step} "
 
 
 def breadcrumb(parts: list[str], width: int) -> str:
@@ -44,7 +45,7 @@ def breadcrumb(parts: list[str], width: int) -> str:
     shortened = list(parts)
     while middle:
         middle.pop()
-        shortened = [*head, *middle, "…", *tail]
+        shortened = [*head, *middle, ICONS.more, *tail]
         if cells(joined(shortened)) <= width:
             return joined(shortened)
     # Cut the longest part (raw, so that clip() sees whole escapes) until the line fits.
@@ -90,12 +91,14 @@ class ConfigurationScreen(SessionScreen[None]):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICONS.app)
         yield Static("", id="breadcrumb")
         yield ReadOnlyBanner("Nothing can be saved.", id="configuration-banner")
         with Horizontal(id="configuration-body"):
             tree: Tree[str] = Tree(PAGE_PATH[0], id="configuration-tree")
             tree.guide_depth = 2  # narrow: the form keeps 55 of 80 columns
+            tree.ICON_NODE_EXPANDED = f"{ICONS.expanded} "
+            tree.ICON_NODE = f"{ICONS.collapsed} "
             node = tree.root
             node.expand()
             for part in PAGE_PATH[1:-1]:

@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Header, Static
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import data, plain
 from outlook_tui.app.session import SessionScreen
@@ -66,7 +67,7 @@ class EffectiveSettingsScreen(SessionScreen[None]):
         self.title = "Effective settings"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICONS.app)
         yield ReadOnlyBanner()
         yield Static("Loading…", id="organization")
         with VerticalScroll(id="body"):

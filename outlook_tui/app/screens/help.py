@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.keymap import all_bindings
 from outlook_tui.app.safe import data
 from outlook_tui.app.widgets.footer import KeysFooter
@@ -77,7 +78,7 @@ class HelpScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICONS.app)
         with VerticalScroll(id="help-keys"):
             yield Static(Text("Keys of outlook-tui", style="bold"), classes="help-heading")
             for title, rows in key_groups(self.app):

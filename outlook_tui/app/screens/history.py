@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import assemble, data
 from outlook_tui.app.session import SessionScreen
@@ -69,7 +70,7 @@ class HistoryScreen(SessionScreen[None]):
         return f"History of {organization.name}"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICONS.app)
         yield ReadOnlyBanner()
         yield Static(data(self._heading()), id="heading")
         # At 80 columns the change gets what is left; the line below shows the entry in full

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import data, plain
 from outlook_tui.app.session import SessionScreen
@@ -65,7 +66,7 @@ class MatrixScreen(SessionScreen[None]):
         self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICONS.app)
         yield ReadOnlyBanner()
         yield TextInput(placeholder="Filter by name (Enter: keep, Escape: clear)", id="filter",
                     compact=True)

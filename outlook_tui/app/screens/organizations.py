@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Label, Static
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import data
 from outlook_tui.app.session import SessionScreen
@@ -123,7 +124,7 @@ class OrganizationsScreen(SessionScreen[None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICONS.app)
         yield ReadOnlyBanner("Nothing can be changed here.", id="read-only")
         yield VirtualTable(COLUMNS, self._row, 0, marked=self._is_marked,
                            empty_text="loading…", id="organizations")
@@ -276,8 +277,9 @@ class OrganizationsScreen(SessionScreen[None]):
             parts.append(f"{len(self._marks):,} marked")
         column, reverse = self._sort
         label = next(c.label for c in COLUMNS if c.key == column)
-        parts.append(f"sorted by {label} {'▼' if reverse else '▲'}")
-        self.query_one("#status", Static).update(data(" · ".join(parts), width=None))
+        parts.append(f"sorted by {label} "
+                     f"{ICONS.descending if reverse else ICONS.ascending}")
+        self.query_one("#status", Static).update(data(f" {ICONS.dot} ".join(parts), width=None))
 
     def on_snapshot_changed(self, event: SnapshotChanged) -> None:
         self._reason = event.reason

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import content, data, plain
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
@@ -44,7 +45,7 @@ class RecoveryScreen(SessionScreen[None]):
         return backups_of(self.session.store)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=ICONS.app)
         with VerticalScroll(id="recovery-body"):
             yield Static("The store could not be opened", id="recovery-title")
             # The header names the store; the message names it as the header does.

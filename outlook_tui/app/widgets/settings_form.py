@@ -17,6 +17,7 @@ from textual.validation import Function
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import data, plain
 from outlook_tui.app.widgets.toggles import TickBox
 from outlook_tui.catalog import FIELDSETS, Scope, Setting, SettingType, in_fieldset
@@ -119,16 +120,17 @@ class SettingField(Vertical):
         if field.stale:
             above = "the default" if field.inherited_source is Scope.DEFAULT else "System"
             notes.append(Text(
-                f"⚠ Same as {above} ({setting.label_of(field.inherited)}): this value is stored "
-                f"and no longer follows changes to {above}. Tick {model.inherit_label} to follow."))
+                f"{ICONS.warning} Same as {above} ({setting.label_of(field.inherited)}): "
+                f"this value is stored and no longer follows changes to {above}. "
+                f"Tick {model.inherit_label} to follow."))
         if field.damaged is not None:
             notes.append(Text(
-                f"⚠ Stored in Oro's database: {field.damaged}. Shown as inherited; a value "
-                "saved here replaces it."))
+                f"{ICONS.warning} Stored in Oro's database: {field.damaged}. Shown as "
+                "inherited; a value saved here replaces it."))
         if field.meanwhile:
             who = f" by {plain(field.meanwhile_by)}" if field.meanwhile_by else ""  # a user name
             notes.append(Text(
-                f"⚠ Saved meanwhile{who}: "
+                f"{ICONS.warning} Saved meanwhile{who}: "
                 f"{shown(setting, field.latest_stored, model.organization_id)}"
                 " (saving asks which to keep)"))
         notes_line = self.query_one(f"#notes-{setting.name}", Static)

@@ -9,6 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Checkbox, RadioButton, RadioSet
 
+from outlook_tui.app.icons import ICONS
+
 
 class TickBox(Checkbox):
     """X ticked, blank cleared."""
@@ -16,6 +18,7 @@ class TickBox(Checkbox):
     @property
     def _button(self) -> Content:
         self.BUTTON_INNER = "X" if self.value else " "
+        self.BUTTON_LEFT, self.BUTTON_RIGHT = ICONS.box_left, ICONS.box_right
         return super()._button
 
 
@@ -24,7 +27,8 @@ class RadioChoice(RadioButton):
 
     @property
     def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else " "
+        self.BUTTON_INNER = ICONS.chosen if self.value else " "
+        self.BUTTON_LEFT, self.BUTTON_RIGHT = ICONS.box_left, ICONS.box_right
         return super()._button
 
 

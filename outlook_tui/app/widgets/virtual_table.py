@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.text import clip, printable
 
 Cell = str | Text
@@ -32,9 +33,9 @@ RowGetter = Callable[[int], Sequence[Cell]]
 Align = Literal["left", "right", "center"]
 
 #: Shown in the gutter of a marked row. In code page 437, so the Linux console draws it too.
-MARK = "•"
-SORT_ASCENDING = "▲"
-SORT_DESCENDING = "▼"
+MARK = ICONS.mark
+SORT_ASCENDING = ICONS.ascending
+SORT_DESCENDING = ICONS.descending
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def _fit(text: str, width: int, align: Align) -> str:
         text = clip(text, width)  # never cuts an escape or a wide character in half
     length = cell_len(text)
     if length > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
+        return set_cell_size(text, width - 1) + ICONS.more if width > 1 else ICONS.more
     gap = width - length
     if align == "right":
         return " " * gap + text
