@@ -365,10 +365,20 @@ class PostgresStore:
             settings.append(change)
         if not base.validated:
             raise InputError("nothing was saved: the store has not finished loading")
+        with self._lock:
+            # Nothing is written before this lock: on a lost connection it is taken on a new one.
+            self._reading(lambda connection: connection.execute(self.sql.lock_savers))
+            result = self._locked_commit(base, settings)
+        if result.applied and self.after_save_command:
+            ran = run_after_save(self.after_save_command, result.snapshot.revision)
+            result.notices.extend(ran.notices)
+            result.warnings.extend(ran.warnings)
+        return result
+
+    def _locked_commit(self, base: Snapshot, settings: list[SettingChange]) -> CommitResult:
         psycopg = _psycopg()
-        with self._lock, self._errors():
+        with self._errors():
             connection = self._conn()
-            connection.execute(self.sql.lock_savers)
             try:
                 for attempt in range(SAVE_ATTEMPTS):
                     try:
@@ -382,10 +392,6 @@ class PostgresStore:
             finally:
                 with suppress(psycopg.Error):
                     connection.execute(self.sql.unlock_savers)
-        if result.applied and self.after_save_command:
-            ran = run_after_save(self.after_save_command, result.snapshot.revision)
-            result.notices.extend(ran.notices)
-            result.warnings.extend(ran.warnings)
         return result
 
     def _commit(self, connection: Any, base: Snapshot,
