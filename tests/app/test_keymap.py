@@ -102,3 +102,14 @@ def test_the_readme_lists_every_binding_id_with_its_default_key() -> None:
                     if line.startswith(f"| `{binding.id}` ")), None)
         assert row is not None, f"{binding.id} is not in the README's binding table"
         assert f"`{binding.key}`" in row, (binding.id, binding.key, row)
+
+
+async def test_the_theme_from_the_config_file_is_the_apps(make_store: StoreFactory,
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nord"\n')
+    app = OutlookApp(make_store(["Acme"]), watch_seconds=0, config=load_config(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert app.current_theme.name == "nord"
