@@ -99,6 +99,10 @@ def _open(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
             except OSError as error:
                 raise Rejected(f"{path.parent}: cannot create the data directory: "
                                f"{error.strerror}") from None
+        if writes and not os.path.lexists(path) and not path.parent.is_dir():
+            # Said here, before the app starts, rather than on its first screen.
+            raise Rejected(f"{path.parent}: no such directory; the store is only created in an "
+                           "existing directory (nothing was saved)")
     return open_store(args.store, read_only=args.read_only,
                       after_save_command=args.config.after_save_command)
 

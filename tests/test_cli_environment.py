@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,17 @@ def test_counts_read_as_english(acme: Path) -> None:
     assert cli("--store", str(acme), "orgs", "list").stdout.rstrip().endswith("3 organizations")
     lone = write_store(acme.with_name("lone.json"), ["Default Organization"])
     assert cli("--store", str(lone), "orgs", "list").stdout.rstrip().endswith("1 organization")
+
+
+def test_the_app_on_a_store_in_a_missing_directory_says_so_before_starting(
+        tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "store.json"
+    leader, follower = pty.openpty()  # the app needs a terminal before it looks at anything
+    try:
+        result = cli("--store", str(missing), stdin=follower, stdout=follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert result.returncode == 1, result.stderr
+    assert f"{tmp_path / 'typo'}: no such directory" in result.stderr
+    assert tree(tmp_path) == []
