@@ -168,6 +168,7 @@ def test_a_value_changed_behind_the_apps_back_is_noticed(
     seen = pg_store.load()
     pg_server.execute(oro_db, "UPDATE oro_organization SET name = 'Renamed' WHERE id = 1")
     assert pg_store.changed_since(seen)
+    assert [o.name for o in pg_store.load().organizations()] == ["Renamed"]
     seen = pg_store.load()
     pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
                       "text_value, object_value, array_value, type, created_at, updated_at) "

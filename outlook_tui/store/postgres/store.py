@@ -112,6 +112,9 @@ class PostgresStore:
         self.read_only_reason: str | None = None
         self.db_user = ""
         self.database = ""
+        #: The organizations' rows of the last load, with the token part they belong to.
+        self._organizations: tuple[tuple[int, int], list[dict[str, Any]],
+                                   dict[int, int]] | None = None
         self._connect()
 
     # -- connection ------------------------------------------------------------------------
@@ -278,17 +281,27 @@ class PostgresStore:
             connection.execute(self.sql.snapshot_transaction)
             token = self._token(connection)
             revision = self._revision(connection)
-            records: list[dict[str, Any]] = []
-            with connection.cursor(name="outlook_tui_organizations") as cursor:
-                cursor.itersize = CHUNK
-                cursor.execute(self.sql.organizations)
-                while rows := cursor.fetchmany(CHUNK):
-                    records.extend(_record(row) for row in rows)
-                    if pause is not None:
-                        pause()
+            records, positions = self._organization_records(connection, token, pause)
             rows = self._stream(connection, self.sql.values,
                                 {"section": SECTION, "names": SETTING_NAMES}, pause)
-            return self._snapshot(records, rows, revision, token, validated=True)
+            return self._snapshot(records, rows, revision, token, validated=True,
+                                  positions=positions)
+
+    def _organization_records(
+            self, connection: Any, token: tuple[int, int, int, int],
+            pause: Callable[[], None] | None) -> tuple[list[dict[str, Any]], dict[int, int]]:
+        """Every organization (without overrides) in name order, and id -> position. Reused
+        from the last load while the token's organization part is unchanged: a setting saved
+        in Oro then reloads in a fraction of the time at 100k organizations."""
+        if self._organizations is not None and self._organizations[0] == token[2:]:
+            return self._organizations[1], self._organizations[2]
+        rows = self._stream(connection, self.sql.organizations, None, pause,
+                            "outlook_tui_organizations")
+        records = [_record(row) for row in rows]
+        records.sort(key=lambda r: sort_key(r["name"]))
+        positions = {r["id"]: i for i, r in enumerate(records)}
+        self._organizations = (token[2:], records, positions)
+        return records, positions
 
     def peek(self, limit: int) -> Snapshot | None:
         """The first ``limit`` organizations by name and their values: indexed queries only."""
@@ -307,10 +320,12 @@ class PostgresStore:
             # No token: a preview is only shown until load() replaces it.
             return self._snapshot(records, rows, revision, None, validated=False)
 
-    def _stream(self, connection: Any, query: str, params: dict[str, Any],
-                pause: Callable[[], None] | None) -> list[tuple[Any, ...]]:
+    def _stream(self, connection: Any, query: str, params: dict[str, Any] | None,
+                pause: Callable[[], None] | None,
+                cursor_name: str = "outlook_tui_values") -> list[tuple[Any, ...]]:
+        """All rows of ``query`` through a server-side cursor, ``CHUNK`` at a time."""
         rows: list[tuple[Any, ...]] = []
-        with connection.cursor(name="outlook_tui_values") as cursor:
+        with connection.cursor(name=cursor_name) as cursor:
             cursor.itersize = CHUNK
             cursor.execute(query, params)
             while chunk := cursor.fetchmany(CHUNK):
@@ -321,34 +336,42 @@ class PostgresStore:
 
     def _snapshot(self, records: list[dict[str, Any]], rows: list[tuple[Any, ...]],
                   revision: int, token: tuple[int, int, int, int] | None,
-                  validated: bool) -> Snapshot:
-        records.sort(key=lambda r: sort_key(r["name"]))
-        by_id = {r["id"]: r for r in records}
+                  validated: bool, positions: dict[int, int] | None = None) -> Snapshot:
+        """``records`` (organizations without overrides, in name order when ``positions``
+        is given, shared with other snapshots and never modified) with the values of
+        ``rows``: only the organizations that override something get a record of their own."""
+        if positions is None:
+            records.sort(key=lambda r: sort_key(r["name"]))
+            positions = {r["id"]: i for i, r in enumerate(records)}
         system: dict[str, Value] = {}
+        overrides: dict[int, dict[str, Value]] = {}
         damaged: list[dict[str, Any]] = []
         for row_id, entity, record_id, name, text_value, type_ in rows:
-            org = by_id.get(record_id) if entity == "organization" else None
-            if entity == "organization" and org is None:
+            at = positions.get(record_id) if entity == "organization" else None
+            if entity == "organization" and at is None:
                 continue  # a scope left behind by a deleted organization: Oro ignores it too
+            org = None if at is None else records[at]
             try:
                 value = decode(BY_NAME[name], text_value, type_)
             except Damaged as reason:
                 damaged.append(_damaged(row_id, org, name, text_value, type_, str(reason)))
                 continue
-            target = system if org is None else org["overrides"]
+            target = system if org is None else overrides.setdefault(org["id"], {})
             target[name] = value
-        for record in records:
-            if len(record["overrides"]) > 1:
-                record["overrides"] = _ordered(record["overrides"])
+        organizations = list(records)
+        for organization_id, values in overrides.items():
+            at = positions[organization_id]
+            organizations[at] = {**records[at], "overrides": _ordered(values)}
         document = {
             "schema_version": SCHEMA_VERSION,
             "store_id": f"postgresql:{self.database}",
             "revision": revision,
             "system": _ordered(system),
-            "organizations": records,
+            "organizations": organizations,
             "damaged": damaged,
         }
-        return Snapshot(document, fingerprint=token, validated=validated)
+        return Snapshot(document, fingerprint=token, validated=validated,
+                        id_positions=positions)
 
     # -- writing ---------------------------------------------------------------------------
 
