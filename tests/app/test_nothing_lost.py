@@ -154,3 +154,18 @@ async def test_toasts_stay_away_from_the_focused_line(make_store: Any) -> None:
         toast_rows = {y for toast in rack.query("Toast") for y in range(
             toast.region.y, toast.region.bottom)}
         assert focused.region.y not in toast_rows
+
+
+async def test_toasts_stay_away_from_the_highlighted_row(make_store: Any) -> None:
+    app = make_app(make_store([f"Organization {n:02}" for n in range(1, 30)]))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        rack = screen.get_child_by_type(ToastRack)
+        app.notify("cursor on the first row")
+        await pilot.pause()
+        assert not rack.has_class("-top")  # the first row is at the top: toasts at the bottom
+        await pilot.press(*["down"] * 18)
+        app.notify("cursor near the bottom")
+        await pilot.pause()
+        assert rack.has_class("-top")

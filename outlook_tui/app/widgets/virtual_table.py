@@ -226,6 +226,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self.cursor_row = self._clamp(target)
         self.refresh()
 
+    @property
+    def working_line(self) -> int:
+        """The cursor row's line on the screen (notices stay away from it)."""
+        return self.region.y + 1 + self.cursor_row - int(self.scroll_y)
+
     def refresh_row(self, index: int) -> None:
         """Paint one row again (after it was marked, say)."""
         self._strips.pop(index, None)
