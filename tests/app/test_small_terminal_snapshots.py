@@ -43,3 +43,27 @@ def test_every_screen_is_usable_at_60x20(snap_compare: Any,
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(60, 20), run_before=run_before)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+async def test_the_footer_shows_whole_keys_help_and_quit_first(make_store: Any,
+                                                               width: int) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from outlook_tui.app.app import OutlookApp
+
+    app = OutlookApp(make_store(["Acme"]), watch_seconds=0, location_label="store.json")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await loaded(pilot)
+        await app.push_screen(ConfigurationScreen(ACME))
+        await pilot.pause(0.2)
+        await pilot.resize_terminal(width, 24)
+        await pilot.pause(0.2)
+        keys = [k for k in app.screen.query(FooterKey) if not k.has_class("-command-palette")]
+        shown = [k for k in keys if k.display]
+        assert [k.key_display for k in shown[:2]] == ["f1", "^q"]
+        palette = next(k for k in app.screen.query(FooterKey)
+                       if k.has_class("-command-palette"))
+        for key in shown:  # whole, and clear of the palette's key on the right
+            assert key.region.right <= palette.region.x, key.description
+        assert len(shown) == len(keys) or width < 100
