@@ -189,3 +189,17 @@ def test_hostile_names_from_oro_are_printed_escaped(pg_server: PostgresServer,
     listed = run(pg_server.uri(acme_db), "orgs", "list")
     assert "\x1b" not in listed.stdout and "\u202e" not in listed.stdout
     assert "Acme\\x1b]0;pwned\\x07\\u202e" in listed.stdout
+
+
+def test_export_leaves_out_a_damaged_value_and_says_so(pg_server: PostgresServer,
+                                                       oro_uri: str) -> None:
+    db = oro_uri.split("/")[3].split("?")[0]
+    row = pg_server.execute(db, "INSERT INTO oro_config_value (config_id, name, section, "
+                            "text_value, object_value, array_value, type, created_at, "
+                            "updated_at) VALUES (2, 'contacts_sync_direction', "
+                            "'oro_crm_pro_outlook', 'Sideways', 'Tjs=', 'Tjs=', 'scalar', now(), "
+                            "now()) RETURNING id")[0][0]
+    exported = run(oro_uri, "export")
+    assert json.loads(exported.stdout)["organizations"][0]["settings"] == {}
+    assert (f"not exported: Default Organization: oro_crm_pro_outlook.contacts_sync_direction = "
+            f"'Sideways' (oro_config_value row {row})") in exported.stderr
