@@ -340,12 +340,17 @@ class OutlookApp(App[None]):
         while a person looks at a dialog. Raises the store's errors (ConflictError...) for the
         screen to show. Publishes the new snapshot to every screen.
         """
+        # Keys typed meanwhile act once the save and its snapshot are in, as they would have
+        # if typed a moment later.
+        with self.key_order.hold():
+            return await self._commit(changes)
+
+    async def _commit(self, changes: Sequence[Change]) -> CommitResult:
         assert self.snapshot is not None
         base = self.snapshot
         self._saving = True
         try:
-            with self.key_order.hold():
-                result = await asyncio.to_thread(self.store.commit, base, list(changes))
+            result = await asyncio.to_thread(self.store.commit, base, list(changes))
         finally:
             self._saving = False
         entries: list[HistoryEntry] = []
