@@ -101,6 +101,12 @@ def test_unknown_binding_ids_and_themes_are_refused_by_the_app_side(tmp_path: Pa
                                           r"configuration: 'n' already does organizations\.new "
                                           r"on the same screen \(Organizations\)"):
         check_config(config)
+    config = load_config(write(tmp_path / "quit.toml",
+                               '[keymap]\n"history.reload" = "ctrl+q"\n'))
+    with pytest.raises(ConfigError, match=r"quit\.toml, line 2, keymap\.history\.reload: "
+                                          r"'ctrl\+q' already does app\.quit on the same screen "
+                                          r"\(History\)"):
+        check_config(config)
     check_config(load_config(write(tmp_path / "ok.toml",
                                    'theme = "nord"\n[keymap]\n"app.help" = "f2"\n')))
 

@@ -93,23 +93,35 @@ def check_config(config: Config) -> None:
 
 
 def _refuse_clashes(config: Config) -> None:
-    """A remapped key must not already do something else on the same screen: Textual would
-    keep one of the two silently."""
+    """A remapped key must not already do something else on the same screen, nor shadow a key
+    of the whole app (ctrl+q, f1): Textual would keep one of the two silently. Overlaps the
+    defaults have on purpose (f1 closes Help) are left alone."""
+    from textual.app import App
+
     from outlook_tui.config import ConfigError
 
-    for cls in keyed_classes():
-        owner: dict[str, str] = {}
+    def keys_of(cls: type) -> list[tuple[str, str, bool]]:
+        """(key, binding id, whether the keymap gave it) for each key in force."""
+        found = []
         for binding in own_bindings(cls):
             if not binding.id:
                 continue
-            keyed = KeyedBinding(title(cls), binding)
-            for key in keyed.keys(config.keymap):
-                other = owner.setdefault(_normal(key), binding.id)
-                if other != binding.id:
-                    remapped = binding.id if binding.id in config.keymap else other
-                    taken = other if remapped == binding.id else binding.id
-                    raise ConfigError(f"{config.where('keymap.' + remapped)}: {key!r} already "
-                                      f"does {taken} on the same screen ({title(cls)})")
+            defaults = {_normal(key.strip()) for key in binding.key.split(",")}
+            for key in KeyedBinding(title(cls), binding).keys(config.keymap):
+                found.append((_normal(key), binding.id, _normal(key) not in defaults))
+        return found
+
+    classes = keyed_classes()
+    everywhere = [k for cls in classes if issubclass(cls, App) for k in keys_of(cls)]
+    for cls in classes:
+        owner: dict[str, tuple[str, bool]] = {}
+        for key, binding_id, given in ([] if issubclass(cls, App) else everywhere) + keys_of(cls):
+            other, other_given = owner.setdefault(key, (binding_id, given))
+            if other == binding_id or not (given or other_given):
+                continue
+            remapped, taken = (binding_id, other) if given else (other, binding_id)
+            raise ConfigError(f"{config.where('keymap.' + remapped)}: {key!r} already does "
+                              f"{taken} on the same screen ({title(cls)})")
 
 
 def _normal(key: str) -> str:
