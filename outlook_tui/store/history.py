@@ -150,20 +150,23 @@ def reverse_lines(fd: int, block_size: int = BLOCK_SIZE) -> Iterator[RawLine]:
             yield RawLine(at, line)
 
 
-def reverse_lines_with(fd: int, needle: bytes, block_size: int = BLOCK_SIZE,
+def reverse_lines_with(fd: int, needles: tuple[bytes, ...], block_size: int = BLOCK_SIZE,
                        ) -> Iterator[RawLine]:
-    """Only the lines that contain ``needle``, last first, found by a byte search over each
-    run: one organization's few lines among a million cost a scan, not a million parses."""
+    """Only the lines that contain one of ``needles``, last first, found by a byte search over
+    each run: one organization's few lines among a million cost a scan, not a million parses."""
     for offset, data, complete in _runs(fd, block_size):
         if not complete:
-            if needle in data:
+            if any(needle in data for needle in needles):
                 yield RawLine(offset, data, complete=False)
             continue
-        end = len(data)
-        while (found := data.rfind(needle, 0, end)) >= 0:
-            line_start = data.rfind(b"\n", 0, found) + 1
-            yield RawLine(offset + line_start, data[line_start:data.find(b"\n", found)])
-            end = line_start
+        starts: set[int] = set()
+        for needle in needles:
+            end = len(data)
+            while (found := data.rfind(needle, 0, end)) >= 0:
+                end = data.rfind(b"\n", 0, found) + 1
+                starts.add(end)
+        for line_start in sorted(starts, reverse=True):
+            yield RawLine(offset + line_start, data[line_start:data.find(b"\n", line_start)])
 
 
 def _line_number(fd: int, offset: int) -> int:
@@ -225,22 +228,20 @@ def read_newest(
         return []
     # Cheap byte tests first: on a million lines, most are skipped without parsing them. (The
     # writer is orjson: compact, so an organization's lines hold exactly this.)
-    needle: bytes | None = None
+    filtered = organization_id is not None or system
     lines = reverse_lines(fd, block_size)
     if organization_id is not None:
-        needle = b'"organization_id":%d,' % organization_id
-        lines = reverse_lines_with(fd, needle, block_size)
+        lines = reverse_lines_with(fd, (b'"organization_id":%d,' % organization_id,), block_size)
+    elif system:
+        lines = reverse_lines_with(fd, (b'"scope":"system"', b'"event":'), block_size)
     entries: list[HistoryEntry] = []
     try:
         for line in lines:
-            if system and b'"scope":"system"' not in line.data and b'"event"' not in line.data:
-                continue
             if not line.data.strip():
                 continue
             parsed = _parse(line.data)
             if isinstance(parsed, str):
-                if not line.complete or needle is not None or system \
-                        or after_revision is not None:
+                if not line.complete or filtered or after_revision is not None:
                     continue
                 number = _line_number(fd, line.offset)
                 parsed = HistoryEntry(
