@@ -309,3 +309,26 @@ async def test_no_palette_entry_key_or_action_markup_writes_a_file(
         await pilot.press("escape")
         await pilot.pause()
     assert list(work.iterdir()) == []
+
+
+async def test_a_paste_with_an_escape_sequence_never_reaches_any_field(store_path: Path) -> None:
+    """Every field the app has (filter, interval, bulk number) refuses pasted controls: Textual's
+    Input would draw them raw."""
+    app = hostile_app(store_path, records=[{"name": "Acme"}])
+    before = store_path.read_bytes()
+    paste = Paste("12\x1b]52;c;aGk=\x07")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).post_message(paste)
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == ""
+        assert_safe(app)
+        await pilot.press("escape", "c")
+        await settle(pilot, app)
+        for field in app.screen.query(".value-integer").results(Input):
+            field.post_message(Paste(paste.text))
+            await pilot.pause()
+            assert "\x1b" not in field.value
+        assert_safe(app)
+    assert store_path.read_bytes() == before

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from outlook_tui.app.safe import plain
 from outlook_tui.app.widgets.footer import KeysFooter
+from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.catalog import (
     BY_NAME,
     CATALOG,
@@ -182,7 +183,7 @@ class ApplySettingModal(_BulkModal):
                 with Vertical(classes="column", id="values-column"):
                     yield Label("Value", classes="field-label", id="values-label")
                     yield OptionList(id="values", compact=True)
-                    yield Input(id="number", compact=True)
+                    yield TextInput(id="number", compact=True)  # refuses pasted controls
             yield Static("", id="value-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply… (Enter)", variant="primary", id="apply")

@@ -19,6 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import data, plain
+from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.toggles import TickBox
 from outlook_tui.catalog import FIELDSETS, Scope, Setting, SettingType, in_fieldset
 from outlook_tui.form_model import Field, FormModel, field_error, shown
@@ -40,7 +41,8 @@ def _value_control(setting: Setting) -> Widget:
             allow_blank=False, value=setting.default, compact=True, id=control_id,
             classes="value-control value-choice")
     if setting.type is SettingType.INTEGER:
-        return Input(
+        # TextInput: a paste carrying a control character is refused, never shown raw.
+        return TextInput(
             str(setting.default),
             validators=[Function(lambda text: field_error(setting, text) is None,
                                  f"must be {setting.allowed}")],
