@@ -33,6 +33,9 @@ from typing import Any, TextIO
 
 #: The Unicode categories shown escaped (see above).
 HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+#: Letters (category Lo) that draw nothing: the Hangul fillers, a known way to make a name
+#: that looks empty or like another one.
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 _SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 ELLIPSIS = "…"
@@ -54,7 +57,14 @@ def _char_cells(char: str) -> int:
 
 def is_hidden(char: str) -> bool:
     """True for a code point that is shown escaped, never as itself."""
-    return unicodedata.category(char) in HIDDEN_CATEGORIES
+    return unicodedata.category(char) in HIDDEN_CATEGORIES or char in INVISIBLE_LETTERS
+
+
+def is_printable(text: str) -> bool:
+    """True when ``text`` is shown as it is (nothing in it is escaped)."""
+    # str.isprintable() is False for every hidden category (and for spaces other than " "):
+    # the common case, an ordinary name, costs two C calls.
+    return text.isprintable() and INVISIBLE_LETTERS.isdisjoint(text)
 
 
 def escape_char(char: str) -> str:
@@ -79,9 +89,7 @@ def printable(text: str, *, keep: str = "") -> str:
     ``keep`` names characters left as they are where the place shows several lines (``"\\n"``
     for a message block); titles, table cells and one-line messages keep nothing.
     """
-    # str.isprintable() is False for every hidden category (and for spaces other than " "):
-    # the common case, an ordinary name, costs one C call.
-    if text.isprintable():
+    if is_printable(text):
         return text
     if keep == "\n":  # a block of lines (a whole JSON export, say): most lines take the fast path
         return "\n".join(map(printable, text.split("\n")))
@@ -118,6 +126,7 @@ _NAME_KINDS = {
     "Cs": "lone surrogates",
     "Co": "private-use characters",
     "Cn": "unassigned characters",
+    "Lo": "invisible characters",
 }
 
 
@@ -126,11 +135,11 @@ def name_problem(name: str) -> str | None:
     ``must not contain control characters (U+001B at position 5)`` (positions count from 1), or
     None. Only new input is checked: a store edited by hand that holds such a name still loads,
     and shows it escaped."""
-    if name.isprintable():
+    if is_printable(name):
         return None
     for position, char in enumerate(name, 1):
-        kind = unicodedata.category(char)
-        if kind in HIDDEN_CATEGORIES:
+        kind = "Lo" if char in INVISIBLE_LETTERS else unicodedata.category(char)
+        if kind in HIDDEN_CATEGORIES or kind == "Lo":
             what = "line breaks" if char in "\n\r\x0b\x0c\x1c\x1d\x1e\x85" else _NAME_KINDS[kind]
             return f"must not contain {what} (U+{ord(char):04X} at position {position})"
     return None
@@ -195,11 +204,13 @@ def printable_output() -> Iterator[None]:
 __all__ = [
     "ELLIPSIS",
     "HIDDEN_CATEGORIES",
+    "INVISIBLE_LETTERS",
     "PrintableStream",
     "cells",
     "clip",
     "escape_char",
     "is_hidden",
+    "is_printable",
     "json_text",
     "name_problem",
     "printable",

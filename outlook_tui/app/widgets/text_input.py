@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.widgets import Input
 
-from outlook_tui.text import name_problem
+from outlook_tui.text import is_printable, name_problem
 
 
 class TextInput(Input):
@@ -28,7 +28,7 @@ class TextInput(Input):
             return self.input
 
     def replace(self, text: str, start: int, end: int) -> None:
-        if not text.isprintable():
+        if not is_printable(text):
             value = self.value
             low, high = sorted((max(0, start), min(len(value), end)))
             problem = name_problem(f"{value[:low]}{text}{value[high:]}")

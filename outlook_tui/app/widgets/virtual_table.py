@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from outlook_tui.app.icons import ICONS
-from outlook_tui.text import clip, printable
+from outlook_tui.text import clip, is_printable, printable
 
 Cell = str | Text
 RowGetter = Callable[[int], Sequence[Cell]]
@@ -57,7 +57,7 @@ def _fit(text: str, width: int, align: Align) -> str:
     ``width`` cells."""
     if width <= 0:
         return ""
-    if not text.isprintable():
+    if not is_printable(text):
         text = clip(text, width)  # never cuts an escape or a wide character in half
     length = cell_len(text)
     if length > width:
@@ -71,7 +71,7 @@ def _fit(text: str, width: int, align: Align) -> str:
 
 
 def _fit_text(text: Text, width: int, align: Align) -> Text:
-    if not text.plain.isprintable():
+    if not is_printable(text.plain):
         # Styled cells hold data too: escape it, keeping the style of the whole cell.
         text = Text(printable(text.plain), style=text.style, end="")
     else:
