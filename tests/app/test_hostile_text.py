@@ -13,7 +13,6 @@ from typing import Any
 
 from textual.command import CommandPalette
 from textual.events import Paste
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from outlook_tui.app.app import OutlookApp
@@ -23,7 +22,7 @@ from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import Conflict, JsonStore
 from outlook_tui.store.history import HistoryEntry, encode
 from outlook_tui.text import printable
-from tests.conftest import write_store
+from tests.conftest import settle, showing, write_store
 from tests.hostile import HOSTILE, NAMES, hidden_characters
 
 #: Every organization overrides one setting, so that bulk reset has something to name.
@@ -41,14 +40,6 @@ def seen(name: str, cells: int = 8) -> str:
 def screen_text(app: OutlookApp) -> str:
     """What the terminal is sent for the current screen, as text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(pilot: Pilot[None], app: OutlookApp) -> None:
-    for _ in range(300):
-        if app.validated and app.snapshot is not None and not app.workers._workers:
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
 
 
 def assert_safe(app: OutlookApp, *expected: str) -> str:
@@ -82,7 +73,8 @@ async def test_the_organizations_grid_shows_every_hostile_name_literally(
 ) -> None:
     app = hostile_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         assert_safe(app, *(seen(name) for name in NAMES), "[bold]x[/]", "[/]", "\\x1b]52;c",
                     "c1\\x9b31m", "bidi\\u202e", "組織名🏢")
         # The filter line quotes what is typed: markup there is text too.
@@ -96,17 +88,20 @@ async def test_configuration_title_and_breadcrumb_show_the_name_escaped(
 ) -> None:
     app = hostile_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         titles = set()
         for _ in NAMES:  # each organization in turn: c opens it, Escape comes back, Down
             await pilot.press("c")
-            await settle(pilot, app)
+            await settle(pilot, lambda: app.validated, "the store to load")
+            await settle(pilot)
             title = app.screen.title or ""
             assert title in NAMES
             titles.add(title)
             assert_safe(app, seen(title, 6), "MS Outlook Settings")
             await pilot.press("escape")
-            await settle(pilot, app)
+            await settle(pilot, lambda: app.validated, "the store to load")
+            await settle(pilot)
             await pilot.press("down")
         assert titles == set(NAMES)
 
@@ -114,14 +109,17 @@ async def test_configuration_title_and_breadcrumb_show_the_name_escaped(
 async def test_effective_settings_matrix_and_help_show_names_escaped(store_path: Path) -> None:
     app = hostile_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         assert app.snapshot is not None
         first = next(iter(app.snapshot.organizations())).name
         await pilot.press("i")
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         assert_safe(app, seen(first), "Effective value")
         await pilot.press("escape", "m")
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         assert_safe(app, "[bold]x[/]", "\\x1b]52;c", "bidi\\u202e")
         await pilot.press("right")  # the detail line names the organization and its overrides
         await pilot.pause()
@@ -137,9 +135,11 @@ async def test_history_shows_hostile_users_ssh_clients_names_and_values_escaped(
     app = hostile_app(store_path)
     hostile_history(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         app.open_history()
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         text = assert_safe(app, "History of all changes")
         assert "\\x1b]52" in text  # the new value, in the table
         for _ in range(13):  # each entry's detail line: when, who (user, SSH client), what
@@ -154,7 +154,8 @@ async def test_bulk_reset_confirmation_names_hostile_organizations_escaped(
     app = hostile_app(store_path)
     before = store_path.read_bytes()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         await pilot.press("a", "x")
         await pilot.pause()
         assert_safe(app)
@@ -172,11 +173,13 @@ async def test_the_conflict_dialog_names_values_and_users_escaped(store_path: Pa
     app = hostile_app(store_path)
     hostile_history(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         conflicts = [Conflict(name, "Name", "name", 1, name, HOSTILE["markup"],
                               HOSTILE["osc8_hyperlink"]) for name in NAMES[:4]]
         app.push_screen(ConflictModal(conflicts))
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         assert_safe(app, "[bold]x[/]", "\\x1b]8;;http")
         await pilot.press("escape")
         await pilot.pause()
@@ -186,16 +189,17 @@ async def test_the_conflict_dialog_names_values_and_users_escaped(store_path: Pa
 async def test_the_palette_lists_and_finds_hostile_names_as_text(store_path: Path) -> None:
     app = hostile_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         for query, expected in (("bold", "[bold]x[/]"), ("bidi", "bidi\\u202eexe"),
                                 ("click", "[@click=app.quit]"), ("clip", "\\x1b]52;c;aGk=")):
             palette_input = app.screen.query_one(Input)
             palette_input.value = ""
             await pilot.press(*query)
-            await pilot.pause(0.4)
+            await settle(pilot)
             assert_safe(app, expected)
         await pilot.press("escape")
         await pilot.pause()
@@ -205,10 +209,11 @@ async def test_the_palette_lists_and_finds_hostile_names_as_text(store_path: Pat
 async def test_toasts_show_hostile_text_literally(store_path: Path) -> None:
     app = hostile_app(store_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         for kind in ("markup", "action", "broken_tag", "osc52_clipboard", "long"):
             app.notify(HOSTILE[kind], title=HOSTILE["osc0_title"])
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert_safe(app, "[bold]x[/]", "\\x1b]0;pwned", "[on red", "LLLLLLLL")
 
 
@@ -218,7 +223,8 @@ async def test_a_new_name_with_an_escape_is_refused_inline_and_nothing_is_saved(
     app = hostile_app(store_path, records=[{"name": "Acme"}])
     before = store_path.read_bytes()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, OrganizationFormModal)
@@ -242,14 +248,16 @@ async def test_editing_a_hand_edited_hostile_name_shows_it_escaped_and_keeps_it(
     app = hostile_app(store_path, records=[{"name": name}])
     before = store_path.read_bytes()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, OrganizationFormModal)
         assert app.screen.query_one("#name", Input).value == printable(name)
         assert_safe(app, "\\x1b]52;c;aGk=")
         await pilot.press("enter")  # nothing changed: the stored name is kept as it is
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         assert not isinstance(app.screen, OrganizationFormModal)
     assert store_path.read_bytes() == before
 
@@ -265,11 +273,8 @@ async def test_the_recovery_screen_quotes_a_damaged_store_escaped(store_path: Pa
     before = store_path.read_bytes()
     app = OutlookApp(JsonStore(store_path, lock_timeout=2), watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(300):
-            if isinstance(app.screen, RecoveryScreen):
-                break
-            await pilot.pause(0.01)
-        await pilot.pause(0.2)
+        await showing(pilot, RecoveryScreen)
+        await settle(pilot)
         assert isinstance(app.screen, RecoveryScreen)
         assert_safe(app, "\\x1b]52;c;aGk=", "LLLLLLLL")
     assert store_path.read_bytes() == before
@@ -281,7 +286,8 @@ async def test_a_read_only_store_at_a_hostile_path_names_it_escaped() -> None:
         path = Path(top) / "shared\x1b]52;c;aGk=\x07\u202e" / "store.json"
         app = hostile_app(path, read_only=True, records=[{"name": "Acme"}])
         async with app.run_test(size=(120, 24)) as pilot:
-            await settle(pilot, app)
+            await settle(pilot, lambda: app.validated, "the store to load")
+            await settle(pilot)
             assert_safe(app, "Read-only: opened with --read-only",
                         "shared\\x1b]52;c;aGk=\\x07\\u202e")
 
@@ -296,14 +302,15 @@ async def test_no_palette_entry_key_or_action_markup_writes_a_file(
     monkeypatch.chdir(work)
     app = hostile_app(store_path, records=[{"name": "[@click=app.screenshot]shot[/]"}])
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         assert all("screenshot" not in binding.action for binding in app.screen.active_bindings
                    .values() for binding in [binding.binding])
         await pilot.click("#organizations", offset=(5, 1))  # on the name itself
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await settle(pilot)
         await pilot.press(*"screenshot")
-        await pilot.pause(0.5)
+        await settle(pilot)
         text = assert_safe(app)
         assert "Screenshot" not in text.replace("[@click=app.screenshot]", "")
         await pilot.press("escape")

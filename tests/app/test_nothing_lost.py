@@ -159,7 +159,7 @@ async def test_toasts_stay_away_from_the_focused_line(make_store: Any) -> None:
 async def test_toasts_stay_away_from_the_highlighted_row(make_store: Any) -> None:
     app = make_app(make_store([f"Organization {n:02}" for n in range(1, 30)]))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause(0.2)
+        await settle(pilot)
         screen = app.screen
         rack = screen.get_child_by_type(ToastRack)
         app.notify("cursor on the first row")

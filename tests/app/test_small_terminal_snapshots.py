@@ -56,9 +56,9 @@ async def test_the_footer_shows_whole_keys_help_and_quit_first(make_store: Any,
     async with app.run_test(size=(120, 24)) as pilot:
         await loaded(pilot)
         await app.push_screen(ConfigurationScreen(ACME))
-        await pilot.pause(0.2)
+        await settle(pilot)
         await pilot.resize_terminal(width, 24)
-        await pilot.pause(0.2)
+        await settle(pilot)
         keys = [k for k in app.screen.query(FooterKey) if not k.has_class("-command-palette")]
         shown = [k for k in keys if k.display]
         assert [k.key_display for k in shown[:2]] == ["f1", "^q"]
