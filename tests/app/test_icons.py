@@ -24,23 +24,30 @@ from outlook_tui.store import JsonStore
 def drawn(app):
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
+async def settled(pilot):
+    # Textual's own signals: every worker done, every message handled.
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
 async def main():
     app = OutlookApp(JsonStore(sys.argv[1]), watch_seconds=0)
     seen = []
     async with app.run_test(size=(80, 24)) as pilot:
         while not app.validated:
-            await pilot.pause(0.05)
+            await pilot.pause()
+        await settled(pilot)
         await pilot.press("space")
-        await pilot.pause(0.2)
+        await settled(pilot)
         seen.append(drawn(app))
         await pilot.press("up", "enter")
-        await pilot.pause(0.5)
+        await settled(pilot)
         seen.append(drawn(app))
         await pilot.press("escape", "n")
-        await pilot.pause(0.5)
+        await settled(pilot)
         seen.append(drawn(app))
         await pilot.press("escape", "ctrl+p")
-        await pilot.pause(0.5)
+        await settled(pilot)
         seen.append(drawn(app))
     print("\n".join(seen))
 

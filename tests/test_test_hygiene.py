@@ -1,0 +1,28 @@
+"""The suite keeps to its own rules (README, Development): app tests wait with settle() on
+the app's signals, never a fixed time; helpers are shared from conftest.py files, so no test
+module imports another."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+TESTS = Path(__file__).parent
+#: pause(0) only yields to the event loop; any other number is a fixed wait.
+FIXED_WAIT = re.compile(r"\bpause\(\s*(?!0\s*\))[0-9.]+\s*\)|\bsleep\(")
+TEST_MODULE_IMPORT = re.compile(r"^\s*from tests(?:\.\w+)*\.test_\w+ import|"
+                                r"^\s*import tests(?:\.\w+)*\.test_", re.M)
+
+
+def test_app_tests_never_wait_a_fixed_time() -> None:
+    found = [f"{path.relative_to(TESTS)}:{number}: {line.strip()}"
+             for path in sorted((TESTS / "app").glob("test_*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), start=1)
+             if FIXED_WAIT.search(line)]
+    assert not found, "wait with tests.conftest.settle() instead:\n" + "\n".join(found)
+
+
+def test_no_test_module_imports_another() -> None:
+    found = [str(path.relative_to(TESTS)) for path in sorted(TESTS.rglob("*.py"))
+             if TEST_MODULE_IMPORT.search(path.read_text())]
+    assert not found, "share helpers from a conftest.py instead: " + ", ".join(found)
