@@ -71,13 +71,14 @@ def check_after_crash(store: JsonStore, reported: int) -> int:
         assert snapshot.system == {CRM_INTERVAL: value_for(revision)}
         assert snapshot.get(1).overrides == {OUTLOOK_INTERVAL: value_for(revision)}
     assert serialize(snapshot.document) == store.path.read_bytes()
-    saved = [line["revision"] for line in history_lines(store) if "event" not in line]
+    saved = [line["revision"] for line in history_lines(store, writers_killed=True)
+             if "event" not in line]
     assert saved == sorted(saved) and all(r <= revision for r in saved)
     return revision
 
 
 def history_accounts_for_every_revision(store: JsonStore, last: int) -> None:
-    lines = history_lines(store)
+    lines = history_lines(store, writers_killed=True)
     recorded = {line["revision"] for line in lines if "event" not in line}
     gaps = [line for line in lines if line.get("event") == "history_gap"]
     for gap in gaps:
