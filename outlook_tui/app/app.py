@@ -31,6 +31,7 @@ from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import plain
 from outlook_tui.app.session import Session
+from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.config import Config
 from outlook_tui.store import (
     Backup,
@@ -43,6 +44,7 @@ from outlook_tui.store import (
     StoreError,
 )
 from outlook_tui.store.factory import open_store
+from outlook_tui.text import is_printable, name_problem
 from outlook_tui.words import counted
 
 #: Organizations parsed from the head of the file for the first paint (a screen and a half).
@@ -164,8 +166,23 @@ class OutlookApp(App[None]):
         return where
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and self._refuse_paste(event.text):
+            return
         if not self.key_order.take(event):
             await super().on_event(event)
+
+    def _refuse_paste(self, text: str) -> bool:
+        """A paste holding a control character never reaches a field Textual draws raw (the
+        palette's); our own fields (TextInput) refuse it themselves, saying so in place."""
+        if isinstance(self.focused, TextInput):
+            return False
+        line = text.splitlines()[0] if text else ""
+        problem = None if is_printable(line) else name_problem(line)
+        if problem is None:
+            return False
+        self.bell()
+        self.notify(f"Not pasted: the text {problem}.", severity="warning")
+        return True
 
     # -- text from data is only ever text ---------------------------------------------------
 
