@@ -325,14 +325,16 @@ async def test_a_paste_with_an_escape_sequence_never_reaches_any_field(store_pat
     before = store_path.read_bytes()
     paste = Paste("12\x1b]52;c;aGk=\x07")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         await pilot.press("slash")
         app.screen.query_one("#filter", Input).post_message(paste)
         await pilot.pause()
         assert app.screen.query_one("#filter", Input).value == ""
         assert_safe(app)
         await pilot.press("escape", "c")
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         for field in app.screen.query(".value-integer").results(Input):
             field.post_message(Paste(paste.text))
             await pilot.pause()
