@@ -348,12 +348,13 @@ async def test_a_paste_with_an_escape_sequence_into_the_palette_is_refused_with_
 ) -> None:
     app = hostile_app(store_path, records=[{"name": "Acme"}])
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, app)
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         app.post_message(Paste("ac\x1b]52;c;aGk=\x07"))  # as the terminal's driver posts it
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert app.screen.query_one(Input).value == ""
         assert_safe(app)
         assert any("U+001B at position 3" in n.message for n in app._notifications)
