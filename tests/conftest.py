@@ -4,6 +4,7 @@ app tests wait (:func:`settle`)."""
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -72,15 +73,20 @@ NAMES = [entry["name"] for entry in MANIFEST]
 EXPECT = {entry["name"]: entry["expect"] for entry in MANIFEST}
 
 
-def every_byte(directory: Path) -> dict[str, bytes | None]:
-    """The directory tree as it is on disk: each path and its bytes (None for directories)."""
-    found: dict[str, bytes | None] = {}
+def every_byte(directory: Path) -> dict[str, bytes | str | None]:
+    """The directory tree as it is on disk: each path and its bytes (None for directories; for
+    anything else, a link, a FIFO, a device: what it is, without opening it)."""
+    found: dict[str, bytes | str | None] = {}
     for root, dirs, files in os.walk(directory):
         for name in dirs:
             found[os.path.relpath(os.path.join(root, name), directory)] = None
         for name in files:
             path = os.path.join(root, name)
-            found[os.path.relpath(path, directory)] = Path(path).read_bytes()
+            mode = os.lstat(path).st_mode
+            target = os.readlink(path) if stat.S_ISLNK(mode) else ""
+            found[os.path.relpath(path, directory)] = (
+                Path(path).read_bytes() if stat.S_ISREG(mode)
+                else f"{stat.filemode(mode)} {target}")
     return found
 
 

@@ -98,3 +98,33 @@ async def test_a_damaged_record_after_the_first_screen_is_never_shown(tmp_path: 
     assert published and all(checked(s) for s in published)
     assert all(len(s.records) < 150 for s in published)
     assert every_byte(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "hard link"])
+async def test_a_save_through_a_planted_lock_file_is_refused_and_says_why(
+        kind: str, tmp_path: Path) -> None:
+    from outlook_tui.app.screens.configuration import ConfigurationScreen
+    from tests.app.conftest import open_configuration
+    from tests.conftest import settle as settle_app
+
+    store_path = write_store(tmp_path / "shared" / "store.json", ["Acme"])
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"not yours\n")
+    lock = tmp_path / "shared" / "store.json.lock"
+    if kind == "fifo":
+        os.mkfifo(lock)
+    elif kind == "symlink":
+        lock.symlink_to(victim)
+    else:
+        os.link(victim, lock)
+    before = every_byte(tmp_path)
+    app = OutlookApp(JsonStore(store_path), watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_configuration(pilot, 1)
+        await pilot.press("space")  # clear Use System on the first setting: an edit
+        await pilot.press("ctrl+s")
+        await settle_app(pilot)
+        said = "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+        assert str(lock) in said and "refusing" in said, said
+        assert isinstance(app.screen, ConfigurationScreen) and screen.form.model.dirty
+    assert every_byte(tmp_path) == before
