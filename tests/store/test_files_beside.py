@@ -282,3 +282,14 @@ def test_export_writes_an_ordinary_file(store: JsonStore, tmp_path: Path,
     status, _ = _export(store, tmp_path / "export.json", capfd)
     assert status == 0 and b'"format": "outlook-tui-export"' in (tmp_path / "export.json"
                                                                  ).read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "device"])
+def test_the_store_itself(kind: str, store_at: Path, outside: Path) -> None:
+    from outlook_tui.store import UnsafeStoreError
+
+    planted(kind)(store_at, outside)
+    with pytest.raises(UnsafeStoreError) as refused:
+        JsonStore(store_at)
+    assert str(store_at) in str(refused.value) and PLANTS[kind][1] in str(refused.value)
+    assert sorted(p.name for p in store_at.parent.iterdir()) == ["store.json"]

@@ -7,6 +7,7 @@ import pwd
 import stat
 from pathlib import Path
 
+from outlook_tui.store.beside import kind_of
 from outlook_tui.store.errors import UnsafeStoreError
 
 
@@ -30,7 +31,8 @@ def check_safe(path: Path) -> None:
             f"Use the real path: --store {os.path.realpath(path)}"
         )
     if not stat.S_ISREG(st.st_mode):
-        raise UnsafeStoreError(f"{path} is not a regular file")
+        raise UnsafeStoreError(f"{path} is {kind_of(st.st_mode)}, not a regular file; refusing "
+                               "to open it")
     if st.st_mode & stat.S_IWOTH:
         raise UnsafeStoreError(
             f"{path} is writable by every user (mode {stat.filemode(st.st_mode)}); refusing to "
