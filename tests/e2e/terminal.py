@@ -48,6 +48,19 @@ def process_gone(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
 
 
+def zombie_exit_status(pid: int) -> int | None:
+    """The exit status of a process that has ended but was not reaped yet, else None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] != "Z":
+        return None
+    code = int(fields[-1])  # field 52: the status word waitpid would give
+    return os.waitstatus_to_exitcode(code) if code & 0x7F == 0 else 128 + (code & 0x7F)
+
+
 class Tmux:
     """A tmux server on a socket of its own with one ``width``x``height`` window running
     ``command``; the window stays after the command ends, to read how it ended."""
@@ -86,10 +99,18 @@ class Tmux:
         return int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}"))
 
     def exit_status(self) -> int | None:
-        """The command's exit status once it has ended, else None."""
+        """The command's exit status once it has ended, else None.
+
+        tmux 3.3 can mark a pane dead when its terminal closes and then never reap the process
+        (no status, a zombie under the tmux server): the status is then read from the zombie's
+        ``/proc/PID/stat`` (``exit_code``, as waitpid reports it)."""
         fields = self._tmux("display-message", "-p", "-t", "t",
-                            "#{pane_dead} #{pane_dead_status}").split()
-        return int(fields[1]) if fields[:1] == ["1"] and len(fields) == 2 else None
+                            "#{pane_dead} #{pane_dead_status} #{pane_pid}").split()
+        if fields[:1] != ["1"]:
+            return None
+        if len(fields) == 3:
+            return int(fields[1])
+        return zombie_exit_status(int(fields[-1])) if len(fields) == 2 else None
 
     def wait_for_exit(self, timeout: float = WAIT_SECONDS) -> int:
         status: int = eventually(self.exit_status, "the command in the terminal ended", timeout,
