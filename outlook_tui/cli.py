@@ -320,14 +320,17 @@ def cmd_reset(args: argparse.Namespace) -> None:
     store = _open(args, writes=True)
     snapshot = store.load()
     changes: list[Change] = []
+    # A value Oro's database holds that this tool cannot read is not an override, but
+    # resetting it removes its row (the store checks the row is still the one shown).
+    damaged = {(d["organization_id"], d["name"]) for d in snapshot.damaged}
     if args.system:
-        changes = [SettingChange(None, n, snapshot.system[n], None)
-                   for n in names if n in snapshot.system]
+        changes = [SettingChange(None, n, snapshot.system.get(n), None)
+                   for n in names if n in snapshot.system or (None, n) in damaged]
         where, back = "System", "Use default"
     else:
         orgs = _organizations(snapshot, refs, args.all_orgs, args.where)
-        changes = [SettingChange(o.id, n, o.overrides[n], None)
-                   for o in orgs for n in names if n in o.overrides]
+        changes = [SettingChange(o.id, n, o.overrides.get(n), None)
+                   for o in orgs for n in names if n in o.overrides or (o.id, n) in damaged]
         where = orgs[0].name if len(orgs) == 1 else f"{len(orgs)} organizations"
         back = "Use System"
     _commit(args, store, snapshot, changes, f"{where}: {what} back to {back}")

@@ -203,3 +203,20 @@ def test_export_leaves_out_a_damaged_value_and_says_so(pg_server: PostgresServer
     assert json.loads(exported.stdout)["organizations"][0]["settings"] == {}
     assert (f"not exported: Default Organization: oro_crm_pro_outlook.contacts_sync_direction = "
             f"'Sideways' (oro_config_value row {row})") in exported.stderr
+
+
+def test_reset_removes_a_damaged_value_and_the_history_keeps_what_it_was(
+        pg_server: PostgresServer, oro_uri: str) -> None:
+    db = oro_uri.split("/")[3].split("?")[0]
+    pg_server.execute(db, "INSERT INTO oro_config_value (config_id, name, section, text_value, "
+                      "object_value, array_value, type, created_at, updated_at) VALUES (2, "
+                      "'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook', '90000', 'Tjs=', "
+                      "'Tjs=', 'scalar', now(), now())")
+    others = pg_server.execute(db, OTHER_ROWS_SQL)
+    reset = run(oro_uri, "reset", "Default Organization", "contacts_sync_interval_orocrm")
+    assert "saved revision 1" in reset.stdout
+    assert pg_server.execute(db, SECTION_ROWS) == []
+    assert pg_server.execute(db, OTHER_ROWS_SQL) == others
+    [entry] = json.loads(run(oro_uri, "history", "--json").stdout)
+    assert (entry["old"], entry["new"]) == ("90000", None)
+    assert "damaged" not in run(oro_uri, "show", "Default Organization").stdout

@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from outlook_tui.catalog import BY_NAME, CATALOG, SECTION, Value
+from outlook_tui.catalog import BY_NAME, CATALOG, SECTION, Scope, Value
 from outlook_tui.store.backend import Capability, CommitResult
 from outlook_tui.store.changes import AppliedChange, Change, SettingChange, apply
 from outlook_tui.store.errors import (
@@ -499,7 +499,12 @@ class PostgresStore:
         if conflicts:
             raise ConflictError(conflicts, revision_now)
         merged_over = revision_now - base.revision
-        if not outcome.applied:
+        # Use System (or Use default) on a value shown as damaged deletes its row: apply() sees
+        # nothing stored there, since a damaged value reads as inherited. The check above made
+        # sure the row is still the one the person saw.
+        cleared = [c for c in changes if isinstance(c, SettingChange) and c.new is None
+                   and (c.organization_id, c.name) in damaged_now]
+        if not outcome.applied and not cleared:
             return CommitResult(base, [], merged_over)
 
         deletes: list[int] = []
@@ -531,6 +536,14 @@ class PostgresStore:
                 inserts[0].append(config_ids[scope])
                 inserts[1].append(name)
                 inserts[2].append(text)
+        for change in cleared:
+            found = damaged_now[(change.organization_id, change.name)]
+            deletes.append(found["row_id"])
+            scope_name = Scope.SYSTEM if change.organization_id is None else Scope.ORGANIZATION
+            org_name = None if change.organization_id is None else \
+                orgs_now[change.organization_id]["name"]
+            applied.append(AppliedChange(scope_name, change.organization_id, org_name,
+                                         BY_NAME[change.name].key, found["text_value"], None))
         if deletes:
             connection.execute(sql.delete_values, (deletes,))
         if updates[0]:
