@@ -3,10 +3,11 @@ app tests wait (:func:`settle`)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -88,6 +89,16 @@ def every_byte(directory: Path) -> dict[str, bytes | str | None]:
                 Path(path).read_bytes() if stat.S_ISREG(mode)
                 else f"{stat.filemode(mode)} {target}")
     return found
+
+
+@pytest.fixture(autouse=True)
+def _thawed() -> Iterator[None]:
+    """The app freezes what is long-lived out of the garbage collector's reach (app/memory.py):
+    in the test process that would keep every finished test's app. Each test starts and ends
+    with nothing frozen."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from outlook_tui.app.commands import OrganizationCommands
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.key_order import KeyOrder
+from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import plain
 from outlook_tui.app.session import Session
@@ -141,6 +142,8 @@ class OutlookApp(App[None]):
         self._damaged_shown: list[dict[str, Any]] = []
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
+        #: Full garbage collections only while nobody types (see memory).
+        self.collector = QuietCollector()
         #: The screen each notification belongs to: it is dropped when that screen is left.
         self._notice_screens: dict[str, weakref.ref[Screen[Any]]] = {}
 
@@ -166,6 +169,8 @@ class OutlookApp(App[None]):
         return where
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
+            self.collector.activity()
         if isinstance(event, events.Paste) and self._refuse_paste(event.text):
             return
         if not self.key_order.take(event):
@@ -226,6 +231,7 @@ class OutlookApp(App[None]):
             self.call_after_refresh(self.call_after_refresh, self._load)
         if self._watch_seconds > 0:
             self.set_interval(self._watch_seconds, self._poll_disk, name="watch-store")
+        self.set_interval(QUIET_SECONDS / 2, self._collect_when_quiet, name="quiet-collection")
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False,
           description="Loading the store")
@@ -254,6 +260,9 @@ class OutlookApp(App[None]):
         self._damaged_token = self.store.change_token()
         if not isinstance(self.screen, RecoveryScreen):
             self.push_screen(RecoveryScreen(error))
+
+    def _collect_when_quiet(self) -> None:
+        self.collector.tick()
 
     # -- keeping up with the disk --------------------------------------------------------------
 
@@ -349,6 +358,8 @@ class OutlookApp(App[None]):
                         severity="warning", timeout=30, markup=False)
         if reason == "external" and entries and announce:
             self._announce(entries)
+        # Once the screens have built what they show from it: out of the collector's way.
+        self.call_after_refresh(self.collector.settled)
 
     async def commit(self, changes: Sequence[Change]) -> CommitResult:
         """Save ``changes`` (made against what the user saw) as one revision.

@@ -1,0 +1,79 @@
+"""A full garbage collection never lands between a key and its paint: what is long-lived is
+frozen out of its way, and garbage is collected once the user is quiet (app/memory.py)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.memory import QuietCollector
+from tests.app.conftest import loaded
+from tests.conftest import StoreFactory, settle
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Node:
+    """An object in a reference cycle: only the cyclic collector can free it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def frozen(thing: object) -> bool:
+    """Tracked by the collector, yet in none of its generations: in the permanent one."""
+    return gc.is_tracked(thing) and all(o is not thing for o in gc.get_objects())
+
+
+def test_what_is_in_place_when_a_snapshot_settles_is_frozen_at_once() -> None:
+    collector = QuietCollector(clock=Clock())
+    organization = {"id": 1, "overrides": {}}
+    assert not frozen(organization)
+    collector.settled()
+    assert frozen(organization)
+
+
+def test_garbage_left_behind_is_collected_only_once_the_user_is_quiet() -> None:
+    clock = Clock()
+    collector = QuietCollector(quiet_seconds=1.0, clock=clock)
+    old = Node()
+    gone = weakref.ref(old)
+    collector.settled()  # the old snapshot is frozen with what the screens held
+    del old  # ... then a new one replaces it: its cycle is garbage, frozen
+
+    clock.now += 0.5
+    collector.activity()  # a key
+    clock.now += 0.9
+    assert not collector.tick(), "collected while the user was typing"
+    gc.collect()
+    assert gone() is not None, "frozen garbage is out of the collector's reach"
+
+    clock.now += 0.2
+    assert collector.tick()
+    assert gone() is None
+    survivor = {"overrides": {}}
+    assert not frozen(survivor)
+    assert not collector.tick(), "one collection per new snapshot, not one per tick"
+
+
+async def test_a_loaded_store_is_out_of_the_full_collections_way(
+        make_store: StoreFactory) -> None:
+    names = [f"Organization {n:04}" for n in range(300)]
+    app = OutlookApp(make_store(names), watch_seconds=0)
+    app.collector = QuietCollector(quiet_seconds=0.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert app.snapshot is not None
+        await settle(pilot, lambda: app.collector.collections >= 1, "the quiet collection")
+        records = app.snapshot.records
+        assert len(records) == 300
+        assert all(frozen(record) for record in records[::50])
+        await pilot.press("down", "down")
+        assert all(frozen(record) for record in records[::50])
