@@ -67,3 +67,21 @@ def test_generated_history_matches_its_store_and_reads_newest_first(tmp_path: Pa
     assert [e.revision for e in store.history(limit=3)] == [revision, revision - 1, revision - 2]
     result = store.commit(store.load(), [SettingChange(1, "tasks_enabled", None, False)])
     assert result.warnings == [], "the history reaches the store's revision: no gap to record"
+
+
+def test_the_app_starts_from_bytecode_like_the_bare_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """First paint compares with a bare app whose Textual pip compiled: the run compiles the
+    package too, whatever PYTHONDONTWRITEBYTECODE says, so no start compiles source."""
+    import importlib.util
+
+    import run
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    run.compile_package()
+    package = run.ROOT / "outlook_tui"
+    stale = []
+    for source in package.rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(source)))
+        if not cached.exists() or cached.stat().st_mtime_ns < source.stat().st_mtime_ns:
+            stale.append(str(source.relative_to(package)))
+    assert stale == []
