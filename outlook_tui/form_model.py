@@ -83,6 +83,9 @@ class Field:
     #: A stored value the store could not accept (Oro's database: out of range...), in words
     #: naming its row; the field shows the inherited value until one is set.
     damaged: str | None = None
+    #: The person ticked the checkbox of a damaged field again (clear, tick): saving removes
+    #: the damaged row, as resetting it does from the command line.
+    remove_damaged: bool = False
 
     @property
     def name(self) -> str:
@@ -116,10 +119,16 @@ class Field:
         return wanted
 
     @property
+    def removes_damaged(self) -> bool:
+        """Saving deletes the damaged row this field stands over (and stores nothing)."""
+        return self.inherit and self.remove_damaged and self.damaged is not None \
+            and self.stored is None
+
+    @property
     def dirty(self) -> bool:
         """The person changed this field: its stored state would differ from the base."""
         if self.inherit:
-            return self.stored is not None
+            return self.stored is not None or self.removes_damaged
         if self.error is not None:
             return True
         wanted = self.wanted
@@ -257,6 +266,9 @@ class FormModel:
         if current.inherit == inherit:
             return
         current.inherit = inherit
+        # A damaged field starts ticked yet has a row of its own: ticking it once more is
+        # how the person says "remove that row".
+        current.remove_damaged = inherit and current.damaged is not None
         self._adopt_if_clean(current)
 
     def set_value(self, name: str, value: Value | str) -> None:
@@ -286,7 +298,13 @@ class FormModel:
         """What saving writes; call only when :meth:`errors` is empty."""
         loaded = {f.name: f.stored for f in self.fields.values() if f.stored is not None}
         wanted = {f.name: f.wanted for f in self.fields.values()}
-        return setting_changes(self.organization_id, loaded, wanted)
+        changes = setting_changes(self.organization_id, loaded, wanted)
+        # Nothing stored before or after, yet a row goes: the store deletes a damaged row for
+        # a change to None (it checks the row still holds what was shown).
+        removed = {f.name for f in self.fields.values() if f.removes_damaged}
+        changes += [SettingChange(self.organization_id, name, None, None) for name in removed]
+        order = [s.name for s in CATALOG]
+        return sorted(changes, key=lambda change: order.index(change.name))
 
     def effective(self) -> dict[str, EffectiveValue]:
         """The form's current (unsaved) values as effective values, for notes that depend on

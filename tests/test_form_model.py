@@ -111,3 +111,31 @@ def test_ticking_and_clearing_use_system_again_is_no_change(make_store) -> None:
     model.set_inherit(CRM, False)
     assert model.fields[CRM].value == 300
     assert not model.dirty and model.changes() == []
+
+
+def damaged_model(make_store) -> FormModel:
+    """Acme (id 1) over a value Oro's database holds and this tool cannot accept."""
+    snapshot = make_store(organizations=["Acme"]).load()
+    snapshot.document["damaged"] = [{
+        "organization_id": 1, "name": CRM, "key": f"oro_crm_pro_outlook.{CRM}",
+        "text_value": "90000", "row_id": 17, "reason": "out of range"}]
+    model = FormModel(1)
+    assert model.load(snapshot)
+    return model
+
+
+def test_a_damaged_value_is_shown_inherited_and_left_alone(make_store) -> None:
+    model = damaged_model(make_store)
+    field = model.fields[CRM]
+    assert field.inherit and "'90000' (oro_config_value row 17)" in (field.damaged or "")
+    assert not model.dirty and model.changes() == []
+
+
+def test_ticking_use_system_again_on_a_damaged_value_removes_its_row(make_store) -> None:
+    model = damaged_model(make_store)
+    model.set_inherit(CRM, False)
+    model.set_inherit(CRM, True)
+    assert model.dirty
+    assert model.changes() == [SettingChange(1, CRM, None, None)]
+    model.set_inherit(CRM, False)  # and back to a value of its own: that replaces the row
+    assert model.changes() == [SettingChange(1, CRM, None, 120)]  # the default

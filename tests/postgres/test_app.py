@@ -12,7 +12,7 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
-from tests.conftest import settle
+from tests.conftest import burst, settle
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
 
@@ -132,6 +132,35 @@ async def test_admin_replaces_a_damaged_value_on_purpose(
                              (CRM, "oro_crm_pro_outlook")) == [(row, "300")]
     assert pg_server.execute(oro_db, "SELECT old_value, new_value FROM outlook_tui_history") \
         == [('"90000"', "300")]
+
+
+async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
+                            "text_value, object_value, array_value, type, created_at, "
+                            "updated_at) VALUES (2, %s, 'oro_crm_pro_outlook', '0', "
+                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
+    app = OutlookApp(pg_store, watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.validated, "the database to load")
+        await pilot.press("c")  # the Default Organization's Configuration
+        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                    and app.screen.form.loaded, "the configuration form")
+        assert not app.screen.form.model.dirty
+        await to_checkbox(pilot, CRM)
+        await burst(pilot, "space", "space")  # clear Use System, tick it again
+        notes = str(app.screen.query_one(f"#notes-{CRM}", Static).render())
+        assert f"(oro_config_value row {row})" in notes and "Saving removes that row" in notes
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not app.screen.form.model.dirty
+        assert app.snapshot is not None and app.snapshot.damaged == []
+    assert pg_server.execute(oro_db, "SELECT id FROM oro_config_value WHERE id = %s",
+                             (row,)) == []
+    assert pg_server.execute(oro_db, "SELECT organization_name, old_value, new_value "
+                             "FROM outlook_tui_history") == [("Default Organization", '"0"', None)]
+    assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == others
 
 
 async def test_hostile_text_from_oros_tables_is_only_ever_text(

@@ -125,10 +125,15 @@ class SettingField(Vertical):
                 f"{ICONS.warning} Same as {above} ({setting.label_of(field.inherited)}): "
                 f"this value is stored and no longer follows changes to {above}. "
                 f"Tick {model.inherit_label} to follow."))
-        if field.damaged is not None:
+        if field.removes_damaged:
+            notes.append(Text(
+                f"{ICONS.warning} Stored in Oro's database: {field.damaged}. Saving removes "
+                f"that row ({model.inherit_label})."))
+        elif field.damaged is not None:
             notes.append(Text(
                 f"{ICONS.warning} Stored in Oro's database: {field.damaged}. Shown as "
-                "inherited; a value saved here replaces it."))
+                "inherited; a value saved here replaces it. To remove the row, clear "
+                f"{model.inherit_label}, tick it again and save."))
         if field.meanwhile:
             who = f" by {plain(field.meanwhile_by)}" if field.meanwhile_by else ""  # a user name
             notes.append(Text(
