@@ -481,9 +481,10 @@ def cmd_db_init(args: argparse.Namespace) -> None:
 
 def cmd_tui(args: argparse.Namespace) -> None:
     if args.config.keymap or args.config.theme is not None:
+        from outlook_tui.app.app import keyed_classes
         from outlook_tui.app.keymap import check_config
 
-        check_config(args.config)  # binding ids and themes are the app's to know
+        check_config(args.config, keyed_classes())  # binding ids and themes: the app's
     # Checked before the store is opened or Textual imported: without a terminal the app would
     # spin on end of file for ever (``ssh host outlook-tui`` without -t, cron).
     missing = missing_terminal()

@@ -84,31 +84,33 @@ def test_a_wrong_file_is_refused_naming_file_line_and_key(tmp_path: Path, text: 
 
 
 def test_unknown_binding_ids_and_themes_are_refused_by_the_app_side(tmp_path: Path) -> None:
+    from outlook_tui.app.app import keyed_classes
     from outlook_tui.app.keymap import check_config
 
     config = load_config(write(tmp_path / "c.toml",
                                '[keymap]\n"app.help" = "f2"\n"organizations.nope" = "f3"\n'))
     with pytest.raises(ConfigError, match=r"c\.toml, line 3, keymap\.organizations\.nope: "
                                           "no binding has this id"):
-        check_config(config)
+        check_config(config, keyed_classes())
     config = load_config(write(tmp_path / "t.toml", 'theme = "no-such-theme"\n'))
     with pytest.raises(ConfigError, match=r"t\.toml, line 1, theme: unknown theme "
                                           "'no-such-theme'; one of: .*textual-dark"):
-        check_config(config)
+        check_config(config, keyed_classes())
     config = load_config(write(tmp_path / "clash.toml",
                                '[keymap]\n"organizations.configuration" = "n"\n'))
     with pytest.raises(ConfigError, match=r"clash\.toml, line 2, keymap\.organizations\."
                                           r"configuration: 'n' already does organizations\.new "
                                           r"on the same screen \(Organizations\)"):
-        check_config(config)
+        check_config(config, keyed_classes())
     config = load_config(write(tmp_path / "quit.toml",
                                '[keymap]\n"history.reload" = "ctrl+q"\n'))
     with pytest.raises(ConfigError, match=r"quit\.toml, line 2, keymap\.history\.reload: "
                                           r"'ctrl\+q' already does app\.quit on the same screen "
                                           r"\(History\)"):
-        check_config(config)
+        check_config(config, keyed_classes())
     check_config(load_config(write(tmp_path / "ok.toml",
-                                   'theme = "nord"\n[keymap]\n"app.help" = "f2"\n')))
+                                   'theme = "nord"\n[keymap]\n"app.help" = "f2"\n')),
+                 keyed_classes())
 
 
 @pytest.mark.parametrize(("text", "where"), [
@@ -132,11 +134,12 @@ def test_the_app_does_not_start_with_a_broken_config(tmp_path: Path, store_path:
 
 
 def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
+    from outlook_tui.app.app import keyed_classes
     from outlook_tui.app.keymap import check_config
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Keys and the config file", 1)[1]
     example = section.split("```toml\n", 1)[1].split("```", 1)[0]
     config = load_config(write(tmp_path / "config.toml", example))
-    check_config(config)
+    check_config(config, keyed_classes())
     assert config.keymap["organizations.configuration"] == "f4"

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette, SearchIcon
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.markup import escape as escape_markup
 from textual.notifications import Notify, SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -504,7 +505,7 @@ class OutlookApp(App[None]):
         from outlook_tui.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(keyed_classes(), self.config.keymap))
 
     def open_configuration(self, organization_id: int | None) -> None:
         """Oro's row action "Configuration"; ``None`` opens System configuration."""
@@ -579,6 +580,30 @@ class OutlookApp(App[None]):
                            time_format: str | None = None) -> str | None:
         self.notify("Screenshots are not available in outlook-tui.", severity="warning")
         return None
+
+
+def keyed_classes() -> tuple[type[DOMNode], ...]:
+    """The app, its screens, dialogs and widgets that declare bindings, in the order Help lists
+    them: what the keymap (:mod:`outlook_tui.app.keymap`) reads. Imported on demand: Help and a
+    config's keymap need them, the first paint does not."""
+    from outlook_tui.app.screens.bulk import ApplySettingModal, _BulkModal
+    from outlook_tui.app.screens.configuration import ConfigurationScreen
+    from outlook_tui.app.screens.confirm import ConfirmModal, UnsavedChangesModal
+    from outlook_tui.app.screens.conflict import ConflictModal
+    from outlook_tui.app.screens.effective import EffectiveSettingsScreen
+    from outlook_tui.app.screens.help import HelpScreen
+    from outlook_tui.app.screens.history import HistoryScreen
+    from outlook_tui.app.screens.matrix import MatrixScreen
+    from outlook_tui.app.screens.organization_form import OrganizationFormModal
+    from outlook_tui.app.screens.organizations import OrganizationsScreen
+    from outlook_tui.app.screens.recovery import RecoveryScreen
+    from outlook_tui.app.widgets.toggles import ArrowChoice
+    from outlook_tui.app.widgets.virtual_table import VirtualTable
+
+    return (OutlookApp, OrganizationsScreen, OrganizationFormModal, _BulkModal,
+            ApplySettingModal, ConfigurationScreen, EffectiveSettingsScreen, MatrixScreen,
+            HistoryScreen, VirtualTable, ArrowChoice, ConfirmModal, UnsavedChangesModal,
+            ConflictModal, RecoveryScreen, HelpScreen)
 
 
 def _is_a_session(app: OutlookApp) -> Session:

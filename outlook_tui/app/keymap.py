@@ -1,44 +1,21 @@
-"""Every key binding of the app, by the screen (or widget) that owns it, in the order a person
-meets them: what Help lists, what the README documents, and what a ``[keymap]`` may remap.
+"""Key bindings read from the classes that declare them, in the order a person meets them:
+what Help lists, what the README documents, and what a ``[keymap]`` may remap.
 
 Read from the classes' own ``BINDINGS`` at run time (no source files needed); the keys shown are
-the ones in force, after the user's keymap.
+the ones in force, after the user's keymap. Which classes those are is the app's to say
+(:func:`outlook_tui.app.app.keyed_classes`): this module imports none of them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 from outlook_tui.config import Config
-
-
-def keyed_classes() -> tuple[type[DOMNode], ...]:
-    """The app, its screens, dialogs and widgets that declare bindings (imported on demand:
-    Help and a keymap need them, the first paint does not)."""
-    from outlook_tui.app.app import OutlookApp
-    from outlook_tui.app.screens.bulk import ApplySettingModal, _BulkModal
-    from outlook_tui.app.screens.configuration import ConfigurationScreen
-    from outlook_tui.app.screens.confirm import ConfirmModal, UnsavedChangesModal
-    from outlook_tui.app.screens.conflict import ConflictModal
-    from outlook_tui.app.screens.effective import EffectiveSettingsScreen
-    from outlook_tui.app.screens.help import HelpScreen
-    from outlook_tui.app.screens.history import HistoryScreen
-    from outlook_tui.app.screens.matrix import MatrixScreen
-    from outlook_tui.app.screens.organization_form import OrganizationFormModal
-    from outlook_tui.app.screens.organizations import OrganizationsScreen
-    from outlook_tui.app.screens.recovery import RecoveryScreen
-    from outlook_tui.app.widgets.toggles import ArrowChoice
-    from outlook_tui.app.widgets.virtual_table import VirtualTable
-
-    return (OutlookApp, OrganizationsScreen, OrganizationFormModal, _BulkModal,
-            ApplySettingModal, ConfigurationScreen, EffectiveSettingsScreen, MatrixScreen,
-            HistoryScreen, VirtualTable, ArrowChoice, ConfirmModal, UnsavedChangesModal,
-            ConflictModal, RecoveryScreen, HelpScreen)
 
 
 def title(cls: type) -> str:
@@ -71,28 +48,32 @@ class KeyedBinding:
         return [key.strip() for key in (given or self.binding.key).split(",")]
 
 
-def all_bindings() -> list[KeyedBinding]:
+#: The classes whose bindings count, in the order Help lists them.
+Classes = Sequence[type[DOMNode]]
+
+
+def all_bindings(classes: Classes) -> list[KeyedBinding]:
     return [KeyedBinding(title(cls), binding)
-            for cls in keyed_classes() for binding in own_bindings(cls)]
+            for cls in classes for binding in own_bindings(cls)]
 
 
-def binding_ids() -> set[str]:
-    return {kb.binding.id for kb in all_bindings() if kb.binding.id}
+def binding_ids(classes: Classes) -> set[str]:
+    return {kb.binding.id for kb in all_bindings(classes) if kb.binding.id}
 
 
-def check_config(config: Config) -> None:
-    """Refuse (ConfigError) a keymap naming a binding that does not exist, or a theme Textual
-    does not have; the imports happen only when the file asks for either."""
+def check_config(config: Config, classes: Classes) -> None:
+    """Refuse (ConfigError) a keymap naming a binding none of ``classes`` has, or a theme
+    Textual does not have."""
     if config.keymap:
-        config.check(binding_ids=binding_ids())
-        _refuse_clashes(config)
+        config.check(binding_ids=binding_ids(classes))
+        _refuse_clashes(config, classes)
     if config.theme is not None:
         from textual.theme import BUILTIN_THEMES
 
         config.check(themes=BUILTIN_THEMES)
 
 
-def _refuse_clashes(config: Config) -> None:
+def _refuse_clashes(config: Config, classes: Classes) -> None:
     """A remapped key must not already do something else on the same screen, nor shadow a key
     of the whole app (ctrl+q, f1): Textual would keep one of the two silently. Overlaps the
     defaults have on purpose (f1 closes Help) are left alone."""
@@ -111,7 +92,6 @@ def _refuse_clashes(config: Config) -> None:
                 found.append((_normal(key), binding.id, _normal(key) not in defaults))
         return found
 
-    classes = keyed_classes()
     everywhere = [k for cls in classes if issubclass(cls, App) for k in keys_of(cls)]
     for cls in classes:
         owner: dict[str, tuple[str, bool]] = {}
@@ -130,5 +110,5 @@ def _normal(key: str) -> str:
     return _character_to_key(key) if len(key) == 1 else key
 
 
-__all__ = ["KeyedBinding", "all_bindings", "binding_ids", "check_config", "keyed_classes",
+__all__ = ["Classes", "KeyedBinding", "all_bindings", "binding_ids", "check_config",
            "own_bindings", "title"]

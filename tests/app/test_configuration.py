@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, Static
 
-from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.app import OutlookApp, keyed_classes
 from outlook_tui.app.screens.configuration import ConfigurationScreen, breadcrumb
 from outlook_tui.app.screens.confirm import ConfirmModal, UnsavedChangesModal
 from outlook_tui.app.screens.conflict import ConflictModal, conflict_table
@@ -326,7 +326,7 @@ async def test_help_lists_the_configuration_keys(make_store) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfigurationScreen)
-    groups = dict(key_groups())
+    groups = dict(key_groups(keyed_classes(), {}))
     config = dict((what, keys) for keys, what in groups["Configuration (MS Outlook Settings)"])
     assert "ctrl+s" in [k for w, k in config.items() if w.startswith("Save Settings")]
     assert "ctrl+r" in [k for w, k in config.items() if w.startswith("Reset")]

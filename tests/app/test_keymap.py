@@ -9,8 +9,8 @@ from textual.dom import DOMNode
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from outlook_tui.app.app import OutlookApp
-from outlook_tui.app.keymap import all_bindings, keyed_classes, own_bindings
+from outlook_tui.app.app import OutlookApp, keyed_classes
+from outlook_tui.app.keymap import all_bindings, own_bindings
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.help import HelpScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
@@ -60,7 +60,7 @@ async def test_help_lists_the_remapped_key_in_place_of_the_default(
     app = OutlookApp(make_store(["Acme"]), watch_seconds=0, config=load_config(path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        groups = dict(key_groups(app))
+        groups = dict(key_groups(keyed_classes(), app.config.keymap, app))
         assert ("f4", "Configuration: MS Outlook Settings of the highlighted organization "
                 "(also Enter)") in groups["Organizations"]
         assert ("f2", "Help: Every key, on one screen") in groups["Everywhere"]
@@ -80,7 +80,7 @@ def test_one_binding_per_action_on_every_screen() -> None:
 
 def test_every_binding_has_an_id_and_the_registry_knows_every_class_with_bindings() -> None:
     registered = set(keyed_classes())
-    for keyed in all_bindings():
+    for keyed in all_bindings(keyed_classes()):
         assert keyed.binding.id, keyed
 
     def subclasses(cls: type) -> set[type]:
@@ -96,7 +96,7 @@ def test_every_binding_has_an_id_and_the_registry_knows_every_class_with_binding
 
 def test_the_readme_lists_every_binding_id_with_its_default_key() -> None:
     readme = README.read_text(encoding="utf-8")
-    for keyed in all_bindings():
+    for keyed in all_bindings(keyed_classes()):
         binding = keyed.binding
         row = next((line for line in readme.splitlines()
                     if line.startswith(f"| `{binding.id}` ")), None)

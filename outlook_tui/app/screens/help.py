@@ -1,7 +1,7 @@
 """Every key of the app on one screen, grouped by screen.
 
-Built from the screens' own bindings as the running app holds them (:mod:`outlook_tui.app.keymap`)
-with the user's keymap applied, plus the keys Textual's widgets answer to, so the list cannot
+Built from the bindings of the classes the app names (:mod:`outlook_tui.app.keymap`), with the
+user's keymap applied, plus the keys Textual's widgets answer to, so the list cannot
 drift from what the keys really do. No source files are read.
 """
 
@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from outlook_tui.app.icons import ICONS
-from outlook_tui.app.keymap import all_bindings
+from outlook_tui.app.keymap import Classes, all_bindings
 from outlook_tui.app.safe import data
 from outlook_tui.app.widgets.footer import KeysFooter
 
@@ -33,15 +33,13 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def key_groups(app: App[object] | None = None,
-               keymap: Mapping[str, str] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(group title, [(keys, what they do)]) for every screen with keys, then the widgets'.
-    ``keymap`` defaults to the one ``app`` runs with."""
-    if keymap is None:
-        keymap = app._keymap if app is not None else {}
+def key_groups(classes: Classes, keymap: Mapping[str, str],
+               app: App[object] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group title, [(keys, what they do)]) for every class with keys, then the widgets'; the
+    keys as ``keymap`` (the user's) has them, shown as ``app`` displays keys."""
     grouped: dict[str, dict[str, list[str]]] = {}
     tooltips: dict[tuple[str, str], str] = {}
-    for keyed in all_bindings():
+    for keyed in all_bindings(classes):
         binding = keyed.binding
         if not binding.description:
             continue
@@ -77,11 +75,17 @@ class HelpScreen(Screen[None]):
                 tooltip="Back to where you were"),
     ]
 
+    def __init__(self, classes: Classes, keymap: Mapping[str, str]) -> None:
+        """``classes``: those whose keys to list; ``keymap``: the user's, applied to them."""
+        super().__init__()
+        self._keyed_classes = classes
+        self._user_keymap = dict(keymap)
+
     def compose(self) -> ComposeResult:
         yield Header(icon=ICONS.app)
         with VerticalScroll(id="help-keys"):
             yield Static(Text("Keys of outlook-tui", style="bold"), classes="help-heading")
-            for title, rows in key_groups(self.app):
+            for title, rows in key_groups(self._keyed_classes, self._user_keymap, self.app):
                 table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
                 table.add_column("keys", style="bold", width=16, overflow="fold")
                 table.add_column("what", ratio=1, overflow="fold")
