@@ -505,7 +505,8 @@ class OutlookApp(App[None]):
         from outlook_tui.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(keyed_classes(), self.config.keymap))
+            here = [type(self.screen)] + ([type(self.focused)] if self.focused else [])
+            self.push_screen(HelpScreen(keyed_classes(), self.config.keymap, here))
 
     def open_configuration(self, organization_id: int | None) -> None:
         """Oro's row action "Configuration"; ``None`` opens System configuration."""

@@ -113,3 +113,32 @@ async def test_the_theme_from_the_config_file_is_the_apps(make_store: StoreFacto
         await pilot.pause()
         assert app.theme == "nord"
         assert app.current_theme.name == "nord"
+
+
+def help_groups(app: OutlookApp) -> list[str]:
+    from textual.widgets import Static
+
+    assert isinstance(app.screen, HelpScreen)
+    return [str(group.render()) for group in app.screen.query(".help-group").results(Static)]
+
+
+async def test_help_starts_with_the_keys_of_where_it_was_opened(
+        make_store: StoreFactory) -> None:
+    from tests.app.conftest import loaded, open_configuration
+    from tests.conftest import settle, showing
+
+    app = OutlookApp(make_store(["Acme"]), watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f1")
+        await showing(pilot, HelpScreen)
+        # The organizations grid, then its table (where the focus was), then the rest.
+        assert help_groups(app)[:3] == ["Organizations", "Tables (organizations, matrix, "
+                                        "history)", "Everywhere"]
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, OrganizationsScreen))
+        await open_configuration(pilot, 1)
+        await pilot.press("f1")
+        await showing(pilot, HelpScreen)
+        assert help_groups(app)[0] == "Configuration (MS Outlook Settings)"
+        assert "Organizations" in help_groups(app)  # every key is still listed

@@ -1,4 +1,5 @@
-"""Every key of the app on one screen, grouped by screen.
+"""Every key of the app on one screen, grouped by screen, the keys of the screen it was opened
+from first.
 
 Built from the bindings of the classes the app names (:mod:`outlook_tui.app.keymap`), with the
 user's keymap applied, plus the keys Textual's widgets answer to, so the list cannot
@@ -7,7 +8,7 @@ drift from what the keys really do. No source files are read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -33,10 +34,13 @@ WIDGET_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def key_groups(classes: Classes, keymap: Mapping[str, str],
-               app: App[object] | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+def key_groups(classes: Classes, keymap: Mapping[str, str], app: App[object] | None = None,
+               here: Sequence[type] = ()) -> list[tuple[str, list[tuple[str, str]]]]:
     """(group title, [(keys, what they do)]) for every class with keys, then the widgets'; the
-    keys as ``keymap`` (the user's) has them, shown as ``app`` displays keys."""
+    keys as ``keymap`` (the user's) has them, shown as ``app`` displays keys. The keys of
+    ``here`` (the screen Help was opened from, the control that had focus) come first: what a
+    person asking wants."""
+    classes = sorted(classes, key=lambda cls: not any(issubclass(h, cls) for h in here))
     grouped: dict[str, dict[str, list[str]]] = {}
     tooltips: dict[tuple[str, str], str] = {}
     for keyed in all_bindings(classes):
@@ -75,17 +79,21 @@ class HelpScreen(Screen[None]):
                 tooltip="Back to where you were"),
     ]
 
-    def __init__(self, classes: Classes, keymap: Mapping[str, str]) -> None:
-        """``classes``: those whose keys to list; ``keymap``: the user's, applied to them."""
+    def __init__(self, classes: Classes, keymap: Mapping[str, str],
+                 here: Sequence[type] = ()) -> None:
+        """``classes``: those whose keys to list; ``keymap``: the user's, applied to them;
+        ``here``: the screen Help was opened from and its focused control: their keys first."""
         super().__init__()
         self._keyed_classes = classes
         self._user_keymap = dict(keymap)
+        self._here = here
 
     def compose(self) -> ComposeResult:
         yield Header(icon=ICONS.app)
         with VerticalScroll(id="help-keys"):
             yield Static(Text("Keys of outlook-tui", style="bold"), classes="help-heading")
-            for title, rows in key_groups(self._keyed_classes, self._user_keymap, self.app):
+            for title, rows in key_groups(self._keyed_classes, self._user_keymap, self.app,
+                                         self._here):
                 table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
                 table.add_column("keys", style="bold", width=16, overflow="fold")
                 table.add_column("what", ratio=1, overflow="fold")
