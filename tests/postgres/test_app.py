@@ -163,6 +163,32 @@ async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
     assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == others
 
 
+async def test_bulk_reset_of_marked_organizations_removes_damaged_values_too(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
+                            "text_value, object_value, array_value, type, created_at, "
+                            "updated_at) VALUES (2, %s, 'oro_crm_pro_outlook', 'soon', "
+                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
+    app = OutlookApp(pg_store, watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.validated, "the database to load")
+        await burst(pilot, "a", "x")  # mark every organization, Reset overrides
+        await settle(pilot, lambda: bool(app.screen.query("#reset-what")), "the reset dialog")
+        await pilot.press("enter")  # every setting
+        await settle(pilot, lambda: bool(app.screen.query(".dialog-message")), "the question")
+        message = str(app.screen.query_one(".dialog-message").render())
+        assert "1 override (1 of them damaged)" in message, message
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.snapshot is not None and app.snapshot.damaged == []
+    assert pg_server.execute(oro_db, "SELECT id FROM oro_config_value WHERE id = %s",
+                             (row,)) == []
+    assert pg_server.execute(oro_db, "SELECT old_value, new_value FROM outlook_tui_history") \
+        == [('"soon"', None)]
+    assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == others
+
+
 async def test_hostile_text_from_oros_tables_is_only_ever_text(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     evil = "Evil\x1b]52;c;aGk=\x07 [b]Corp[/b] \u202e"

@@ -90,20 +90,43 @@ def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
                     f"{what} on {count}", changing)
 
 
-def reset_plan(records: Sequence[Mapping[str, Any]], setting: Setting | None) -> BulkPlan:
-    """Remove overrides (of one setting, or all of them) from every marked organization."""
+def damaged_names(damaged: Sequence[Mapping[str, Any]]) -> dict[int, set[str]]:
+    """Organization id -> the settings whose stored value is damaged (Oro's database)."""
+    found: dict[int, set[str]] = {}
+    for entry in damaged:
+        if entry["organization_id"] is not None:
+            found.setdefault(entry["organization_id"], set()).add(entry["name"])
+    return found
+
+
+def stored_names(record: Mapping[str, Any], damaged: Mapping[int, set[str]]) -> set[str]:
+    """The settings an organization has a row of its own for: its overrides, and any value
+    stored there this tool cannot accept (reset removes those rows too, as the CLI's does)."""
+    return set(column_of(record, "overrides")) | damaged.get(record["id"], set())
+
+
+def reset_plan(records: Sequence[Mapping[str, Any]], setting: Setting | None,
+               damaged: Mapping[int, set[str]] | None = None) -> BulkPlan:
+    """Remove overrides (of one setting, or all of them) from every marked organization;
+    ``damaged`` (by organization id) names damaged values, removed with them."""
+    damaged = damaged or {}
     wanted = [setting] if setting is not None else list(CATALOG)
     changes: list[Change] = []
     touched: list[Mapping[str, Any]] = []
+    broken = 0
     for record in records:
         overrides = column_of(record, "overrides")
-        mine = [SettingChange(record["id"], s.name, overrides[s.name], None)
-                for s in wanted if s.name in overrides]
+        stored = stored_names(record, damaged)
+        mine = [SettingChange(record["id"], s.name, overrides.get(s.name), None)
+                for s in wanted if s.name in stored]
+        broken += sum(1 for c in mine if c.name not in overrides)
         if mine:
             touched.append(record)
             changes.extend(mine)
     which = setting.label if setting is not None else "every setting"
-    message = (f"Remove {len(changes):,} override{'s' if len(changes) != 1 else ''} of {which}\n"
+    of_them = f" ({broken:,} of them damaged)" if broken else ""
+    message = (f"Remove {len(changes):,} override{'s' if len(changes) != 1 else ''}{of_them} "
+               f"of {which}\n"
                f"from {organizations(len(touched))}: {names(touched)}.\n"
                f"They will use System configuration ({USE_SYSTEM}) instead.\n"
                "Saved in one revision.")
@@ -293,9 +316,14 @@ class ApplySettingModal(_BulkModal):
 class ResetOverridesModal(_BulkModal):
     """Remove the marked organizations' overrides: of every setting, or of one."""
 
+    def __init__(self, records: Sequence[Mapping[str, Any]], *, hidden: int = 0,
+                 damaged: Sequence[Mapping[str, Any]] = ()) -> None:
+        super().__init__(records, hidden=hidden)
+        self.damaged = damaged_names(damaged)
+
     def compose(self) -> ComposeResult:
         count = organizations(len(self.records))
-        overrides = [column_of(r, "overrides") for r in self.records]
+        overrides = [stored_names(r, self.damaged) for r in self.records]
         total = sum(len(o) for o in overrides)
         options = [Option(f"Every setting ({total:,} overrides)", id="all")]
         for setting in CATALOG:
@@ -321,7 +349,7 @@ class ResetOverridesModal(_BulkModal):
     def _reset(self) -> None:
         option = self.query_one("#reset-what", OptionList).highlighted_option
         which = None if option is None or option.id == "all" else BY_NAME[str(option.id)]
-        plan = reset_plan(self.records, which)
+        plan = reset_plan(self.records, which, self.damaged)
         if not plan.changes:
             self.notify("None of the marked organizations override that.",
                         title="Nothing to reset")
@@ -337,4 +365,4 @@ def confirm_screen(plan: BulkPlan) -> ModalScreen[bool]:
 
 
 __all__ = ["ApplySettingModal", "BulkPlan", "ResetOverridesModal", "apply_plan",
-           "confirm_screen", "reset_plan"]
+           "confirm_screen", "damaged_names", "reset_plan", "stored_names"]

@@ -498,8 +498,11 @@ class OrganizationsScreen(SessionScreen[None]):
             return
         from outlook_tui.app.screens.bulk import ResetOverridesModal
 
+        assert self._snapshot is not None
         self.app.push_screen(ResetOverridesModal(self.marked_records(),
-                                                 hidden=self.hidden_marks()), self._bulk_chosen)
+                                                 hidden=self.hidden_marks(),
+                                                 damaged=self._snapshot.damaged),
+                             self._bulk_chosen)
 
     def _bulk_chosen(self, plan: Any) -> None:
         """A bulk modal returned a plan; confirm it, then save it in one revision."""
