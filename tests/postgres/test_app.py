@@ -15,6 +15,21 @@ from tests.app.conftest import CRM, to_checkbox, type_into
 from tests.conftest import burst, settle
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
+#: oro_config rows of the template: the system scope's, and the Default Organization's.
+SYSTEM, DEFAULT_ORGANIZATION = 1, 2
+
+
+def stored_as_oro_would(pg_server: PostgresServer, oro_db: str, config_id: int,
+                        text_value: str) -> int:
+    """A CRM Sync Interval row written straight to the table, whatever its text (Oro's web UI,
+    a hand edit); its id."""
+    rows = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
+                             "text_value, object_value, array_value, type, created_at, "
+                             "updated_at) VALUES (%s, %s, 'oro_crm_pro_outlook', %s, 'Tjs=', "
+                             "'Tjs=', 'scalar', now(), now()) RETURNING id",
+                             (config_id, CRM, text_value))
+    return int(rows[0][0])  # type: ignore[call-overload]
+
 
 @pytest.fixture
 def admin_role(pg_server: PostgresServer, oro_db: str, oro_uri: str) -> Iterator[str]:
@@ -81,10 +96,7 @@ async def test_oro_writing_behind_the_apps_back_shows_up(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
         # What Oro's settings page does: its own row, written straight to the table.
-        pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                          "text_value, object_value, array_value, type, created_at, updated_at) "
-                          "VALUES (2, %s, 'oro_crm_pro_outlook', '450', 'Tjs=', 'Tjs=', "
-                          "'scalar', now(), now())", (CRM,))
+        stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "450")
 
         def seen() -> bool:
             org = app.snapshot.get(1) if app.snapshot is not None else None
@@ -95,10 +107,7 @@ async def test_oro_writing_behind_the_apps_back_shows_up(
 
 async def test_a_damaged_value_is_named_with_its_row(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                            "text_value, object_value, array_value, type, created_at, "
-                            "updated_at) VALUES (1, %s, 'oro_crm_pro_outlook', '[b]90000', "
-                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    row = stored_as_oro_would(pg_server, oro_db, SYSTEM, "[b]90000")
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
@@ -109,10 +118,7 @@ async def test_a_damaged_value_is_named_with_its_row(
 
 async def test_admin_replaces_a_damaged_value_on_purpose(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                            "text_value, object_value, array_value, type, created_at, "
-                            "updated_at) VALUES (2, %s, 'oro_crm_pro_outlook', '90000', "
-                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "90000")
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
@@ -136,10 +142,7 @@ async def test_admin_replaces_a_damaged_value_on_purpose(
 
 async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                            "text_value, object_value, array_value, type, created_at, "
-                            "updated_at) VALUES (2, %s, 'oro_crm_pro_outlook', '0', "
-                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "0")
     others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -165,10 +168,7 @@ async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
 
 async def test_bulk_reset_of_marked_organizations_removes_damaged_values_too(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                            "text_value, object_value, array_value, type, created_at, "
-                            "updated_at) VALUES (2, %s, 'oro_crm_pro_outlook', 'soon', "
-                            "'Tjs=', 'Tjs=', 'scalar', now(), now()) RETURNING id", (CRM,))[0][0]
+    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "soon")
     others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -194,10 +194,7 @@ async def test_hostile_text_from_oros_tables_is_only_ever_text(
     evil = "Evil\x1b]52;c;aGk=\x07 [b]Corp[/b] \u202e"
     pg_server.execute(oro_db, "UPDATE oro_organization SET name = %s, description = %s "
                       "WHERE id = 1", (evil, "[red]x\x1b[2J"))
-    pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                      "text_value, object_value, array_value, type, created_at, updated_at) "
-                      "VALUES (2, %s, 'oro_crm_pro_outlook', %s, 'Tjs=', 'Tjs=', 'scalar', "
-                      "now(), now())", (CRM, "\x1b[31m9[/]"))
+    stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "\x1b[31m9[/]")
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
