@@ -79,7 +79,8 @@ def damaged_text(damaged: list[dict[str, Any]]) -> str:
              f"(oro_config_value row {d['row_id']}): {d['reason']}" for d in damaged[:5]]
     if len(damaged) > 5:
         lines.append(f"... and {len(damaged) - 5} more (outlook-tui show ORG lists them)")
-    lines.append("Shown as Use System; saving that setting replaces the value, nothing else does.")
+    lines.append("Shown as Use System and left alone. A value saved for that setting replaces "
+                 "it; Use System cleared and ticked again, then saved, removes it.")
     return "\n".join(lines)
 
 
