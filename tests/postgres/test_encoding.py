@@ -107,11 +107,15 @@ READ: list[tuple[str, str | None, str, Value | str]] = [
     ("contacts_enabled", "", "scalar", False),
     ("contacts_enabled", "0", "scalar", False),
     ("contacts_enabled", None, "scalar", False),
-    ("contacts_enabled", "false", "scalar", False),  # Oro 6+
-    ("contacts_enabled", "no", "scalar", False),
-    ("contacts_enabled", "off", "scalar", False),
-    ("contacts_enabled", "yes", "scalar", True),
-    ("contacts_enabled", "true", "scalar", True),
+    # Oro up to 5.0 reads these as true, 5.1+ as false: no guess, the row is shown damaged.
+    ("contacts_enabled", "false", "scalar", "damaged: 5.0 reads it as true, Oro 5.1+ as false"),
+    ("contacts_enabled", "no", "scalar", "damaged: no boolean Oro versions agree on"),
+    ("contacts_enabled", "off", "scalar", "damaged: no boolean Oro versions agree on"),
+    ("contacts_enabled", " ", "scalar", "damaged: no boolean Oro versions agree on"),
+    ("contacts_enabled", "2", "scalar", "damaged: no boolean Oro versions agree on"),
+    ("contacts_enabled", "abc", "scalar", "damaged: must be '1' (true) or '' (false)"),
+    ("tasks_enabled", "yes", "scalar", "damaged: every Oro reads it as true"),
+    ("calendar_events_enabled", "true", "scalar", "damaged: no boolean Oro versions agree on"),
     ("contacts_enabled", "1", "array", "damaged: type 'array'"),
     ("contacts_sync_interval_orocrm", "120", "scalar", 120),
     ("contacts_sync_interval_orocrm", "0", "scalar", "damaged: out of range"),
@@ -168,3 +172,23 @@ def test_encode_then_decode_is_the_value(setting: object) -> None:
         assert decode(setting, encoded.text_value, encoded.type) == value
     with pytest.raises(Damaged):
         decode(BY_NAME["contacts_sync_direction"], "Both", "object")
+
+
+def test_oro_config_update_false_is_shown_damaged_not_guessed(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
+    """An admin runs ``bin/console oro:config:update oro_crm_pro_outlook.contacts_enabled
+    false``: Oro stores the text 'false' in the system scope. Oro 4.0 reads it as true, Oro 5.1
+    as false; outlook-tui says which row holds it and why it cannot tell, and leaves it."""
+    row_id = pg_server.execute(
+        oro_db, "INSERT INTO oro_config_value (config_id, name, section, text_value, "
+        "object_value, array_value, type, created_at, updated_at) VALUES (1, 'contacts_enabled', "
+        "%s, 'false', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00', '2026-01-15 09:30:00') "
+        "RETURNING id", (SECTION,))[0][0]
+    snapshot = pg_store.load()
+    assert "contacts_enabled" not in snapshot.system
+    [damaged] = snapshot.damaged
+    assert (damaged["row_id"], damaged["organization_id"], damaged["text_value"]) == (
+        row_id, None, "false")
+    assert "Oro up to 5.0 reads it as true, Oro 5.1+ as false" in damaged["reason"]
+    assert pg_server.execute(oro_db, "SELECT text_value FROM oro_config_value WHERE id = %s",
+                             (row_id,)) == [("false",)]

@@ -13,9 +13,12 @@ boolean false       ``''``        scalar    ``'Tjs='``
 ==================  ============  ========  ==============================
 
 ``'Tjs='`` is base64 of PHP's ``serialize(null)`` (``N;``). Read back as Oro reads it: ``(int)``
-and ``(bool)`` casts, plus Oro 6's ``'false'``, ``'no'``, ``'off'``. A stored value this tool
-cannot accept (out of range, an unknown choice, text that is no whole number, a type other than
-``scalar``) is :class:`Damaged`: reported with its row, never silently replaced.
+casts for integers. A boolean is read only from the texts every Oro version reads alike (``''``,
+``'0'``, ``'1'``, NULL): Oro up to 5.0 reads any other non-empty text as true, 5.1+ reads
+``'false'``, ``'no'``, ``'off'``, ``'2'``, ``'abc'`` as false, so what such a row means depends on
+the Oro at hand. A stored value this tool cannot accept (out of range, an unknown choice, text
+that is no whole number, a boolean text other than those four, a type other than ``scalar``) is
+:class:`Damaged`: reported with its row, never silently replaced.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from outlook_tui.catalog import Setting, SettingType, Value
 SERIALIZED_NULL = "Tjs="
 SCALAR = "scalar"
 
-_FALSE_TEXTS = frozenset({"", "0", "false", "no", "off"})
+#: The boolean texts every Oro version reads alike (NULL too, as false).
+_BOOLEAN_TEXTS = {"": False, "0": False, "1": True}
 # PHP's (int) cast accepts leading whitespace and a sign; anything else after the digits is
 # dropped silently by PHP, which is exactly what we refuse to guess about.
 _INTEGER = re.compile(r"[ \t\n\r\v\f]*[+-]?[0-9]+")
@@ -66,8 +70,12 @@ def decode(setting: Setting, text_value: str | None, type_: str) -> Value:
     if type_ != SCALAR:
         raise Damaged(f"stored as type {type_!r}, not 'scalar'")
     if setting.type is SettingType.BOOLEAN:
-        # (bool) of PHP: '' and '0' are false; Oro 6 also reads 'false', 'no', 'off' as false.
-        return (text_value or "").strip().casefold() not in _FALSE_TEXTS
+        if text_value is None:
+            return False
+        known = _BOOLEAN_TEXTS.get(text_value)
+        if known is None:
+            raise Damaged(_boolean_reason(text_value))
+        return known
     if text_value is None:
         raise Damaged(f"no value (NULL); must be {setting.allowed}")
     if setting.type is SettingType.INTEGER:
@@ -81,3 +89,15 @@ def decode(setting: Setting, text_value: str | None, type_: str) -> Value:
     if not any(choice.value == text_value for choice in setting.choices):
         raise Damaged(f"{text_value!r} is not a known choice; must be {setting.allowed}")
     return text_value
+
+
+def _boolean_reason(text: str) -> str:
+    """Why a boolean text is refused: what each Oro version would make of it."""
+    before = "false" if text == "" else "true"  # PHP's (bool) of a non-empty string
+    after = "true" if text.strip().casefold() in {"1", "true", "on", "yes"} else "false"
+    if before == after:
+        meaning = f"every Oro reads it as {before}, but not as written by Oro's settings page"
+    else:
+        meaning = f"Oro up to 5.0 reads it as {before}, Oro 5.1+ as {after}"
+    return f"{text!r} is no boolean Oro versions agree on ({meaning}); must be '1' (true) or '' " \
+        "(false)"
