@@ -12,6 +12,7 @@ file, the line and the key, so nothing starts half-configured::
 
     [database]
     after_save_command = "php bin/console cache:clear --env=prod"
+    oro_version = "4.0"                    # when Oro's tables do not record it
 
 Textual-free (the command line reads it too): whether a binding id or a theme exists is asked
 of the app by :func:`outlook_tui.app.keymap.check_config`.
@@ -27,12 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from outlook_tui.oro_version import family_of
+
 CONFIG_VARIABLE = "OUTLOOK_TUI_CONFIG"
 
 #: What each table may hold (the top level is ``""``).
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "": ("theme", "keymap", "database"),
-    "database": ("after_save_command",),
+    "database": ("after_save_command", "oro_version"),
 }
 
 #: One key in Textual's names: ``f1``, ``ctrl+s``, ``question_mark``, or a single character.
@@ -52,6 +55,8 @@ class Config:
     theme: str | None = None
     #: ``[database] after_save_command``: run after every save to Oro's database.
     after_save_command: str | None = None
+    #: ``[database] oro_version``: which Oro, when its database does not record it.
+    oro_version: str | None = None
     #: Where each key was written (``"keymap.organizations.new"`` -> line), for messages.
     lines: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -155,9 +160,18 @@ def _parse(path: Path, document: dict[str, Any], lines: dict[str, int]) -> Confi
     if command is not None and not isinstance(command, str):
         raise ConfigError(f"{where('database.after_save_command')}: must be a string (a shell "
                           f"command), not {_kind(command)}")
+    oro_version = database.get("oro_version")
+    if oro_version is not None:
+        if not isinstance(oro_version, str):
+            raise ConfigError(f"{where('database.oro_version')}: must be a string such as "
+                              f"\"4.0\" (quoted: 4.10 is not 4.1), not {_kind(oro_version)}")
+        try:
+            family_of(oro_version)
+        except ValueError as error:
+            raise ConfigError(f"{where('database.oro_version')}: {error}") from None
     return Config(path=path, keymap=keymap, theme=theme,
                   after_save_command=command if command and command.strip() else None,
-                  lines=lines)
+                  oro_version=oro_version.strip() if oro_version else None, lines=lines)
 
 
 def _where(path: Path | None, lines: Mapping[str, int], dotted: str) -> str:

@@ -143,3 +143,14 @@ def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
     config = load_config(write(tmp_path / "config.toml", example))
     check_config(config, keyed_classes())
     assert config.keymap["organizations.configuration"] == "f4"
+
+
+def test_oro_version_is_read_and_a_wrong_one_refused_naming_line_and_key(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", '[database]\noro_version = "4.0"\n')
+    assert load_config(path).oro_version == "4.0"
+    write(path, "[database]\noro_version = 4.0\n")
+    with pytest.raises(ConfigError, match=r"line 2, database.oro_version: must be a string"):
+        load_config(path)
+    write(path, '[database]\n\noro_version = "four"\n')
+    with pytest.raises(ConfigError, match=r"line 3, database.oro_version: 'four' is not an Oro"):
+        load_config(path)
