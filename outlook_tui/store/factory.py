@@ -8,6 +8,7 @@ import os
 
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
 from outlook_tui.store.backend import StoreBackend
+from outlook_tui.store.errors import StoreError
 
 
 def store_location(cli_value: str | None = None) -> str | None:
@@ -16,7 +17,14 @@ def store_location(cli_value: str | None = None) -> str | None:
 
 
 def open_store(cli_value: str | None = None, *, read_only: bool = False,
-               after_save_command: str | None = None) -> StoreBackend:
+               after_save_command: str | None = None, must_exist: bool = False,
+               may_create: bool = False) -> StoreBackend:
+    """The store at ``cli_value`` (see ``store_location``).
+
+    For a JSON file, ``must_exist`` (a command that only reads never creates anything) makes a
+    path with no store an error naming it; ``may_create`` (the app, a command that saves) makes
+    the default data directory, the one folder made for the store, and refuses a missing
+    directory now rather than at the first save. Nothing is created in a database."""
     from outlook_tui.store.postgres.store import is_database_uri
 
     location = store_location(cli_value)
@@ -27,4 +35,19 @@ def open_store(cli_value: str | None = None, *, read_only: bool = False,
                              after_save_command=after_save_command)
     from outlook_tui.store.json import JsonStore
 
-    return JsonStore(resolve_store_path(location), read_only=read_only)
+    path = resolve_store_path(location)
+    if must_exist and not os.path.lexists(path):
+        raise StoreError(f"no store at {path} (nothing was created; check --store or "
+                         f"${ENVIRONMENT_VARIABLE}: the app or a command that saves creates it)")
+    if may_create:
+        if not read_only and location is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"{path.parent}: cannot create the data directory: "
+                                 f"{error.strerror}") from None
+        if not os.path.lexists(path) and not path.parent.is_dir():
+            # Said when the store is opened, before the app starts, not on its first screen.
+            raise StoreError(f"{path.parent}: no such directory; the store is only created in "
+                             "an existing directory (nothing was saved)")
+    return JsonStore(path, read_only=read_only)

@@ -12,7 +12,7 @@ from outlook_tui import cli
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.organization_form import OrganizationFormModal
 from outlook_tui.app.screens.recovery import RecoveryScreen
-from outlook_tui.store import Capability, JsonStore, StoreBackend
+from outlook_tui.store import Capability, JsonStore, StoreBackend, factory
 from tests.app.conftest import loaded
 from tests.conftest import settle, showing, write_store
 
@@ -84,7 +84,7 @@ def test_the_command_line_refuses_with_the_stores_reason(
         capsys: pytest.CaptureFixture[str]) -> None:
     write_store(store_path, ["Acme"])
     before = store_path.read_bytes()
-    monkeypatch.setattr(cli, "open_store", lambda location, *, read_only, **_:
+    monkeypatch.setattr(factory, "open_store", lambda location, *, read_only, **_:
                         BareStore(location, read_only=read_only))
     assert cli.main(["--store", str(store_path), *args]) == 1
     error = capsys.readouterr().err

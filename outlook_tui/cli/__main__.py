@@ -1,0 +1,3 @@
+from outlook_tui.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""What every command shares: opening the store, finding settings, values and organizations
+by what was typed, and saving with a one-line report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from outlook_tui.catalog import InvalidValue, Setting, Value, lookup
+from outlook_tui.cli.errors import Rejected, Usage
+from outlook_tui.store import (
+    BackupStore,
+    Capability,
+    Change,
+    Organization,
+    Snapshot,
+    StoreBackend,
+    factory,
+)
+from outlook_tui.words import counted
+
+
+def open_for(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
+    """The store. A command that only reads never creates anything; one that writes (and the
+    app) may create the JSON file (``open_store`` says where and when)."""
+    return factory.open_store(args.store, read_only=args.read_only,
+                              after_save_command=args.config.after_save_command,
+                              must_exist=not writes, may_create=writes)
+
+
+def organizations_store(args: argparse.Namespace) -> StoreBackend:
+    """The store, when it lets organizations be created and changed (Oro's database: no)."""
+    store = open_for(args, writes=True)
+    if not store.supports(Capability.ORGANIZATION_EDITING):
+        raise Rejected(f"{store.unsupported_reason(Capability.ORGANIZATION_EDITING)}: create, "
+                       "rename and (de)activate them in Oro")
+    return store
+
+
+def backup_store(args: argparse.Namespace, *, writes: bool = False) -> BackupStore:
+    store = open_for(args, writes=writes)
+    if not isinstance(store, BackupStore) or not store.supports(Capability.BACKUPS):
+        raise Rejected(store.unsupported_reason(Capability.BACKUPS))
+    return store
+
+
+def setting_of(key: str) -> Setting:
+    try:
+        return lookup(key)
+    except KeyError as error:
+        raise Rejected(error.args[0]) from None
+
+
+def value_of(setting: Setting, text: str) -> Value:
+    try:
+        return setting.parse(text)
+    except InvalidValue as error:
+        raise Rejected(f"{setting.label} ({setting.key}): {error}") from None
+
+
+def chosen_organizations(snapshot: Snapshot, refs: Sequence[str], all_orgs: bool,
+                         where: str | None) -> list[Organization]:
+    """The organizations a command acts on: named ones, all, or those matching KEY=VALUE."""
+    if all_orgs:
+        chosen = list(snapshot.organizations())
+    elif where is not None:
+        key, sep, text = where.partition("=")
+        if not sep:
+            raise Usage(f"--where takes KEY=VALUE, got {where!r}")
+        setting = setting_of(key)
+        wanted = value_of(setting, text)
+        chosen = [o for o in snapshot.organizations()
+                  if snapshot.effective(o.id)[setting.name].value == wanted]
+        if not chosen:
+            raise Rejected(f"no organization has {setting.label} = {setting.label_of(wanted)}")
+    else:
+        chosen = [snapshot.find(ref) for ref in refs]
+    seen: set[int] = set()
+    return [o for o in chosen if not (o.id in seen or seen.add(o.id))]  # type: ignore[func-returns-value]
+
+
+def commit(args: argparse.Namespace, store: StoreBackend, snapshot: Snapshot,
+           changes: list[Change], what: str) -> None:
+    if not changes:
+        print(f"nothing to change: {what} already")
+        return
+    result = store.commit(snapshot, changes)
+    if not result.applied:
+        print(f"nothing to change: {what} already (revision {result.snapshot.revision})")
+        return
+    # From here on the save is done: main() must not report a failure to print as a failure.
+    args.saved_revision = result.snapshot.revision
+    print(f"saved revision {result.snapshot.revision}: {what} "
+          f"({counted(len(result.applied), 'change')})")
+    for notice in result.notices:
+        print(f"note: {notice}")
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)

@@ -1,0 +1,29 @@
+"""``db init``: outlook-tui's history table in Oro's database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from outlook_tui.cli.common import open_for
+from outlook_tui.cli.errors import Rejected
+from outlook_tui.paths import ENVIRONMENT_VARIABLE
+
+
+def cmd_db_init(args: argparse.Namespace) -> None:
+    from outlook_tui.store.postgres.dialect import PostgresDialect
+
+    if args.print_sql:
+        dialect = PostgresDialect()
+        sys.stdout.write(dialect.history_ddl + dialect.history_grants)
+        return
+    store = open_for(args)
+    init = getattr(store, "init_history", None)
+    if init is None:
+        raise Rejected("`db init` is for Oro's database: give --store postgresql://... (or "
+                       f"${ENVIRONMENT_VARIABLE}); the JSON file needs no setup")
+    created = init()
+    table = "outlook_tui_history"
+    print(f"{'created' if created else 'already there:'} {table} in {store.location}")
+    if store.read_only_reason is not None:
+        print(f"note: this database user still cannot save: {store.read_only_reason}")

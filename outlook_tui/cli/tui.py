@@ -1,0 +1,33 @@
+"""``outlook-tui`` without a command: the terminal app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from outlook_tui.cli.common import open_for
+from outlook_tui.terminal import exit_on_hangup, missing_terminal, no_terminal_message
+
+
+def cmd_tui(args: argparse.Namespace) -> None:
+    if args.config.keymap or args.config.theme is not None:
+        from outlook_tui.app.app import keyed_classes
+        from outlook_tui.app.keymap import check_config
+
+        check_config(args.config, keyed_classes())  # binding ids and themes: the app's
+    # Checked before the store is opened or Textual imported: without a terminal the app would
+    # spin on end of file for ever (``ssh host outlook-tui`` without -t, cron).
+    missing = missing_terminal()
+    if missing is not None:
+        print(no_terminal_message(missing, _command_names(args.parser)), file=sys.stderr)
+        raise SystemExit(2)
+    from outlook_tui.app.app import OutlookApp
+
+    app = OutlookApp(open_for(args, writes=True), config=args.config)
+    exit_on_hangup(saving=lambda: app.saving)
+    app.run()
+
+
+def _command_names(parser: argparse.ArgumentParser) -> list[str]:
+    return [name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices]
