@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench screenshots clean tmux postgresql sshd
+.PHONY: run test lint bench screenshots clean tmux postgresql sshd mariadb
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -11,11 +11,11 @@ $(BIN)/python:
 
 # Re-install when pyproject.toml changes; the versions the tests ran with (constraints.txt).
 $(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[postgres]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[postgres,mysql]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,bench,postgres]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,bench,postgres,mysql]'
 	touch $@ $(VENV)/.installed-run
 
 # An editable install has no bytecode of its own, and PYTHONDONTWRITEBYTECODE (common on CI
@@ -49,14 +49,25 @@ sshd:
 	    --no-install-recommends openssh-server openssh-client >/dev/null) 2>&1 | tail -2 || true; \
 	  if [ -n "$$made" ]; then rm -f $$policy; fi; }
 
+# The MySQL store's tests start a throwaway MariaDB server (mariadb-install-db, mariadbd) and never
+# the system's: install Debian's server package without letting it start a service when missing.
+mariadb:
+	@command -v mariadbd >/dev/null 2>&1 || test -x /usr/sbin/mariadbd || { \
+	  echo "installing MariaDB for the MySQL store's tests"; \
+	  policy=/usr/sbin/policy-rc.d; made=; \
+	  if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' >$$policy && chmod 755 $$policy && made=1; fi; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends mariadb-server mariadb-client >/dev/null) 2>&1 | tail -2 || true; \
+	  if [ -n "$$made" ]; then rm -f $$policy; fi; }
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check outlook_tui tests benchmarks
 	$(BIN)/mypy
 
-test: $(VENV)/.installed-test tmux postgresql sshd lint
+test: $(VENV)/.installed-test tmux postgresql sshd mariadb lint
 	$(BIN)/pytest -n 2 -q
 
-bench: $(VENV)/.installed-test postgresql
+bench: $(VENV)/.installed-test postgresql mariadb
 	$(BIN)/python benchmarks/run.py
 
 # Regenerates screenshots/*.svg from the real app at 80x24.
