@@ -30,6 +30,20 @@ from tests.postgres.fixtures import (  # noqa: F401 (fixtures for every folder)
 )
 
 FIXED_TIME = "2026-01-15T09:30:00Z"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """A killed run's throwaway users and servers are swept at the next start (tests/sweep.py):
+    once, by the controller (not by each xdist worker), before any test makes new ones."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from tests.sweep import sweep
+
+    removed = sweep()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for what in removed:
+        if reporter is not None:
+            reporter.write_line(f"swept what a killed test run left: {what}")
 StoreFactory = Callable[..., JsonStore]
 
 

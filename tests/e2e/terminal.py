@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from tests.sweep import claim, release
+
 #: The installed command, as an admin runs it (beside the test run's Python).
 EXECUTABLE = Path(sys.executable).with_name("outlook-tui")
 #: Long enough for a loaded CI machine; a passing run never waits for it.
@@ -67,6 +69,7 @@ class Tmux:
 
     def __init__(self, command: Sequence[str], *, width: int = 80, height: int = 24) -> None:
         self.socket = f"outlook-e2e-{uuid.uuid4().hex[:12]}"
+        self._claim = claim(marker=self.socket)  # the server's command line names its socket
         # CI runs with no terminal and no TERM; tmux itself needs neither with -d. exec: the
         # window's process is the command itself, not a shell waiting for it.
         env = {**os.environ, "TERM": "xterm-256color"}
@@ -120,6 +123,7 @@ class Tmux:
     def close(self) -> None:
         """Closing the terminal: the command's terminal hangs up."""
         self._tmux("kill-server", check=False)
+        release(self._claim)
 
 
 #: From the organizations table: filter to Globex, open its Configuration, clear Use System on

@@ -32,6 +32,7 @@ from packaging.requirements import Requirement
 import outlook_tui
 from tests.conftest import write_store
 from tests.e2e.terminal import EDIT_GLOBEX_CRM_SYNC_INTERVAL, WAIT_SECONDS, Tmux, eventually
+from tests.sweep import claim, release
 
 pytestmark = pytest.mark.e2e
 
@@ -90,6 +91,7 @@ def _user_database(*command: str) -> None:
 def throwaway_user(base: Path, role: str) -> Iterator[User]:
     name = f"otui-{uuid.uuid4().hex[:10]}"
     home = base / f"home-{role}"
+    claimed = claim(user=name)  # before it exists: a run killed right after is swept too
     # -p '*': no password, but not a locked account (sshd without PAM refuses those).
     _user_database("useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/sh",
                    "--user-group", "-p", "*", "--comment", "outlook-tui e2e test", name)
@@ -109,6 +111,7 @@ def throwaway_user(base: Path, role: str) -> Iterator[User]:
                     os.kill(pid, signal.SIGKILL)
             eventually(lambda: not processes_of(uid), f"{name}'s processes ended")
             _user_database("userdel", name)
+        release(claimed)
 
 
 # -- the app, installed for every user ------------------------------------------------------------
@@ -249,6 +252,7 @@ def server() -> Iterator[Server]:
         pytest.skip("creating a throwaway user and starting sshd need root (as in CI)")
     # Not pytest's tmp_path: other users cannot enter /tmp/pytest-of-root.
     base = Path(tempfile.mkdtemp(prefix="outlook-tui-ssh-"))
+    claimed = claim(directory=base)  # its sshd's command line names base/sshd_config
     try:
         base.chmod(0o755)
         with (throwaway_user(base, "admin") as admin,
@@ -256,6 +260,7 @@ def server() -> Iterator[Server]:
             yield from _serve(base, admin, support)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+        release(claimed)
 
 
 def _listening(sshd: subprocess.Popen[bytes], log: Path) -> bool:

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+from tests.sweep import claim, release
+
 #: Oro's installers' tables, as they create them on PostgreSQL (shared/oro-reference.md), with
 #: Enterprise's ``is_global``.
 ORO_DDL = """
@@ -100,6 +102,7 @@ class PostgresServer:
                 "`make test` installs Debian's postgresql package")
         self.initdb, self.pg_ctl = initdb, pg_ctl
         self.directory = Path(tempfile.mkdtemp(prefix="outlook-tui-pg-"))
+        self._claim = claim(directory=self.directory)
         self.data = self.directory / "data"
         self.socket_dir = str(self.directory)
         self.port = 5432  # only names the socket file: no TCP (listen_addresses='')
@@ -183,6 +186,7 @@ class PostgresServer:
         with contextlib.suppress(Exception):
             self._run([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"])
         shutil.rmtree(self.directory, ignore_errors=True)
+        release(self._claim)
 
 
 @contextlib.contextmanager

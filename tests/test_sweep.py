@@ -1,0 +1,177 @@
+"""A test run killed midway leaves its throwaway servers and users behind; the next test session
+sweeps them at its start, and never touches what a live run (another engineer's, in parallel)
+is using."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import signal
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.terminal import eventually, process_gone
+from tests.sweep import claim, claims, release, sweep
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Run:
+    """A test run of its own (a child Python process) that makes throwaway things and says
+    what, line by line, then waits to be killed."""
+
+    def __init__(self, script: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(script) + "\nprint('ready', flush=True)\n"
+             "import time\nwhile True: time.sleep(60)\n"],
+            cwd=ROOT, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        assert self.process.stdout is not None
+        self.said: list[str] = []
+        for line in self.process.stdout:
+            if line.strip() == "ready":
+                break
+            self.said.append(line.strip())
+        assert self.said, "the run said nothing before being ready"
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def end(self) -> None:
+        if self.process.poll() is None:
+            self.kill()
+
+
+@pytest.fixture
+def runs() -> Iterator[list[Run]]:
+    started: list[Run] = []
+    yield started
+    for run in started:
+        run.end()
+    sweep()
+
+
+def processes_naming(word: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and not process_gone(int(entry.name)):
+            try:
+                if word.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+#: A directory with a process in it (its command line names the directory), as a server is.
+BUSY_DIRECTORY = """
+import subprocess, sys, tempfile
+from tests.sweep import claim
+directory = tempfile.mkdtemp(prefix="outlook-tui-sweep-test-")
+claim(directory=directory)
+server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", directory],
+                          start_new_session=True)
+print(directory, flush=True)
+"""
+
+
+def test_a_killed_runs_directory_and_its_processes_are_swept_a_live_runs_kept(
+        runs: list[Run]) -> None:
+    killed, live = Run(BUSY_DIRECTORY), Run(BUSY_DIRECTORY)
+    runs += [killed, live]
+    killed_directory, live_directory = killed.said[0], live.said[0]
+    killed.kill()
+    assert processes_naming(killed_directory), "the killed run's server outlived it"
+
+    removed = sweep()
+
+    assert any(killed_directory in what for what in removed)
+    assert not Path(killed_directory).exists()
+    eventually(lambda: not processes_naming(killed_directory), "the left server ended")
+    assert not [c for c in claims() if c.directory == killed_directory]
+    # The parallel run's things are untouched while it lives.
+    assert Path(live_directory).is_dir()
+    assert processes_naming(live_directory)
+    assert [c for c in claims() if c.directory == live_directory]
+
+
+def test_a_claim_released_at_a_normal_end_is_not_swept(tmp_path: Path) -> None:
+    claimed = claim(directory=tmp_path)
+    assert claimed in [c.path for c in claims()]
+    release(claimed)
+    sweep()
+    assert tmp_path.is_dir()
+
+
+def test_a_killed_runs_mariadb_server_is_stopped_and_removed(runs: list[Run]) -> None:
+    run = Run("""
+        from tests.mysql.server import MariaDBServer
+        server = MariaDBServer()
+        server.start()
+        print(server.directory, flush=True)
+    """)
+    runs.append(run)
+    directory = run.said[-1]
+    run.kill()
+    assert processes_naming(directory), "mariadbd outlived the run that started it"
+
+    sweep()
+
+    eventually(lambda: not processes_naming(directory), "the left mariadbd ended")
+    assert not Path(directory).exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="creating an OS user needs root (as in CI)")
+def test_a_killed_runs_throwaway_user_and_its_processes_are_swept(runs: list[Run]) -> None:
+    run = Run("""
+        import os, subprocess, uuid
+        from tests.sweep import claim
+        name = f"otui-{uuid.uuid4().hex[:10]}"
+        claim(user=name)
+        subprocess.run(["useradd", "--no-create-home", "--shell", "/bin/sh", "--comment",
+                        "outlook-tui sweep test", name], check=True)
+        started = subprocess.Popen(["runuser", "-u", name, "--", "sh", "-c",
+                                    "echo up; exec sleep 600"], start_new_session=True,
+                                   stdout=subprocess.PIPE)
+        started.stdout.readline()  # the user's process runs
+        print(name, flush=True)
+    """)
+    runs.append(run)
+    name = run.said[-1]
+    uid = pwd.getpwnam(name).pw_uid
+    run.kill()
+
+    sweep()
+
+    with pytest.raises(KeyError):
+        pwd.getpwnam(name)
+    eventually(lambda: not [p for p in Path("/proc").iterdir() if p.name.isdigit()
+                            and not process_gone(int(p.name)) and _uid(p) == uid],
+               f"{name}'s processes ended")
+
+
+def _uid(entry: Path) -> int | None:
+    try:
+        return entry.stat().st_uid
+    except OSError:
+        return None
+
+
+def test_the_session_start_sweeps(runs: list[Run]) -> None:
+    """``pytest`` itself sweeps at its start: a directory left by a killed run is gone after a
+    session that ran no test of it."""
+    killed = Run(BUSY_DIRECTORY)
+    runs.append(killed)
+    killed.kill()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+         "tests/test_sweep.py::test_a_claim_released_at_a_normal_end_is_not_swept"],
+        cwd=ROOT, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not Path(killed.said[0]).exists()
+    assert "swept what a killed test run left" in done.stdout
