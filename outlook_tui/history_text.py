@@ -45,6 +45,10 @@ class DescribedEntry:
         return f"{self.old} -> {self.new}"
 
 
+#: The time of a change nobody recorded and no row dates (a row deleted outside outlook-tui).
+UNKNOWN_TIME = "time unknown"
+
+
 def when(time: str) -> str:
     """``2026-01-15T09:30:00Z`` -> ``2026-01-15 09:30:00`` (the history is in UTC)."""
     return time.replace("T", " ").removesuffix("Z")
@@ -53,6 +57,8 @@ def when(time: str) -> str:
 def _value(entry: HistoryEntry, value: Any) -> str:
     key = entry.key or ""
     if key.startswith(SECTION + "."):
+        if isinstance(value, dict) and "damaged" in value:
+            return f"damaged {value['damaged']!r}"
         if value is None:
             return USE_DEFAULT if entry.scope == "system" else USE_SYSTEM
         try:
@@ -88,5 +94,7 @@ def describe(entry: HistoryEntry) -> DescribedEntry:
             what = key  # a setting this version does not know: show the key as stored
     else:
         what = _COLUMNS.get(key, key)
-    return DescribedEntry(when(entry.time), entry.who, where, what, _value(entry, entry.old),
+    # Only a change outside outlook-tui has no time: a row deleted in Oro leaves none.
+    return DescribedEntry(when(entry.time) or UNKNOWN_TIME, entry.who, where, what,
+                          _value(entry, entry.old),
                           _value(entry, entry.new))

@@ -198,6 +198,9 @@ def _parse(line: bytes) -> HistoryEntry | str:
         return str(error)
 
 
+parse_line = _parse
+
+
 def _wanted(entry: HistoryEntry, organization_id: int | None, system: bool) -> bool:
     if organization_id is not None:
         return entry.organization_id == organization_id

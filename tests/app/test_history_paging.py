@@ -19,6 +19,8 @@ from outlook_tui.store.identity import current_user
 from tests.conftest import settle
 
 LINES = 2 * PAGE + 234
+#: The store as the history below leaves it (anything else is a change made outside it).
+ACME_AS_HISTORY_LEAVES_IT = {"name": "Acme", "overrides": {"contacts_sync_interval_orocrm": LINES}}
 
 
 def long_history(store: JsonStore) -> None:
@@ -35,7 +37,7 @@ def heading(screen: HistoryScreen) -> str:
 
 async def test_the_newest_page_shows_first_and_older_ones_load_as_the_user_scrolls(
         make_store: Callable[..., JsonStore]) -> None:
-    store = make_store(["Acme"], revision=LINES)
+    store = make_store([ACME_AS_HISTORY_LEAVES_IT], revision=LINES)
     long_history(store)
     app = OutlookApp(store, watch_seconds=0, location_label="store.json")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -62,7 +64,7 @@ async def test_the_newest_page_shows_first_and_older_ones_load_as_the_user_scrol
 
 async def test_a_save_made_meanwhile_appears_on_top_and_the_cursor_keeps_its_entry(
         make_store: Callable[..., JsonStore]) -> None:
-    store = make_store(["Acme"], revision=LINES)
+    store = make_store([ACME_AS_HISTORY_LEAVES_IT], revision=LINES)
     long_history(store)
     app = OutlookApp(store, watch_seconds=0, location_label="store.json")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -73,7 +75,7 @@ async def test_a_save_made_meanwhile_appears_on_top_and_the_cursor_keeps_its_ent
         await pilot.press("down", "down")
         await settle(pilot)
         on = screen.entries[2]
-        await app.commit([SettingChange(1, "contacts_sync_interval_orocrm", None, 7)])
+        await app.commit([SettingChange(1, "contacts_sync_interval_orocrm", LINES, 7)])
         await settle(pilot)
         assert screen.entries[0].revision == LINES + 1 and screen.entries[0].new == 7
         assert screen.entries[screen.query_one(VirtualTable).cursor_row] == on
@@ -83,7 +85,7 @@ async def test_the_change_notice_names_who_before_the_store_is_read_again(
         make_store: Callable[..., JsonStore]) -> None:
     """Reading a 100k store again takes seconds; who saved is in the history's last lines, so
     the notice comes first: here the re-read is held until the notice is on screen."""
-    store = make_store(["Acme"], revision=LINES)
+    store = make_store([ACME_AS_HISTORY_LEAVES_IT], revision=LINES)
     long_history(store)
     app = OutlookApp(store, watch_seconds=0.05, location_label="store.json")
     release = threading.Event()

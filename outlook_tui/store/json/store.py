@@ -31,8 +31,10 @@ from outlook_tui.store.identity import current_user, ssh_client
 from outlook_tui.store.json import backups, commit, reading, repair
 from outlook_tui.store.json.document import initial_document, serialize, utc_now
 from outlook_tui.store.json.files import BACKUPS_KEPT, StoreFiles, fingerprint_of
+from outlook_tui.store.json.hand_edits import hand_edits
 from outlook_tui.store.json.trust import check_safe, why_not_writable
 from outlook_tui.store.lock import Lock, locked
+from outlook_tui.store.outside import merged
 from outlook_tui.store.snapshot import Fingerprint, Snapshot
 
 
@@ -231,10 +233,17 @@ class JsonStore:
                 limit: int | None = None, after_revision: int | None = None,
                 ) -> list[HistoryEntry]:
         """Entries newest first; for one organization, or the system scope, or everything;
-        only those after ``after_revision`` when given."""
-        return history_file.read_newest(self.history_path, limit=limit,
-                                        after_revision=after_revision,
-                                        organization_id=organization_id, system=system)
+        only those after ``after_revision`` when given. Hand edits of the file are among them
+        (:mod:`~outlook_tui.store.json.hand_edits`), as made "outside outlook-tui"."""
+        recorded = history_file.read_newest(self.history_path, limit=limit,
+                                            after_revision=after_revision,
+                                            organization_id=organization_id, system=system)
+        whole = limit is None or len(recorded) < limit
+        outside = hand_edits(self.path, self.history_path, organization_id, system,
+                             recorded if whole and after_revision is None else None)
+        if after_revision is not None:
+            outside = [e for e in outside if e.revision >= after_revision]
+        return merged(recorded, outside, limit)
 
     def backups(self) -> list[Backup]:
         return backups.listed(self.files)
