@@ -263,9 +263,9 @@ async def test_history_of_all_changes_has_an_organization_column_and_store_event
 ) -> None:
     app = read_only_app(make_store, revision=3)
     fixed_history(store_path, [
-        {"key": "oro_crm_pro_outlook.contacts_sync_direction", "old": None, "new": "Both"},
+        {"key": "oro_crm_pro_outlook.contacts_sync_interval_orocrm", "old": None, "new": 300},
         {"scope": "system", "organization_id": None, "organization_name": None,
-         "key": "oro_crm_pro_outlook.contacts_sync_interval_orocrm", "old": 600, "new": None},
+         "key": "oro_crm_pro_outlook.contacts_sync_interval_orocrm", "old": 900, "new": 600},
         {"scope": None, "organization_id": None, "organization_name": None,
          "event": "history_gap", "detail": "revisions 2 to 3 were committed without history"},
     ])
@@ -277,8 +277,8 @@ async def test_history_of_all_changes_has_an_organization_column_and_store_event
         lines = table_text(app.screen.query_one(VirtualTable))
         assert "Organization" in lines[0]
         assert "History gap" in lines[1]
-        assert "System" in lines[2] and "600 -> (Use default)" in lines[2]
-        assert "Acme" in lines[3] and "(Use System) -> Bidirec" in lines[3]
+        assert "System" in lines[2] and "900 -> 600" in lines[2]
+        assert "Acme" in lines[3] and "(Use System) -> 300" in lines[3]
         assert "alice@10.0.0.5" in text(app.screen.query_one("#detail", Static))
         await pilot.press("down", "down", "e")
         await pilot.pause()

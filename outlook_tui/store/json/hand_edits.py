@@ -89,7 +89,8 @@ def hand_edits(store_path: Path, history_path: Path, organization_id: int | None
         if isinstance(values, dict):
             for name, value in values.items():
                 if name in BY_NAME:
-                    stored[(scope, name)] = Stored(value, modified, modified)
+                    # No creation time: a value no save recorded may predate the history.
+                    stored[(scope, name)] = Stored(value, None, modified)
 
     if organization_id is None:
         keep(None, document.get("system"))
