@@ -86,6 +86,9 @@ class Field:
     #: The person ticked the checkbox of a damaged field again (clear, tick): saving removes
     #: the damaged row, as resetting it does from the command line.
     remove_damaged: bool = False
+    #: The person picked or typed a value since the form started (clearing the checkbox alone
+    #: only shows the inherited value: no value is chosen yet).
+    picked: bool = False
 
     @property
     def name(self) -> str:
@@ -145,6 +148,28 @@ class Field:
         if self.inherit or self.error is not None:
             return False
         return same_value(self.current, self.inherited)
+
+    @property
+    def chosen_stale(self) -> bool:
+        """A stale own value the person has chosen (stored, or picked in the form): the one a
+        warning is about. Right after clearing the checkbox, before any value is picked, the
+        control shows the inherited value; that is not a choice yet."""
+        return self.stale and (self.picked or self.stored is not None)
+
+    def describe(self, inherit_label: str) -> str:
+        """What the form holds for this field, in Oro's words, for a question about leaving:
+        ``Sync Direction: Outlook to OroCRM (saved: Use System)``, or why it is invalid."""
+        def words(value: Value | None) -> str:
+            return inherit_label if value is None else self.setting.label_of(value)
+
+        label = self.setting.label
+        if self.error is not None:
+            return f"{label}: {str(self.value)!r} is invalid, it {self.error}"
+        if self.removes_damaged:
+            return f"{label}: {inherit_label} (removes the damaged value stored)"
+        now = f"{inherit_label} ({self.setting.label_of(self.inherited)})" if self.inherit \
+            else words(self.wanted)
+        return f"{label}: {now} (saved: {words(self.stored)})"
 
     def text(self) -> str:
         """What an interval's input shows."""
@@ -274,6 +299,7 @@ class FormModel:
     def set_value(self, name: str, value: Value | str) -> None:
         current = self.fields[name]
         current.value = value
+        current.picked = True
         self._adopt_if_clean(current)
 
     def _adopt_if_clean(self, current: Field) -> None:
@@ -289,6 +315,13 @@ class FormModel:
     @property
     def dirty(self) -> bool:
         return any(f.dirty for f in self.fields.values())
+
+    def unsaved(self) -> list[str]:
+        """Each changed field in words (invalid ones first: they stop a save), for the
+        question asked before leaving with unsaved changes."""
+        changed = [f for f in self.fields.values() if f.dirty]
+        changed.sort(key=lambda f: f.error is None)
+        return [f.describe(self.inherit_label) for f in changed]
 
     def errors(self) -> dict[str, str]:
         """Invalid fields by name, in form order."""

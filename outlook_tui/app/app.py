@@ -33,6 +33,7 @@ from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import plain
 from outlook_tui.app.session import Session
+from outlook_tui.app.widgets.read_only_banner import view_only
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.config import Config
 from outlook_tui.store import (
@@ -167,7 +168,7 @@ class OutlookApp(App[None]):
         if self.store.kind != "JSON file":
             where = f"{self.store.kind} {where}"
         if self.store.read_only:
-            return f"{where} · read-only: {self.store.read_only_reason}"
+            return f"{where} · {view_only(self.store.read_only_reason).lower()}"
         return where
 
     async def on_event(self, event: events.Event) -> None:

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from outlook_tui.store.snapshot import Snapshot
 
 
+#: The read-only reason of a store opened with ``--read-only``: asked for, not a fault (the
+#: app words it for someone whose SSH login chose it for them).
+ASKED_READ_ONLY = "opened with --read-only"
+
+
 class Capability(enum.Enum):
     """Optional parts of a store, asked about by the UI and the command line."""
 

@@ -129,7 +129,7 @@ async def test_looking_at_a_backup_is_read_only(store_path: Path) -> None:
         assert "(backup)" in app.sub_title
         await pilot.press("n")               # New organization: refused, read-only
         await pilot.pause()
-        assert "read-only" in messages(app)
+        assert "View only" in messages(app)
     assert store_path.read_bytes() == damaged
 
 

@@ -205,13 +205,13 @@ async def test_read_only_store_cannot_be_changed(make_store, store_path) -> None
         assert all(box.disabled for box in screen.query(Checkbox))
         assert screen.query_one("#save-settings").disabled
         banner = screen.query_one("#configuration-banner", Static)
-        assert banner.display and "Read-only" in str(banner.render())
+        assert banner.display and "View only" in str(banner.render())
         footer_keys = {k for k, b in screen.active_bindings.items()
                        if b.binding.show and b.enabled}
         assert "ctrl+s" not in footer_keys and "ctrl+r" not in footer_keys
         await pilot.press("space", "ctrl+s", "ctrl+r")
         await settle(pilot)
-        assert any("read-only" in n.message for n in app._notifications)
+        assert any("View only" in n.message for n in app._notifications)
         assert store_path.read_bytes() == before
 
 

@@ -288,7 +288,7 @@ async def test_a_read_only_store_at_a_hostile_path_names_it_escaped() -> None:
         async with app.run_test(size=(120, 24)) as pilot:
             await settle(pilot, lambda: app.validated, "the store to load")
             await settle(pilot)
-            assert_safe(app, "Read-only: opened with --read-only",
+            assert_safe(app, "View only: you can read every setting",
                         "shared\\x1b]52;c;aGk=\\x07\\u202e")
 
 

@@ -274,11 +274,11 @@ async def test_read_only_hides_editing_keys_and_writes_nothing(
         assert not shown & {"n", "e", "space", "b", "x"}
         assert {"c", "slash"} <= shown
         banner = screen.query_one("#read-only")
-        assert banner.display and "opened with --read-only" in str(banner.render())
+        assert banner.display and "View only" in str(banner.render())
         await pilot.press("n", "e", "space", "a", "b", "x")
         await pilot.pause()
         assert app.screen is screen
-        assert any("read-only" in n.message for n in app._notifications)
+        assert any("View only" in n.message for n in app._notifications)
     assert store_path.read_bytes() == before
 
 

@@ -435,7 +435,7 @@ def test_support_staff_over_ssh_read_but_cannot_save(server: Server) -> None:
     before = server.store.read_bytes()
     terminal = Tmux(server.ssh("-tt", user=server.support))
     try:
-        terminal.wait_for("Read-only: opened with --read-only")
+        terminal.wait_for("View only: you can read every setting")
         terminal.send("Enter")                # an organization's Configuration, to look at
         terminal.wait_for("MS Outlook Settings")
         terminal.send("C-s", "Escape", "C-q")  # saving is refused; leaving ends the connection

@@ -17,7 +17,7 @@ from outlook_tui.app.icons import ICONS
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
-from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
+from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner, refusal
 from outlook_tui.app.widgets.settings_form import SettingsForm
 from outlook_tui.catalog import BY_NAME, PAGE_PATH
 from outlook_tui.store import Conflict, Snapshot, StoreError
@@ -93,7 +93,7 @@ class ConfigurationScreen(SessionScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon=ICONS.app)
         yield Static("", id="breadcrumb")
-        yield ReadOnlyBanner("Nothing can be saved.", id="configuration-banner")
+        yield ReadOnlyBanner(id="configuration-banner")
         with Horizontal(id="configuration-body"):
             tree: Tree[str] = Tree(PAGE_PATH[0], id="configuration-tree")
             tree.guide_depth = 2  # narrow: the form keeps 55 of 80 columns
@@ -216,8 +216,8 @@ class ConfigurationScreen(SessionScreen[None]):
         return action in ("save", "reset") and self.session.read_only
 
     def _explain_read_only(self) -> None:
-        self.notify(f"The store is read-only ({self.session.read_only_reason}): "
-                    "nothing can be saved or reset.", severity="warning", title="Read-only")
+        self.notify(refusal(self.session.read_only_reason, "saving or resetting"),
+                    severity="warning", title="View only")
 
     def action_save(self) -> None:
         if self.session.read_only:
@@ -344,9 +344,12 @@ class ConfigurationScreen(SessionScreen[None]):
             elif choice == "discard":
                 leave()
 
-        count = sum(1 for f in self.form.model.fields.values() if f.dirty)
+        lines = self.form.model.unsaved()
+        # Each setting named, with what the form holds and what is saved; invalid ones first
+        # (Save stops at them).
         self.app.push_screen(UnsavedChangesModal(
-            f"{counted(count, 'setting')} of {self.title} changed and not saved."), answered)
+            f"{counted(len(lines), 'setting')} of {self.title} changed and not saved:\n"
+            + "\n".join(f"{ICONS.dot} {line}" for line in lines)), answered)
 
     def action_history(self) -> None:
         if self.organization_id is None:

@@ -38,10 +38,12 @@ def source_text(ev: EffectiveValue) -> str:
     return SOURCE_WORDS[ev.source] + (f" {STALE_MARK}" if ev.stale_override else "")
 
 
-def stale_warning(ev: EffectiveValue) -> str:
+def stale_warning(ev: EffectiveValue, read_only: bool = False) -> str:
+    # Someone who cannot change anything is not told to tick a box.
+    who = "An admin can tick" if read_only else "Tick"
     return (f"{STALE_MARK} {ev.setting.label}: the organization stores {ev.label}, the value it"
-            " would inherit anyway, so it no longer follows system changes. Tick Use System to"
-            " inherit again.")
+            f" would inherit anyway, so it no longer follows system changes. {who} Use System"
+            " to inherit again.")
 
 
 #: Below this width the value columns give up their fixed widths (see effective.tcss).
@@ -127,7 +129,7 @@ class EffectiveSettingsScreen(SessionScreen[None]):
                 widget.set_class(ev.overridden, "-overridden")
                 widget.set_class(ev.stale_override, "-stale")
             if ev.stale_override:
-                notes.append(stale_warning(ev))
+                notes.append(stale_warning(ev, self.session.read_only))
         note = conflict_resolution_note(values)
         if note:
             notes.append(f"Note: {note}.")

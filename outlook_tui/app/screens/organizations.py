@@ -22,7 +22,7 @@ from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import data
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
-from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
+from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner, refusal
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 from outlook_tui.store import (
@@ -58,6 +58,10 @@ def _sort_key(column: str, records: list[dict[str, Any]]) -> Callable[[int], Any
 #: Actions that write: hidden from the footer in read-only mode, explained when pressed anyway.
 EDITING_ACTIONS = frozenset({"new", "edit", "toggle_mark", "mark_all", "apply_setting",
                              "reset_overrides"})
+#: What each of them would have done, for the refusal a view-only session gets.
+REFUSED = {"new": "creating an organization", "edit": "editing an organization",
+           "toggle_mark": "marking for a bulk change", "mark_all": "marking for a bulk change",
+           "apply_setting": "applying a setting", "reset_overrides": "resetting overrides"}
 #: Actions that create or edit organizations: hidden when the store cannot (Oro's database).
 ORGANIZATION_EDITING_ACTIONS = frozenset({"new", "edit"})
 #: Actions that act on marked organizations: shown only while something is marked.
@@ -125,7 +129,7 @@ class OrganizationsScreen(SessionScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon=ICONS.app)
-        yield ReadOnlyBanner("Nothing can be changed here.", id="read-only")
+        yield ReadOnlyBanner(id="read-only")
         yield VirtualTable(COLUMNS, self._row, 0, marked=self._is_marked,
                            empty_text="loading…", id="organizations")
         with Horizontal(id="filter-bar"):
@@ -363,8 +367,8 @@ class OrganizationsScreen(SessionScreen[None]):
         """Say why ``action`` cannot be used now (its key is out of the footer then)."""
         store = self.session.store
         if action in EDITING_ACTIONS and self.session.read_only:
-            self.notify(f"The store is read-only ({self.session.read_only_reason}): "
-                        "nothing can be changed.", title="Read-only", severity="warning")
+            self.notify(refusal(self.session.read_only_reason, REFUSED[action]),
+                        title="View only", severity="warning")
             return True
         if action in ORGANIZATION_EDITING_ACTIONS and \
                 not store.supports(Capability.ORGANIZATION_EDITING):

@@ -15,6 +15,7 @@ from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import content, data, plain
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
+from outlook_tui.app.widgets.read_only_banner import refusal
 from outlook_tui.store import Backup, BackupStore, Capability, Snapshot, StoreError, backups_of
 
 #: The error can quote a whole damaged record (names of 10,000 characters): clipped.
@@ -140,8 +141,8 @@ class RecoveryScreen(SessionScreen[None]):
         if chosen is None:
             return
         if self.session.read_only:
-            self.notify(f"The store is read-only ({self.session.read_only_reason}): "
-                        "ask an admin to restore it", severity="error")
+            self.notify(refusal(self.session.read_only_reason, "restoring a backup")
+                        + " Ask an admin to restore it.", severity="error")
             return
         from outlook_tui.app.screens.confirm import ConfirmModal
 

@@ -119,12 +119,14 @@ class SettingField(Vertical):
         notes: list[Text] = []
         if note is not None and setting.effective_when is not None:
             notes.append(Text(f"Note: {note}.", style="italic"))
-        if field.stale:
+        if field.chosen_stale:
             above = "the default" if field.inherited_source is Scope.DEFAULT else "System"
+            # Someone who cannot change anything is not told to tick a box.
+            advice = (f" An admin can tick {model.inherit_label} to follow." if read_only
+                      else f" Tick {model.inherit_label} to follow.")
             notes.append(Text(
                 f"{ICONS.warning} Same as {above} ({setting.label_of(field.inherited)}): "
-                f"this value is stored and no longer follows changes to {above}. "
-                f"Tick {model.inherit_label} to follow."))
+                f"this value is stored and no longer follows changes to {above}.{advice}"))
         if field.removes_damaged:
             notes.append(Text(
                 f"{ICONS.warning} Stored in Oro's database: {field.damaged}. Saving removes "

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 
 from outlook_tui.store import history as history_file
-from outlook_tui.store.backend import Backup, Capability, CommitResult
+from outlook_tui.store.backend import ASKED_READ_ONLY, Backup, Capability, CommitResult
 from outlook_tui.store.changes import Change, apply
 from outlook_tui.store.errors import (
     ConflictError,
@@ -59,7 +59,7 @@ class JsonStore:
         self.history_path = self.files.history_path
         self.backups_path = self.files.backups_path
         check_safe(self.path)
-        self._read_only_reason: str | None = "opened with --read-only" if read_only else None
+        self._read_only_reason: str | None = ASKED_READ_ONLY if read_only else None
         if not read_only:
             self._read_only_reason = why_not_writable(self.path)
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from outlook_tui.catalog import BY_NAME, CATALOG, SECTION, Scope, Value
-from outlook_tui.store.backend import Capability, CommitResult
+from outlook_tui.store.backend import ASKED_READ_ONLY, Capability, CommitResult
 from outlook_tui.store.changes import AppliedChange, Change, SettingChange, apply
 from outlook_tui.store.errors import (
     Conflict,
@@ -151,7 +151,7 @@ class PostgresStore:
 
     def _why_read_only(self, standby: bool, read_only_default: str) -> str | None:
         if self._forced_read_only:
-            return "opened with --read-only"
+            return ASKED_READ_ONLY
         if standby:
             return "the server is a read-only standby"
         if read_only_default == "on":
