@@ -14,7 +14,7 @@ from typing import Any
 import generate
 
 from outlook_tui.catalog import BY_NAME
-from outlook_tui.store.postgres.encoding import encode
+from outlook_tui.store.oro.encoding import encode
 
 CONFIG_ROWS = 1_000_000
 

@@ -14,6 +14,8 @@ from outlook_tui.store.errors import InputError
 #: (device, inode, size, mtime in ns) of the file a snapshot was read from. Every commit replaces
 #: the file (a new inode), and a hand edit changes size or mtime: a cheap "has it changed?" test.
 Fingerprint = tuple[int, int, int, int]
+#: What a snapshot was read at: a file's :data:`Fingerprint`, or a database's change token.
+Token = tuple[int, ...]
 
 
 #: The columns an organization record may leave out, and what they then mean.
@@ -78,7 +80,7 @@ class Snapshot:
         document: dict[str, Any],
         *,
         path: Path | None = None,
-        fingerprint: Fingerprint | None = None,
+        fingerprint: Token | None = None,
         validated: bool = True,
         id_positions: dict[int, int] | None = None,
     ) -> None:

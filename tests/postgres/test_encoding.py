@@ -9,8 +9,8 @@ import pytest
 
 from outlook_tui.catalog import BY_NAME, CATALOG, SettingType, Value
 from outlook_tui.store import SettingChange
+from outlook_tui.store.oro.encoding import Damaged, decode, encode
 from outlook_tui.store.postgres import PostgresStore
-from outlook_tui.store.postgres.encoding import Damaged, decode, encode
 from tests.postgres.server import PostgresServer
 
 SECTION = "oro_crm_pro_outlook"

@@ -11,6 +11,7 @@ import pytest
 
 from outlook_tui.store import ConflictError, ReadOnlyError, SettingChange
 from outlook_tui.store.backend import Capability
+from outlook_tui.store.oro.sql import Statement
 from outlook_tui.store.postgres import PostgresStore
 from tests.postgres import writers
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
@@ -141,7 +142,7 @@ def test_read_only_flag_uses_read_only_transactions(
         store.commit(store.load(), [SettingChange(1, INTERVAL, None, 300)])
     # even a write slipped past the store is refused by the server
     with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-        store._conn().execute("DELETE FROM oro_config_value")
+        store.connection.session.run(Statement("DELETE FROM oro_config_value"))
     store.close()
 
 

@@ -35,7 +35,7 @@ from outlook_tui.store.json.hand_edits import hand_edits
 from outlook_tui.store.json.trust import check_safe, why_not_writable
 from outlook_tui.store.lock import Lock, locked
 from outlook_tui.store.outside import merged
-from outlook_tui.store.snapshot import Fingerprint, Snapshot
+from outlook_tui.store.snapshot import Fingerprint, Snapshot, Token
 
 
 class JsonStore:
@@ -299,7 +299,7 @@ class JsonStore:
         return Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True)
 
 
-def _still_ours(lock: Lock, store: JsonStore, read: Fingerprint | None) -> str | None:
+def _still_ours(lock: Lock, store: JsonStore, read: Token | None) -> str | None:
     """Just before a save replaces the file: the lock must still be the file at the lock path,
     and the store the file read under it. A lock file deleted or replaced meanwhile lets
     another writer in beside us; whichever of us finds out first gives up (nothing saved)."""

@@ -1,8 +1,10 @@
-"""Oro's own database as the store (PostgreSQL; the SQL sits behind :mod:`.dialect`).
+"""Oro's own database on PostgreSQL: the shared Oro SQL store (:mod:`outlook_tui.store.oro`)
+with PostgreSQL's SQL, psycopg and the xmin change token.
 
 psycopg is an optional extra (``outlook-tui[postgres]``), imported only when a database is opened.
 """
 
-from outlook_tui.store.postgres.store import CACHE_NOTICE, PostgresStore, is_database_uri, redact
+from outlook_tui.store.oro.saving import CACHE_NOTICE
+from outlook_tui.store.postgres.store import PostgresStore, is_database_uri, redact
 
 __all__ = ["CACHE_NOTICE", "PostgresStore", "is_database_uri", "redact"]

@@ -1,0 +1,150 @@
+"""The store's connection to Oro's database: opened through the database's :class:`Driver`, its
+errors turned into :class:`~outlook_tui.store.errors.StoreError` naming the database, reopened
+after it was lost, and why writes are refused (read-only detection)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from outlook_tui.store.backend import ASKED_READ_ONLY
+from outlook_tui.store.errors import StoreError
+from outlook_tui.store.oro.sql import Dialect, Driver, ErrorKind, Session
+
+T = TypeVar("T")
+ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value")
+
+
+class Connection:
+    """One connection, used by one thread at a time (:attr:`lock`)."""
+
+    def __init__(self, uri: str, location: str, driver: Driver, dialect: Dialect, *,
+                 read_only: bool) -> None:
+        self.uri = uri
+        self.location = location
+        self.driver = driver
+        self.sql = dialect
+        self.forced_read_only = read_only
+        self.lock = threading.RLock()
+        self.read_only_reason: str | None = None
+        self.db_user = ""
+        self.database = ""
+        self._session: Session | None = None
+
+    def open(self) -> Session:
+        try:
+            session = self.driver.connect(self.uri)
+        except Exception as error:
+            if self.driver.kind(error) is None:
+                raise
+            raise StoreError(f"cannot connect to {self.location}: "
+                             f"{self.driver.text(error)}") from None
+        self._session = session
+        with self.errors():
+            user, _, _, database = session.rows(self.sql.session())[0]
+            self.db_user, self.database = user, database
+            if self.forced_read_only:
+                session.run(self.sql.set_read_only())
+            for table in ORO_TABLES:
+                if not self.exists(table):
+                    raise StoreError(
+                        f"{self.location}: no table {table} in database {database}: "
+                        "this is not an Oro database (or the search_path misses Oro's schema)")
+            self.read_only_reason = self.why_read_only()
+        return session
+
+    @property
+    def session(self) -> Session:
+        """The open session; a new one when the last was lost."""
+        if self._session is None or self._session.closed:
+            return self.open()
+        return self._session
+
+    @property
+    def lost(self) -> bool:
+        return self._session is None
+
+    def drop(self) -> None:
+        if self._session is not None:
+            try:
+                self._session.close()
+            finally:
+                self._session = None
+
+    def close(self) -> None:
+        with self.lock:
+            self.drop()
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Database errors as StoreError naming the database; a lost connection reconnects
+        on the next call."""
+        try:
+            yield
+        except Exception as error:
+            kind = self.driver.kind(error)
+            if kind is None:
+                raise
+            text = self.driver.text(error)
+            if kind is ErrorKind.INSUFFICIENT_PRIVILEGE:
+                raise StoreError(f"{self.location}: database user {self.db_user} lacks a "
+                                 f"privilege: {text}; nothing was saved") from None
+            if kind is ErrorKind.LOST_CONNECTION:
+                self.drop()
+                raise StoreError(f"{self.location}: the database connection failed: "
+                                 f"{text}") from None
+            raise StoreError(f"{self.location}: {text}") from None
+
+    def reading(self, work: Callable[[Session], T]) -> T:
+        """Run a read; when the connection was lost (the server restarted, an idle timeout),
+        once more on a new one: reads are safe to repeat, saves are not."""
+        with self.lock:
+            try:
+                with self.errors():
+                    return work(self.session)
+            except StoreError:
+                if not self.lost:
+                    raise  # not a lost connection
+            with self.errors():
+                return work(self.session)
+
+    # -- what the database user may do ------------------------------------------------------
+
+    def exists(self, table: str) -> bool:
+        return bool(self.session.rows(self.sql.table_exists(table))[0][0])
+
+    def may(self, table: str, privilege: str) -> bool:
+        return bool(self.session.rows(self.sql.privilege(table, privilege))[0][0])
+
+    def may_number(self, table: str) -> bool:
+        """May take new ids for the table (an INSERT needs it)."""
+        return bool(self.session.rows(self.sql.id_privilege(table))[0][0])
+
+    def why_read_only(self) -> str | None:
+        if self.forced_read_only:
+            return ASKED_READ_ONLY
+        _, server_read_only, session_read_only, _ = self.session.rows(self.sql.session())[0]
+        if server_read_only:
+            return self.sql.server_read_only_reason
+        if session_read_only:
+            return self.sql.session_read_only_reason(self.db_user)
+        needed = [("oro_config_value", "INSERT"), ("oro_config_value", "UPDATE"),
+                  ("oro_config_value", "DELETE"), ("oro_config", "INSERT"),
+                  # a save locks its scopes' rows (SELECT ... FOR UPDATE), which needs UPDATE
+                  ("oro_config", "UPDATE")]
+        missing = [f"{p} on {t}" for t, p in needed if not self.may(t, p)]
+        missing += [f"USAGE on {t}'s id sequence" for t in ("oro_config_value", "oro_config")
+                    if not self.may_number(t)]
+        if missing:
+            return (f"database user {self.db_user} may not write Oro's settings "
+                    f"(no {', '.join(missing)})")
+        history = self.sql.history_table
+        if not self.exists(history):
+            return (f"outlook-tui's history table {history} does not exist yet: run "
+                    "`outlook-tui db init` (or give a DBA `outlook-tui db init --print-sql`)")
+        if not self.may(history, "INSERT") or not self.may_number(history):
+            return (f"database user {self.db_user} may not write {history} (needs INSERT "
+                    "and USAGE on its id sequence)")
+        return None

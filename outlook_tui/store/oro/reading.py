@@ -1,0 +1,124 @@
+"""Reading Oro's settings into a :class:`~outlook_tui.store.snapshot.Snapshot`: every
+organization and the section's values from one consistent view, streamed in chunks (load), or
+the first organizations by name through indexed queries only (peek)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from outlook_tui.catalog import BY_NAME, CATALOG, Value
+from outlook_tui.store.oro.encoding import Damaged, decode
+from outlook_tui.store.oro.sql import ChangeToken, Dialect, Row, Session
+from outlook_tui.store.snapshot import Snapshot, Token, sort_key
+
+#: Rows fetched at a time from a server-side cursor.
+CHUNK = 5000
+SCHEMA_VERSION = 1
+
+
+def record(row: Row) -> dict[str, Any]:
+    """An organization's row as the snapshot holds it (without overrides)."""
+    return {"id": row[0], "name": row[1], "description": row[2], "enabled": row[3],
+            "created_at": row[4], "updated_at": row[5], "overrides": {}}
+
+
+def damaged_value(row_id: int, org: dict[str, Any] | None, name: str, text_value: str | None,
+                  type_: str, reason: str) -> dict[str, Any]:
+    return {"row_id": row_id, "organization_id": None if org is None else org["id"],
+            "organization_name": None if org is None else org["name"], "name": name,
+            "key": BY_NAME[name].key, "text_value": text_value, "type": type_,
+            "reason": reason}
+
+
+def ordered(values: dict[str, Value]) -> dict[str, Value]:
+    """Values in the catalog's order."""
+    return {s.name: values[s.name] for s in CATALOG if s.name in values}
+
+
+class Reader:
+    """Loads snapshots; keeps the organizations' rows of the last load, with the token part
+    they belong to, so that a setting saved in Oro reloads in a fraction of the time at 100k
+    organizations."""
+
+    def __init__(self, dialect: Dialect, token: ChangeToken, history_exists: Callable[[], bool],
+                 store_id: Callable[[], str]) -> None:
+        self.sql = dialect
+        self.token = token
+        self._history_exists = history_exists
+        self._store_id = store_id
+        self._organizations: tuple[Token, list[dict[str, Any]], dict[int, int]] | None = None
+
+    def revision(self, session: Session) -> int:
+        if not self._history_exists():
+            return 0
+        return int(session.rows(self.sql.history_revision())[0][0])
+
+    def load(self, session: Session, pause: Callable[[], None] | None) -> Snapshot:
+        with session.transaction(self.sql.read_transaction()):
+            token = self.token.now(session)
+            revision = self.revision(session)
+            records, positions = self._organization_records(session, token, pause)
+            rows = session.stream(self.sql.values(), CHUNK, pause)
+            return self.snapshot(records, rows, revision, token, validated=True,
+                                 positions=positions)
+
+    def _organization_records(self, session: Session, token: Token,
+                              pause: Callable[[], None] | None,
+                              ) -> tuple[list[dict[str, Any]], dict[int, int]]:
+        """Every organization (without overrides) in name order, and id -> position."""
+        if self._organizations is not None and self._organizations[0] == token[2:]:
+            return self._organizations[1], self._organizations[2]
+        records = [record(row) for row in session.stream(self.sql.organizations(), CHUNK,
+                                                         pause)]
+        records.sort(key=lambda r: sort_key(r["name"]))
+        positions = {r["id"]: i for i, r in enumerate(records)}
+        self._organizations = (token[2:], records, positions)
+        return records, positions
+
+    def peek(self, session: Session, limit: int) -> Snapshot:
+        with session.transaction(self.sql.read_transaction()):
+            revision = self.revision(session)
+            records = [record(row) for row in session.rows(self.sql.first_organizations(limit))]
+            rows = session.rows(self.sql.values_of_scopes([r["id"] for r in records]))
+            # No token: a preview is only shown until load() replaces it.
+            return self.snapshot(records, rows, revision, None, validated=False)
+
+    def snapshot(self, records: list[dict[str, Any]], rows: Sequence[Row], revision: int,
+                 token: Token | None, validated: bool,
+                 positions: dict[int, int] | None = None) -> Snapshot:
+        """``records`` (organizations without overrides, in name order when ``positions``
+        is given, shared with other snapshots and never modified) with the values of
+        ``rows``: only the organizations that override something get a record of their own."""
+        if positions is None:
+            records.sort(key=lambda r: sort_key(r["name"]))
+            positions = {r["id"]: i for i, r in enumerate(records)}
+        system: dict[str, Value] = {}
+        overrides: dict[int, dict[str, Value]] = {}
+        damaged: list[dict[str, Any]] = []
+        for row_id, entity, record_id, name, text_value, type_ in rows:
+            at = positions.get(record_id) if entity == "organization" else None
+            if entity == "organization" and at is None:
+                continue  # a scope left behind by a deleted organization: Oro ignores it too
+            org = None if at is None else records[at]
+            try:
+                value = decode(BY_NAME[name], text_value, type_)
+            except Damaged as reason:
+                damaged.append(damaged_value(row_id, org, name, text_value, type_, str(reason)))
+                continue
+            target = system if org is None else overrides.setdefault(org["id"], {})
+            target[name] = value
+        organizations = list(records)
+        for organization_id, values in overrides.items():
+            at = positions[organization_id]
+            organizations[at] = {**records[at], "overrides": ordered(values)}
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "store_id": self._store_id(),
+            "revision": revision,
+            "system": ordered(system),
+            "organizations": organizations,
+            "damaged": damaged,
+        }
+        return Snapshot(document, fingerprint=token, validated=validated,
+                        id_positions=positions)

@@ -1,0 +1,207 @@
+"""Oro's own SQL database as the store, whatever the database: the settings where Oro keeps
+them, written as Oro writes them (:mod:`.encoding`). A database is a folder beside this one
+(``store/postgres/``) giving its :class:`~outlook_tui.store.oro.sql.Dialect` (the SQL), its
+:class:`~outlook_tui.store.oro.sql.Driver` and its
+:class:`~outlook_tui.store.oro.sql.ChangeToken`.
+
+- Organizations come from ``oro_organization`` and are managed in Oro (no editing here).
+- A setting at system level is a row of the ``app``/0 scope, at organization level of the
+  ``organization``/id scope; no row means Use System (Use default). Only rows of the
+  ``oro_crm_pro_outlook`` section are ever written.
+- A save is one transaction (:mod:`.saving`): lock the scopes' ``oro_config`` rows and their
+  values, merge against what is stored now with the JSON store's own rules, write the rows and
+  the history, commit.
+- The revision is the highest in ``outlook_tui_history`` (``outlook-tui db init``); Oro's own
+  writes do not bump it, so "changed?" is answered by :meth:`OroStore.change_token` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from outlook_tui.store.backend import Capability, CommitResult
+from outlook_tui.store.changes import Change, SettingChange
+from outlook_tui.store.errors import InputError, ReadOnlyError
+from outlook_tui.store.history import HistoryEntry
+from outlook_tui.store.oro import history
+from outlook_tui.store.oro.after_save import run_after_save
+from outlook_tui.store.oro.connection import Connection
+from outlook_tui.store.oro.reading import Reader
+from outlook_tui.store.oro.saving import save_once
+from outlook_tui.store.oro.sql import ChangeToken, Dialect, Driver, ErrorKind, Session
+from outlook_tui.store.snapshot import Snapshot
+
+#: Saves retried when someone changed the same rows between our snapshot and our locks.
+SAVE_ATTEMPTS = 5
+RETRIED = (ErrorKind.SERIALIZATION, ErrorKind.UNIQUE_VIOLATION)
+
+
+class OroStore:
+    """:class:`~outlook_tui.store.backend.StoreBackend` on Oro's database."""
+
+    #: "Oro database (PostgreSQL)"
+    kind: str
+    #: How the database is backed up, for the reason there are no backups here.
+    backup_tool: str
+    #: The snapshot's store id is "<scheme>:<database>".
+    scheme: str
+
+    def __init__(self, uri: str, location: str, *, driver: Driver, dialect: Dialect,
+                 token: ChangeToken, read_only: bool = False,
+                 after_save_command: str | None = None) -> None:
+        self.uri = uri
+        self.sql = dialect
+        self.driver = driver
+        self.token = token
+        #: Run after each committed save (see after_save.py).
+        self.after_save_command = after_save_command
+        self.connection = Connection(uri, location, driver, dialect, read_only=read_only)
+        self.reader = Reader(dialect, token, self._history_exists,
+                             lambda: f"{self.scheme}:{self.connection.database}")
+        self.connection.open()
+
+    # -- what it is ------------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return self.connection.location
+
+    @property
+    def read_only_reason(self) -> str | None:
+        return self.connection.read_only_reason
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    @property
+    def db_user(self) -> str:
+        return self.connection.db_user
+
+    @property
+    def database(self) -> str:
+        return self.connection.database
+
+    def supports(self, capability: Capability) -> bool:
+        return False
+
+    def unsupported_reason(self, capability: Capability) -> str:
+        if capability is Capability.ORGANIZATION_EDITING:
+            return "organizations are managed in Oro"
+        if capability is Capability.BACKUPS:
+            return f"Oro's database is backed up with the database's own tools ({self.backup_tool})"
+        return f"{capability.value} is not available on Oro's database"
+
+    def exists(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def _history_exists(self) -> bool:
+        return self.connection.exists(self.sql.history_table)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def change_token(self) -> tuple[int, ...]:
+        return self.connection.reading(self.token.now)
+
+    def changed_since(self, snapshot: Snapshot) -> bool:
+        return self.change_token() != snapshot.fingerprint
+
+    def fingerprint(self) -> tuple[int, ...]:
+        """The JSON store's name for :meth:`change_token` (the app polls either)."""
+        return self.change_token()
+
+    def load(self, pause: Callable[[], None] | None = None) -> Snapshot:
+        """Every organization and this section's values, streamed in chunks from one
+        consistent view of the database."""
+        return self.connection.reading(lambda session: self.reader.load(session, pause))
+
+    def peek(self, limit: int) -> Snapshot | None:
+        """The first ``limit`` organizations by name and their values: indexed queries only."""
+        return self.connection.reading(lambda session: self.reader.peek(session, limit))
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
+        if self.read_only_reason is not None:
+            raise ReadOnlyError(f"{self.location} is read-only ({self.read_only_reason}); "
+                                "nothing was saved")
+        settings: list[SettingChange] = []
+        for change in changes:
+            if not isinstance(change, SettingChange):
+                raise InputError(f"{self.unsupported_reason(Capability.ORGANIZATION_EDITING)}"
+                                 ": create, rename and (de)activate them in Oro; nothing was "
+                                 "saved")
+            settings.append(change)
+        if not base.validated:
+            raise InputError("nothing was saved: the store has not finished loading")
+        with self.connection.lock:
+            # Nothing is written before this lock: on a lost connection it is taken on a new one.
+            self.connection.reading(lambda session: session.run(self.sql.lock_savers()))
+            result = self._locked_commit(base, settings)
+        if result.applied and self.after_save_command:
+            ran = run_after_save(self.after_save_command, result.snapshot.revision)
+            result.notices.extend(ran.notices)
+            result.warnings.extend(ran.warnings)
+        return result
+
+    def _locked_commit(self, base: Snapshot, settings: list[SettingChange]) -> CommitResult:
+        connection = self.connection
+        with connection.errors():
+            session = connection.session
+            try:
+                return self._attempts(session, base, settings)
+            finally:
+                self._quietly(session, lambda: session.run(self.sql.unlock_savers()))
+
+    def _attempts(self, session: Session, base: Snapshot,
+                  settings: list[SettingChange]) -> CommitResult:
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                with session.transaction(self.sql.save_transaction()):
+                    return save_once(session, self.sql, self.token, base, settings,
+                                     self.reader.revision(session), self.db_user)
+            except Exception as error:
+                if self.driver.kind(error) not in RETRIED or attempt == SAVE_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _quietly(self, session: Session, work: Callable[[], None]) -> None:
+        """Run ``work``, ignoring a database error (the connection may be gone)."""
+        try:
+            work()
+        except Exception as error:
+            if self.driver.kind(error) is None:
+                raise
+
+    # -- history ---------------------------------------------------------------------------
+
+    def history(self, organization_id: int | None = None, *, system: bool = False,
+                limit: int | None = None, after_revision: int | None = None,
+                ) -> list[HistoryEntry]:
+        """Newest first; filtered and limited in SQL (indexed by revision, organization)."""
+        def work(session: Session) -> list[HistoryEntry]:
+            if not self._history_exists():
+                return []
+            return history.entries(session.rows(self.sql.history(
+                after_revision or 0, organization_id, system, limit)))
+
+        return self.connection.reading(work)
+
+    # -- outlook-tui db init ---------------------------------------------------------------
+
+    def init_history(self) -> bool:
+        """Create outlook-tui's history table; False when it existed already."""
+        connection = self.connection
+        if connection.forced_read_only:
+            raise ReadOnlyError(f"{self.location} was opened with --read-only; nothing created")
+        with connection.lock, connection.errors():
+            session = connection.session
+            existed = self._history_exists()
+            with session.transaction([]):
+                for statement in self.sql.create_history():
+                    session.run(statement)
+            connection.read_only_reason = connection.why_read_only()
+        return not existed

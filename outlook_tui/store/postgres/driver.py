@@ -1,0 +1,104 @@
+"""psycopg, PostgreSQL's driver, behind :class:`outlook_tui.store.oro.sql.Driver`.
+
+psycopg is an optional extra (``outlook-tui[postgres]``), imported only when a database is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from outlook_tui.store.errors import StoreError
+from outlook_tui.store.oro.sql import ErrorKind, Mode, Row, Statement
+
+EXTRA_HINT = "pip install 'outlook-tui[postgres]'"
+APPLICATION_NAME = "outlook-tui"
+
+
+def psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(
+            "Oro's database needs psycopg, which is not installed: "
+            f"{EXTRA_HINT}") from None
+    return psycopg
+
+
+class PsycopgSession:
+    """One psycopg connection in autocommit mode; transactions are explicit."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.connection.closed)
+
+    def rows(self, statement: Statement) -> list[Row]:
+        return list(self.connection.execute(statement.sql, statement.params).fetchall())
+
+    def run(self, statement: Statement) -> None:
+        if statement.mode is Mode.COPY:
+            with self.connection.cursor().copy(statement.sql) as copy:
+                for row in statement.params:
+                    copy.write_row(row)
+        elif statement.mode is Mode.MANY:
+            self.connection.cursor().executemany(statement.sql, statement.params)
+        else:
+            self.connection.execute(statement.sql, statement.params)
+
+    def stream(self, statement: Statement, chunk: int,
+               pause: Callable[[], None] | None) -> list[Row]:
+        rows: list[Row] = []
+        with self.connection.cursor(name="outlook_tui_rows") as cursor:
+            cursor.itersize = chunk
+            cursor.execute(statement.sql, statement.params)
+            while part := cursor.fetchmany(chunk):
+                rows.extend(part)
+                if pause is not None:
+                    pause()
+        return rows
+
+    @contextmanager
+    def transaction(self, setup: Sequence[Statement]) -> Iterator[None]:
+        with self.connection.transaction():
+            for statement in setup:
+                self.run(statement)
+            yield
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PsycopgDriver:
+    name = "psycopg"
+
+    def __init__(self) -> None:
+        self.psycopg = psycopg()
+
+    def connect(self, uri: str) -> PsycopgSession:
+        return PsycopgSession(self.psycopg.connect(uri, autocommit=True,
+                                                   application_name=APPLICATION_NAME))
+
+    def kind(self, error: BaseException) -> ErrorKind | None:
+        errors = self.psycopg.errors
+        if not isinstance(error, self.psycopg.Error):
+            return None
+        for kind, classes in (
+                (ErrorKind.SERIALIZATION, errors.SerializationFailure),
+                (ErrorKind.UNIQUE_VIOLATION, errors.UniqueViolation),
+                (ErrorKind.LOCK_TIMEOUT, errors.LockNotAvailable),
+                (ErrorKind.CANCELLED, errors.QueryCanceled),
+                (ErrorKind.INSUFFICIENT_PRIVILEGE, errors.InsufficientPrivilege),
+                (ErrorKind.LOST_CONNECTION, self.psycopg.OperationalError)):
+            if isinstance(error, classes):
+                return kind
+        return ErrorKind.OTHER
+
+    def text(self, error: BaseException) -> str:
+        diag = getattr(error, "diag", None)
+        if isinstance(error, self.psycopg.errors.InsufficientPrivilege) and diag is not None:
+            return str(diag.message_primary)
+        return str(error).strip()
