@@ -13,6 +13,10 @@ file, the line and the key, so nothing starts half-configured::
     [database]
     after_save_command = "php bin/console cache:clear --env=prod"
     oro_version = "4.0"                    # when Oro's tables do not record it
+    after_save_timeout = 120               # seconds (default 300)
+
+A file holding ``after_save_command`` must be one nobody else can have written
+(:mod:`outlook_tui.strict_modes`); otherwise the whole file is refused, naming why.
 
 Textual-free (the command line reads it too): whether a binding id or a theme exists is asked
 of the app by :func:`outlook_tui.app.keymap.check_config`.
@@ -28,14 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from outlook_tui.after_save import DEFAULT_TIMEOUT, MAX_TIMEOUT
 from outlook_tui.oro_version import family_of
+from outlook_tui.strict_modes import why_untrusted
 
 CONFIG_VARIABLE = "OUTLOOK_TUI_CONFIG"
 
 #: What each table may hold (the top level is ``""``).
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "": ("theme", "keymap", "database"),
-    "database": ("after_save_command", "oro_version"),
+    "database": ("after_save_command", "after_save_timeout", "oro_version"),
 }
 
 #: One key in Textual's names: ``f1``, ``ctrl+s``, ``question_mark``, or a single character.
@@ -55,6 +61,8 @@ class Config:
     theme: str | None = None
     #: ``[database] after_save_command``: run after every save to Oro's database.
     after_save_command: str | None = None
+    #: ``[database] after_save_timeout``: seconds the command may take before it is stopped.
+    after_save_timeout: float = DEFAULT_TIMEOUT
     #: ``[database] oro_version``: which Oro, when its database does not record it.
     oro_version: str | None = None
     #: Where each key was written (``"keymap.organizations.new"`` -> line), for messages.
@@ -97,7 +105,9 @@ def load_config(explicit: str | os.PathLike[str] | None = None,
                 environ: Mapping[str, str] | None = None) -> Config:
     path, asked = config_path(explicit, environ)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            opened = os.fstat(file.fileno())
+            data = file.read()
     except FileNotFoundError:
         if asked:
             raise ConfigError(f"{path}: no such file (given by --config or "
@@ -113,10 +123,11 @@ def load_config(explicit: str | os.PathLike[str] | None = None,
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends with "(at line N, column M)".
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    return _parse(path, document, _key_lines(text))
+    return _parse(path, document, _key_lines(text), opened)
 
 
-def _parse(path: Path, document: dict[str, Any], lines: dict[str, int]) -> Config:
+def _parse(path: Path, document: dict[str, Any], lines: dict[str, int],
+           opened: os.stat_result) -> Config:
     def where(dotted: str) -> str:
         return _where(path, lines, dotted)
 
@@ -169,8 +180,21 @@ def _parse(path: Path, document: dict[str, Any], lines: dict[str, int]) -> Confi
             family_of(oro_version)
         except ValueError as error:
             raise ConfigError(f"{where('database.oro_version')}: {error}") from None
-    return Config(path=path, keymap=keymap, theme=theme,
-                  after_save_command=command if command and command.strip() else None,
+    timeout = database.get("after_save_timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+            or not 1 <= timeout <= MAX_TIMEOUT:
+        shown = _kind(timeout) if isinstance(timeout, bool | str | list | dict) else timeout
+        raise ConfigError(f"{where('database.after_save_timeout')}: must be a number of seconds "
+                          f"from 1 to {MAX_TIMEOUT:g}, not {shown}")
+    command = command if command and command.strip() else None
+    if command is not None:
+        # Like OpenSSH's StrictModes: a command chosen by a file someone else can write would
+        # run as whoever starts outlook-tui (root, too). Refused whole, as a broken file is.
+        reason = why_untrusted(path, opened, what="after_save_command")
+        if reason is not None:
+            raise ConfigError(f"{path}: {reason}")
+    return Config(path=path, keymap=keymap, theme=theme, after_save_command=command,
+                  after_save_timeout=float(timeout),
                   oro_version=oro_version.strip() if oro_version else None, lines=lines)
 
 

@@ -21,11 +21,12 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.markup import escape as escape_markup
-from textual.notifications import Notify, SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState
 
+from outlook_tui.app.after_save import STOP_ID, STOP_KEY, AfterSaveRunner
 from outlook_tui.app.commands import OrganizationCommands
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.key_order import KeyOrder
@@ -118,6 +119,8 @@ class OutlookApp(App[None]):
                 tooltip="Every key, on one screen"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette",
                 tooltip="Open organization..., System configuration, ..."),
+        Binding(STOP_KEY, "stop_after_save", "Stop command", id=STOP_ID,
+                tooltip="Stop the after_save_command still running (the save stays committed)"),
     ]
 
     def __init__(self, store: StoreBackend, *, watch_seconds: float = WATCH_SECONDS,
@@ -149,6 +152,10 @@ class OutlookApp(App[None]):
         self.collector = QuietCollector()
         #: The screen each notification belongs to: it is dropped when that screen is left.
         self._notice_screens: dict[str, weakref.ref[Screen[Any]]] = {}
+        #: Notifications that stay whatever screen is shown (a command still running).
+        self.notices_everywhere: set[str] = set()
+        #: The config's after_save_command, run after each save to Oro's database.
+        self.after_save = AfterSaveRunner(self)
 
     @property
     def read_only(self) -> bool:
@@ -398,6 +405,8 @@ class OutlookApp(App[None]):
             self.notify(warning, severity="warning", timeout=10)
         if result.notices:
             self.notify("\n".join(result.notices), title="Saved", timeout=15, markup=False)
+        if result.applied:
+            self.after_save.start(result.snapshot.revision)
         return result
 
     # -- leaving: nothing edited is thrown away ---------------------------------------------
@@ -437,6 +446,7 @@ class OutlookApp(App[None]):
             self.call_later(self.action_quit)
 
     def on_unmount(self) -> None:
+        self.after_save.stop("stopped: outlook-tui ended")
         with contextlib.suppress(RuntimeError, NotImplementedError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
 
@@ -445,7 +455,7 @@ class OutlookApp(App[None]):
     def on_notify(self, event: Notify) -> None:
         # Runs before Textual adds the notification: remember whose it is.
         here = _top_screen(self.screen_stack)
-        if here is not None:
+        if here is not None and event.notification.identity not in self.notices_everywhere:
             self._notice_screens[event.notification.identity] = weakref.ref(here)
 
     def _refresh_notifications(self) -> None:
@@ -460,6 +470,13 @@ class OutlookApp(App[None]):
         self._notice_screens = {k: v for k, v in self._notice_screens.items() if k in live}
         self._place_toasts()
         super()._refresh_notifications()
+
+    def withdraw_notice(self, notification: Notification) -> None:
+        """Take a notification away before its time (a status that no longer holds)."""
+        self.notices_everywhere.discard(notification.identity)
+        if notification in self._notifications:
+            del self._notifications[notification]
+            self._refresh_notifications()
 
     def on_descendant_focus(self) -> None:
         self._place_toasts()
@@ -499,6 +516,15 @@ class OutlookApp(App[None]):
 
     # -- navigation: every screen is opened here ---------------------------------------------
     # Screens are imported when first opened: the first paint needs only the organizations.
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_after_save":  # in the footer only while the command runs
+            return self.after_save.running
+        return True
+
+    def action_stop_after_save(self) -> None:
+        if not self.after_save.stop(f"stopped with {self.after_save.stop_key}"):
+            self.notify("No after_save_command is running.")
 
     def action_help(self) -> None:
         self.open_help()

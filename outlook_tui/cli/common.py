@@ -4,9 +4,11 @@ by what was typed, and saving with a one-line report."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
+from outlook_tui.after_save import AfterSaveRun, command_environment
 from outlook_tui.catalog import InvalidValue, Setting, Value, lookup
 from outlook_tui.cli.errors import Rejected, Usage
 from outlook_tui.store import (
@@ -25,7 +27,6 @@ def open_for(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
     """The store. A command that only reads never creates anything; one that writes (and the
     app) may create the JSON file (``open_store`` says where and when)."""
     return factory.open_store(args.store, read_only=args.read_only,
-                              after_save_command=args.config.after_save_command,
                               must_exist=not writes, may_create=writes)
 
 
@@ -97,3 +98,26 @@ def commit(args: argparse.Namespace, store: StoreBackend, snapshot: Snapshot,
         print(f"note: {notice}")
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    after_save(args, store, result.snapshot.revision)
+
+
+def after_save(args: argparse.Namespace, store: StoreBackend, revision: int) -> None:
+    """The config's after_save_command, once the save is committed: waited for (bounded by
+    after_save_timeout), ctrl+c stops it and exits 130; the save stays committed whatever it
+    does."""
+    command = args.config.after_save_command
+    if command is None or not store.supports(Capability.AFTER_SAVE_COMMAND):
+        return
+    environment = command_environment(os.environ, revision=revision,
+                                      store_location=store.location,
+                                      store_uri=factory.store_location(args.store))
+    run = AfterSaveRun(command, revision=revision, environment=environment,
+                       timeout=args.config.after_save_timeout)
+    outcome = run.run(started=lambda: print(f"{run.running_text} (ctrl+c stops it)",
+                                            file=sys.stderr, flush=True))
+    for notice in outcome.notices:
+        print(f"note: {notice}")
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if outcome.stopped:
+        raise SystemExit(130)

@@ -37,6 +37,9 @@ class Capability(enum.Enum):
     ORGANIZATION_EDITING = "organization editing"
     #: ``backups()``, ``load_backup()``, ``restore()`` (:class:`BackupStore`).
     BACKUPS = "backups"
+    #: Saves reach Oro, whose configuration cache must be cleared after them: the caller runs
+    #: the config file's ``after_save_command`` (:mod:`outlook_tui.after_save`) after each save.
+    AFTER_SAVE_COMMAND = "after_save_command"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,7 @@ def store_location(cli_value: str | None = None) -> str | None:
 
 
 def open_store(cli_value: str | None = None, *, read_only: bool = False,
-               after_save_command: str | None = None, must_exist: bool = False,
-               may_create: bool = False) -> StoreBackend:
+               must_exist: bool = False, may_create: bool = False) -> StoreBackend:
     """The store at ``cli_value`` (see ``store_location``).
 
     For a JSON file, ``must_exist`` (a command that only reads never creates anything) makes a
@@ -31,8 +30,7 @@ def open_store(cli_value: str | None = None, *, read_only: bool = False,
     if location is not None and is_database_uri(location):
         from outlook_tui.store.postgres import PostgresStore
 
-        return PostgresStore(location, read_only=read_only,
-                             after_save_command=after_save_command)
+        return PostgresStore(location, read_only=read_only)
     from outlook_tui.store.json import JsonStore
 
     path = resolve_store_path(location)

@@ -15,7 +15,6 @@ import secrets
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,42 +22,11 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.users import User, as_user
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("useradd") is None,
     reason="needs root and useradd to make throwaway users (the tests run as root in CI)")
-
-CHILD = r"""
-import os, sys, pkgutil, importlib
-import outlook_tui
-for module in pkgutil.walk_packages(outlook_tui.__path__, "outlook_tui."):
-    if ".app" not in module.name and not module.name.endswith("__main__"):
-        importlib.import_module(module.name)
-from outlook_tui import cli
-from outlook_tui.store import models
-models.check_document({"schema_version": 1, "store_id": "x", "revision": 0, "organizations": [
-    {"id": 1, "name": "A", "created_at": "2026-01-01T00:00:00Z",
-     "updated_at": "2026-01-01T00:00:00Z", "overrides": {"tasks_enabled": True}}]})
-models.check_organization({"id": 1})
-import encodings.idna, json, uuid, socket  # anything the command may still reach for
-uid, gid, umask = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3], 8)
-name = __import__("pwd").getpwuid(uid).pw_name
-os.setgroups(os.getgrouplist(name, gid))
-os.setgid(gid)
-os.setuid(uid)
-os.umask(umask)
-sys.argv = ["outlook-tui", *sys.argv[4:]]
-sys.exit(cli.main())
-"""
-
-
-@dataclass(frozen=True)
-class User:
-    name: str
-    uid: int
-    gid: int
-
 
 @dataclass(frozen=True)
 class People:
@@ -117,14 +85,6 @@ def shared(people: People) -> Iterator[Path]:
         yield directory
     finally:
         shutil.rmtree(top)
-
-
-def as_user(user: User, umask: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
-           "HOME": "/nonexistent", "LANG": "C.UTF-8", "OUTLOOK_TUI_LOCK_TIMEOUT": "10"}
-    return subprocess.run(
-        [sys.executable, "-c", CHILD, str(user.uid), str(user.gid), umask, *argv],
-        capture_output=True, text=True, timeout=120, env=env, cwd="/", check=False)
 
 
 def ok(done: subprocess.CompletedProcess[str]) -> str:

@@ -81,6 +81,8 @@ class JsonStore:
         return capability in (Capability.ORGANIZATION_EDITING, Capability.BACKUPS)
 
     def unsupported_reason(self, capability: Capability) -> str:
+        if capability is Capability.AFTER_SAVE_COMMAND:
+            return "a JSON file has no Oro cache to clear"
         return f"a {self.kind} store has no {capability.value}"
 
     def close(self) -> None:

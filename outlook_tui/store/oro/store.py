@@ -24,7 +24,6 @@ from outlook_tui.store.changes import Change, SettingChange
 from outlook_tui.store.errors import InputError, ReadOnlyError
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.oro import history
-from outlook_tui.store.oro.after_save import run_after_save
 from outlook_tui.store.oro.connection import Connection
 from outlook_tui.store.oro.reading import Reader
 from outlook_tui.store.oro.saving import save_once
@@ -47,14 +46,11 @@ class OroStore:
     scheme: str
 
     def __init__(self, uri: str, location: str, *, driver: Driver, dialect: Dialect,
-                 token: ChangeToken, read_only: bool = False,
-                 after_save_command: str | None = None) -> None:
+                 token: ChangeToken, read_only: bool = False) -> None:
         self.uri = uri
         self.sql = dialect
         self.driver = driver
         self.token = token
-        #: Run after each committed save (see after_save.py).
-        self.after_save_command = after_save_command
         self.connection = Connection(uri, location, driver, dialect, read_only=read_only)
         self.reader = Reader(dialect, token, self._history_exists,
                              lambda: f"{self.scheme}:{self.connection.database}")
@@ -83,7 +79,7 @@ class OroStore:
         return self.connection.database
 
     def supports(self, capability: Capability) -> bool:
-        return False
+        return capability is Capability.AFTER_SAVE_COMMAND
 
     def unsupported_reason(self, capability: Capability) -> str:
         if capability is Capability.ORGANIZATION_EDITING:
@@ -140,12 +136,7 @@ class OroStore:
         with self.connection.lock:
             # Nothing is written before this lock: on a lost connection it is taken on a new one.
             self.connection.reading(lambda session: session.run(self.sql.lock_savers()))
-            result = self._locked_commit(base, settings)
-        if result.applied and self.after_save_command:
-            ran = run_after_save(self.after_save_command, result.snapshot.revision)
-            result.notices.extend(ran.notices)
-            result.warnings.extend(ran.warnings)
-        return result
+            return self._locked_commit(base, settings)
 
     def _locked_commit(self, base: Snapshot, settings: list[SettingChange]) -> CommitResult:
         connection = self.connection

@@ -35,9 +35,7 @@ class PostgresStore(OroStore):
     backup_tool = "pg_dump"
     scheme = "postgresql"
 
-    def __init__(self, uri: str, *, read_only: bool = False,
-                 after_save_command: str | None = None) -> None:
+    def __init__(self, uri: str, *, read_only: bool = False) -> None:
         dialect = PostgresDialect()
         super().__init__(uri, redact(uri), driver=PsycopgDriver(), dialect=dialect,
-                         token=XminToken(dialect), read_only=read_only,
-                         after_save_command=after_save_command)
+                         token=XminToken(dialect), read_only=read_only)

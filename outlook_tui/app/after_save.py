@@ -1,0 +1,104 @@
+"""The config's ``after_save_command`` in the app (:mod:`outlook_tui.after_save`): run in a
+thread worker once a save to Oro's database is committed, while every key keeps acting. A toast
+says it runs, on whichever screen the person goes to, until its result replaces it; the stop
+key (``app.stop_after_save``, ctrl+g) or quitting ends it. A newer save while it runs stops it
+and runs it again for the newer revision."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.notifications import Notification, Notify
+
+from outlook_tui.after_save import AfterSave, AfterSaveRun, command_environment
+from outlook_tui.app.safe import plain
+from outlook_tui.store import Capability
+
+if TYPE_CHECKING:
+    from outlook_tui.app.app import OutlookApp
+
+#: The binding that stops it, and its default key.
+STOP_ID, STOP_KEY = "app.stop_after_save", "ctrl+g"
+TITLE = "after_save_command"
+
+
+class AfterSaveRunner:
+    """The one command run at a time, and its toast."""
+
+    def __init__(self, app: OutlookApp) -> None:
+        self._app = app
+        self._run: AfterSaveRun | None = None
+        self._notice: Notification | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._run is not None
+
+    @property
+    def stop_key(self) -> str:
+        return self._app.config.keymap.get(STOP_ID, STOP_KEY).split(",")[0]
+
+    def start(self, revision: int) -> None:
+        """After the save of ``revision``: run the command, when there is one and the store's
+        saves call for it."""
+        app = self._app
+        command = app.config.after_save_command
+        if command is None or not app.store.supports(Capability.AFTER_SAVE_COMMAND):
+            return
+        if self._run is not None:
+            self._run.stop(f"stopped: revision {revision} was saved meanwhile and it runs "
+                           "again for it")
+        environment = command_environment(os.environ, revision=revision,
+                                          store_location=app.store.location)
+        run = AfterSaveRun(command, revision=revision, environment=environment,
+                           timeout=app.config.after_save_timeout)
+        self._run = run
+        self._show(f"{run.running_text}\n{self.stop_key} stops it (the save stays committed)",
+                   timeout=run.timeout + 10)
+        app.run_worker(partial(self._wait, run), thread=True, group="after_save",
+                       exit_on_error=False, description="after_save_command")
+
+    def stop(self, reason: str) -> bool:
+        """Stop the command running, if any (``reason`` ends up in its result)."""
+        if self._run is None:
+            return False
+        self._run.stop(reason)
+        return True
+
+    def _wait(self, run: AfterSaveRun) -> None:
+        outcome = run.run()
+        with contextlib.suppress(RuntimeError):  # the app has ended: nobody is left to tell
+            self._app.call_from_thread(self._done, run, outcome)
+
+    def _done(self, run: AfterSaveRun, outcome: AfterSave) -> None:
+        if self._run is not run:
+            return  # a newer save's run took its place; its own result follows
+        self._run = None
+        self._hide()
+        app = self._app
+        if outcome.warnings:
+            app.notify("\n".join(outcome.warnings), title=TITLE, severity="warning", timeout=20)
+        if outcome.notices:
+            app.notify("\n".join(outcome.notices), title=TITLE, timeout=10)
+        app.refresh_bindings()
+
+    def _show(self, message: str, *, timeout: float) -> None:
+        self._hide()
+        app = self._app
+        self._notice = Notification(plain(message, keep="\n", width=480), TITLE, "information",
+                                    timeout,
+                                    markup=False)
+        app.notices_everywhere.add(self._notice.identity)
+        app.post_message(Notify(self._notice))
+        app.refresh_bindings()
+
+    def _hide(self) -> None:
+        notice, self._notice = self._notice, None
+        if notice is not None:
+            self._app.withdraw_notice(notice)
+
+
+__all__ = ["STOP_ID", "STOP_KEY", "AfterSaveRunner"]

@@ -1,0 +1,91 @@
+"""The command run after a save (outlook_tui/after_save.py), with a real /bin/sh: its
+environment holds no secret, it is bounded, a stop ends it and everything it started, and a
+flood of output is cut, not kept. The runs against Oro's database are in tests/postgres/."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from outlook_tui.after_save import KEPT_BYTES, AfterSaveRun, command_environment
+
+URI = "postgresql://oro_admin:Pa55%25zz word@db.example/oro?sslpassword=key-secret"
+
+
+def test_the_environment_loses_every_password_and_keeps_what_ssh_and_psql_need() -> None:
+    environ = {"PATH": "/usr/bin", "HOME": "/home/admin", "SSH_AUTH_SOCK": "/tmp/agent.1",
+               "PGPASSFILE": "/home/admin/.pgpass", "PGPASSWORD": "pg-secret",
+               "MYSQL_PWD": "my-secret", "DEPLOY_SECRET": "s", "smtp_password": "p",
+               "OUTLOOK_TUI_STORE": URI, "DATABASE_URL": "postgresql://u:Pa55%zz word@db/oro"}
+    environment = command_environment(environ, revision=7,
+                                      store_location="postgresql://oro_admin@db.example/oro")
+    assert environment == {
+        "PATH": "/usr/bin", "HOME": "/home/admin", "SSH_AUTH_SOCK": "/tmp/agent.1",
+        "PGPASSFILE": "/home/admin/.pgpass", "OUTLOOK_TUI_REVISION": "7",
+        "OUTLOOK_TUI_STORE": "postgresql://oro_admin@db.example/oro"}
+
+
+def test_a_password_given_by_store_is_kept_out_too() -> None:
+    environment = command_environment({"LEFTOVER": "key-secret"}, revision=1,
+                                      store_location="postgresql://db/oro", store_uri=URI)
+    assert "LEFTOVER" not in environment
+
+
+def run_of(command: str, tmp_path: Path, timeout: float = 60) -> AfterSaveRun:
+    return AfterSaveRun(command, revision=3, timeout=timeout,
+                        environment={"PATH": os.environ["PATH"], "HERE": str(tmp_path)})
+
+
+def test_output_and_exit_status_are_reported(tmp_path: Path) -> None:
+    done = run_of("echo cleared r$OUTLOOK_TUI_REVISION$HERE; echo oops >&2", tmp_path).run()
+    assert done.notices == ["after_save_command ran: echo cleared r$OUTLOOK_TUI_REVISION$HERE; "
+                            "echo oops >&2", f"after_save_command: cleared r{tmp_path}",
+                            "after_save_command: oops"]
+    failed = run_of("echo busy; exit 3", tmp_path).run()
+    assert failed.warnings == ["after_save_command failed (exit status 3): echo busy; exit 3; "
+                               "the save itself is committed", "after_save_command: busy"]
+
+
+def test_a_flood_of_output_is_cut_not_kept(tmp_path: Path) -> None:
+    done = run_of(f"head -c {KEPT_BYTES * 4} /dev/zero | tr '\\0' x; echo", tmp_path).run()
+    assert done.notices[1] == "after_save_command: " + "x" * KEPT_BYTES
+    assert done.notices[2] == (f"after_save_command: ... more, {KEPT_BYTES * 3 + 1} bytes not "
+                               "kept")
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")  # ended, only not reaped yet by whoever adopted it
+
+
+def test_a_timeout_ends_the_command_and_what_it_started(tmp_path: Path) -> None:
+    fifo = tmp_path / "never-written"
+    os.mkfifo(fifo)
+    done = run_of(f"cat {fifo} & echo $! > {tmp_path}/pid; echo waiting; wait", tmp_path,
+                  timeout=1).run()
+    assert done.warnings == [
+        f"after_save_command did not finish within 1 s and was stopped (after_save_timeout in "
+        f"config.toml): cat {fifo} & echo $! > {tmp_path}/pid; echo waiting; wait; the save "
+        "itself is committed", "after_save_command: waiting"]
+    assert gone(int((tmp_path / "pid").read_text()))
+
+
+def test_stop_ends_it_at_once_saying_why(tmp_path: Path) -> None:
+    started, release = tmp_path / "started", tmp_path / "release"
+    os.mkfifo(started)
+    os.mkfifo(release)
+    run = run_of(f"echo $$ > {started}; cat {release}", tmp_path)
+    outcome = []
+    waiter = threading.Thread(target=lambda: outcome.append(run.run()))
+    waiter.start()
+    pid = int(started.read_text())  # blocks until the command has started
+    run.stop("stopped with ctrl+g")
+    waiter.join(60)
+    assert outcome[0].stopped
+    assert outcome[0].warnings == [f"after_save_command stopped with ctrl+g: echo $$ > {started}; "
+                                   f"cat {release}; the save itself is committed"]
+    assert gone(pid)
