@@ -18,8 +18,9 @@ SCHEMA_VERSION = 1
 
 
 def record(row: Row) -> dict[str, Any]:
-    """An organization's row as the snapshot holds it (without overrides)."""
-    return {"id": row[0], "name": row[1], "description": row[2], "enabled": row[3],
+    """An organization's row as the snapshot holds it (without overrides); ``enabled`` is a
+    bool whether the database has one (PostgreSQL) or a TINYINT(1) (MySQL)."""
+    return {"id": row[0], "name": row[1], "description": row[2], "enabled": bool(row[3]),
             "created_at": row[4], "updated_at": row[5], "overrides": {}}
 
 

@@ -252,7 +252,8 @@ def saved_snapshot(save: Save, stored: Stored, merged: Merged, plan: Plan, revis
     expected = token.after_save(save.session, base.fingerprint, SavedRows(
         inserted=len(plan.inserts), updated=len(plan.updates), deleted=len(plan.deletes),
         replaced={i: stored.versions[i] for i in [*plan.deletes, *(u[0] for u in plan.updates)]
-                  if i in stored.versions}))
+                  if i in stored.versions},
+        scopes=tuple(stored.config_ids.values()), locked=dict(stored.versions)))
     positions = base.id_positions()
     document = merged.outcome.document
     document["revision"] = revision

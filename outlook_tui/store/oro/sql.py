@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 #: Rows as the driver returns them.
@@ -29,6 +29,13 @@ class Mode(enum.Enum):
     MANY = "many"
     #: ``params`` are the rows to stream into the table (PostgreSQL's COPY ... FROM STDIN).
     COPY = "copy"
+    #: A statement that changes nothing, run to learn whether the user may run it:
+    #: ``rows()`` gives ``[(True,)]``, or ``[(False,)]`` when a privilege is missing
+    #: (MySQL, whose catalog shows neither role grants nor partial revokes).
+    PROBE = "probe"
+    #: Takes a lock that is granted or not, saying which in its one value (MySQL's GET_LOCK):
+    #: not granted raises the driver's lock timeout error.
+    ACQUIRE = "acquire"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +127,10 @@ class SavedRows:
     replaced: dict[int, int]
     updated: int
     deleted: int
+    #: The ``oro_config`` ids of the scopes the save locked, and the version of every value row
+    #: read in them under the lock (a token without row versions sums the scopes instead).
+    scopes: tuple[int, ...] = ()
+    locked: dict[int, int] = field(default_factory=dict)
 
 
 class Dialect(Protocol):
