@@ -20,6 +20,14 @@ os.environ["TERM"] = "xterm-256color"
 from outlook_tui.store import JsonStore
 from outlook_tui.store.json.document import serialize
 from outlook_tui.store.snapshot import sort_key
+from tests.mysql.fixtures import (  # noqa: F401 (fixtures for every folder)
+    _mysql_pool,
+    mysql_db,
+    mysql_server,
+    mysql_store,
+    mysql_store_factory,
+    mysql_uri,
+)
 from tests.postgres.fixtures import (  # noqa: F401 (fixtures for every folder)
     _session_db,
     oro_db,

@@ -11,17 +11,22 @@ from outlook_tui.paths import ENVIRONMENT_VARIABLE
 
 
 def cmd_db_init(args: argparse.Namespace) -> None:
-    from outlook_tui.store.postgres.dialect import PostgresDialect
-
     if args.print_sql:
-        dialect = PostgresDialect()
+        from outlook_tui.store.factory import store_location
+        from outlook_tui.store.mysql.dialect import MySQLDialect
+        from outlook_tui.store.mysql.uri import is_mysql_uri
+        from outlook_tui.store.postgres.dialect import PostgresDialect
+
+        # MySQL's SQL for a mysql:// store, else PostgreSQL's; nothing is connected to.
+        mysql = is_mysql_uri(store_location(getattr(args, "store", None)))
+        dialect = MySQLDialect() if mysql else PostgresDialect()
         sys.stdout.write(dialect.history_ddl + dialect.history_grants)
         return
     store = open_for(args)
     init = getattr(store, "init_history", None)
     if init is None:
-        raise Rejected("`db init` is for Oro's database: give --store postgresql://... (or "
-                       f"${ENVIRONMENT_VARIABLE}); the JSON file needs no setup")
+        raise Rejected("`db init` is for Oro's database: give --store postgresql://... or "
+                       f"mysql://... (or ${ENVIRONMENT_VARIABLE}); the JSON file needs no setup")
     created = init()
     table = "outlook_tui_history"
     print(f"{'created' if created else 'already there:'} {table} in {store.location}")

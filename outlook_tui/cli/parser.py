@@ -28,6 +28,7 @@ from outlook_tui.completion import (
 )
 from outlook_tui.config import CONFIG_VARIABLE
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
+from outlook_tui.store.errors import StoreError
 from outlook_tui.store.factory import store_location
 
 
@@ -55,6 +56,8 @@ def _store_path(text: str) -> str:
 
 def _store_in_use(argv: Sequence[str]) -> str:
     """For --help: which store the command would open (never connects to a database)."""
+    from outlook_tui.store.mysql import is_mysql_uri
+    from outlook_tui.store.mysql import redact as redact_mysql
     from outlook_tui.store.postgres.store import is_database_uri, redact
 
     given = None
@@ -64,6 +67,11 @@ def _store_in_use(argv: Sequence[str]) -> str:
         elif word.startswith("--store="):
             given = word.partition("=")[2]
     location = store_location(given)
+    if location is not None and is_mysql_uri(location):
+        try:
+            return f"Oro's MySQL database {redact_mysql(location)}"
+        except StoreError as error:
+            return f"Oro's MySQL database (a URI that is not one: {error})"
     if location is not None and is_database_uri(location):
         return f"Oro's database {redact(location)}"
     return f"the JSON file {resolve_store_path(location)}"
@@ -74,7 +82,9 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     common.add_argument("--store", metavar="PATH|URI", default=argparse.SUPPRESS, type=_store_path,
                         help="the store: a JSON file's PATH, or Oro's own database as a libpq "
                              "URI postgresql://USER@HOST/DBNAME (password via PGPASSWORD, "
-                             f"~/.pgpass or a service file). Default: ${ENVIRONMENT_VARIABLE}, "
+                             "~/.pgpass or a service file) or mysql://USER@HOST[:PORT]/DBNAME "
+                             "(password via ~/.my.cnf or MYSQL_PWD). Default: "
+                             f"${ENVIRONMENT_VARIABLE}, "
                              "else the JSON file in the user data directory")
     common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
                         help="open without the lock; refuse every write")

@@ -1,6 +1,6 @@
 """Which store to open: ``--store`` (or ``$OUTLOOK_TUI_STORE``) names a JSON file by its path,
-or Oro's database by a libpq URI (``postgresql://user@host/dbname``). The JSON file is the
-default."""
+or Oro's database by a URI: libpq's (``postgresql://user@host/dbname``) or MySQL's
+(``mysql://user@host/dbname``). The JSON file is the default."""
 
 from __future__ import annotations
 
@@ -24,9 +24,14 @@ def open_store(cli_value: str | None = None, *, read_only: bool = False,
     path with no store an error naming it; ``may_create`` (the app, a command that saves) makes
     the default data directory, the one folder made for the store, and refuses a missing
     directory now rather than at the first save. Nothing is created in a database."""
+    from outlook_tui.store.mysql.uri import is_mysql_uri
     from outlook_tui.store.postgres.store import is_database_uri
 
     location = store_location(cli_value)
+    if location is not None and is_mysql_uri(location):
+        from outlook_tui.store.mysql import MySQLStore
+
+        return MySQLStore(location, read_only=read_only, after_save_command=after_save_command)
     if location is not None and is_database_uri(location):
         from outlook_tui.store.postgres import PostgresStore
 

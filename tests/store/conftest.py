@@ -48,7 +48,7 @@ OrganizationSeed = str | Mapping[str, Any]
 class StoreFactory(Protocol):
     """What a backend gives the contract tests."""
 
-    #: The backend's name in test ids: "json", "postgres".
+    #: The backend's name in test ids: "json", "postgres", "mysql".
     name: str
 
     def __call__(self, organizations: Sequence[OrganizationSeed] = (),
@@ -112,7 +112,7 @@ class JsonStoreFactory:
 
 
 #: Backends the contract runs against. A backend adds its name here and a branch below.
-BACKENDS = ["json", "postgres"]
+BACKENDS = ["json", "postgres", "mysql"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -123,8 +123,8 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactor
     organization editing and the rest through :func:`seed_settings`."""
     if request.param == "json":
         return JsonStoreFactory(tmp_path)
-    if request.param == "postgres":
-        factory: StoreFactory = request.getfixturevalue("postgres_store_factory")
+    if request.param in ("postgres", "mysql"):
+        factory: StoreFactory = request.getfixturevalue(f"{request.param}_store_factory")
         return factory
     raise AssertionError(f"no factory for the {request.param} backend")
 

@@ -1,0 +1,295 @@
+"""Every SQL statement the store runs on MySQL and MariaDB
+(:class:`outlook_tui.store.oro.sql.Dialect`).
+
+What differs from PostgreSQL, and why:
+
+- Oro's MySQL tables compare text with ``utf8_unicode_ci`` (``utf8mb4_unicode_ci`` later):
+  ``'CONTACTS_ENABLED'`` and ``'contacts_enabled '`` are equal to MySQL, not to Oro, which
+  matches a value's section and name in PHP. Values are read and locked by their exact bytes
+  (``BINARY``); scopes (``oro_config``) are found as Oro's own queries find them, by MySQL's
+  comparison.
+- Lists become ``IN (...)``: PyMySQL writes a tuple parameter as a parenthesized list.
+- Privileges are probed (:attr:`~outlook_tui.store.oro.sql.Mode.PROBE`: a statement that
+  changes no row, in a transaction rolled back) instead of read from ``information_schema``,
+  which shows neither role grants nor partial revokes.
+- A save reads in READ COMMITTED under its row locks: InnoDB has no serialization failures, a
+  locking read sees the newest rows anyway, and every plain read of the save sees them too.
+- There is no ``xmin``: the change token is a checksum (:mod:`.token`).
+
+Every statement is sent with parameters (``()`` when none), so a literal ``%`` is ``%%``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from outlook_tui.catalog import CATALOG, SECTION
+from outlook_tui.store.lock import timeout_from_environment
+from outlook_tui.store.oro.encoding import SCALAR, SERIALIZED_NULL
+from outlook_tui.store.oro.sql import Mode, Row, Statement
+
+#: outlook-tui's own table: Oro keeps no history of configuration changes.
+HISTORY_TABLE = "outlook_tui_history"
+SETTING_NAMES = tuple(s.name for s in CATALOG)
+#: Serializes outlook-tui's own savers (GET_LOCK: a named lock of the session, no privilege).
+SAVERS_LOCK = "outlook-tui save"
+#: LIMIT's largest value: "no limit".
+NO_LIMIT = 18446744073709551615
+_SECTION = {"section": SECTION, "names": SETTING_NAMES}
+_TIME = "'%%Y-%%m-%%dT%%H:%%i:%%sZ'"
+
+#: A value row's checksum: every column the store reads or Oro writes, NULLs told apart from
+#: empty text. Also the row's version under the save's lock (see token.py).
+ROW_CHECKSUM = """CRC32(CONCAT_WS(0x1f, v.id, ISNULL(v.config_id), v.config_id, v.name,
+  ISNULL(v.section), v.section, ISNULL(v.text_value), v.text_value, ISNULL(v.object_value),
+  v.object_value, ISNULL(v.array_value), v.array_value, v.type, v.created_at, v.updated_at))"""
+ORGANIZATION_CHECKSUM = """CRC32(CONCAT_WS(0x1f, o.id, o.name, ISNULL(o.description),
+  o.description, o.enabled, ISNULL(o.created_at), o.created_at, ISNULL(o.updated_at),
+  o.updated_at))"""
+#: Exactly our section's rows, as Oro's PHP matches them (MySQL's own comparison ignores case
+#: and trailing spaces).
+_EXACTLY_OURS = """v.section = %(section)s AND v.name IN %(names)s
+  AND BINARY v.section = %(section)s AND BINARY v.name IN %(names)s"""
+
+_ORGANIZATIONS = f"""
+SELECT o.id, o.name, COALESCE(o.description, ''), o.enabled,
+       COALESCE(DATE_FORMAT(o.created_at, {_TIME}), ''),
+       COALESCE(DATE_FORMAT(o.updated_at, {_TIME}), '')
+FROM oro_organization o"""
+
+
+def _listed(values: Sequence[Any]) -> tuple[Any, ...]:
+    """A list for ``IN %s``: never empty (``IN ()`` is a syntax error; NULL matches nothing)."""
+    return tuple(values) or (None,)
+
+
+def lock_wait_seconds() -> int:
+    """innodb_lock_wait_timeout and GET_LOCK take whole seconds, at least 1."""
+    return max(1, math.ceil(timeout_from_environment()))
+
+
+class MySQLDialect:
+    name = "MySQL"
+    history_table = HISTORY_TABLE
+
+    def __init__(self) -> None:
+        #: MariaDB and MySQL 5.7 call it tx_read_only; MySQL 8.0 only transaction_read_only
+        #: (set by the driver from the server's version, see :meth:`server_is`).
+        self.read_only_variable = "tx_read_only"
+
+    def server_is(self, version: str) -> None:
+        """Adapt to the server, from ``SELECT VERSION()``."""
+        if "mariadb" not in version.lower():
+            major = version.split(".", 1)[0]
+            if major.isdigit() and int(major) >= 8:
+                self.read_only_variable = "transaction_read_only"
+
+    history_ddl = f"""\
+-- outlook-tui's history of the changes it saves (Oro keeps none). Oro never reads this table.
+CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
+  id BIGINT AUTO_INCREMENT NOT NULL,
+  revision INT NOT NULL,                    -- one per save; max(revision) is the store's revision
+  time DATETIME NOT NULL,                   -- UTC, like Oro's own columns
+  os_user VARCHAR(255) NOT NULL,            -- the OS account that ran outlook-tui
+  ssh_client VARCHAR(255) DEFAULT NULL,     -- its SSH client's address, if any
+  db_user VARCHAR(255) NOT NULL,            -- the database account (CURRENT_USER())
+  scope VARCHAR(20) DEFAULT NULL,           -- 'system' or 'organization'; NULL for an event
+  organization_id INT DEFAULT NULL,         -- oro_organization.id (no foreign key: history stays)
+  organization_name VARCHAR(255) DEFAULT NULL,
+  setting_key VARCHAR(255) DEFAULT NULL,    -- e.g. oro_crm_pro_outlook.contacts_enabled
+  old_value LONGTEXT DEFAULT NULL,          -- JSON: null means not stored (Use System)
+  new_value LONGTEXT DEFAULT NULL,          -- JSON
+  event VARCHAR(50) DEFAULT NULL,
+  detail LONGTEXT DEFAULT NULL,
+  PRIMARY KEY(id),
+  INDEX {HISTORY_TABLE}_revision (revision, id),
+  INDEX {HISTORY_TABLE}_organization (organization_id, revision, id)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ENGINE = InnoDB;
+"""
+
+    history_grants = f"""\
+-- For each account that saves with outlook-tui (replace 'admin'@'%'):
+-- GRANT SELECT, INSERT ON {HISTORY_TABLE} TO 'admin'@'%';
+-- GRANT SELECT, INSERT, UPDATE, DELETE ON oro_config_value TO 'admin'@'%';
+-- GRANT SELECT, INSERT, UPDATE ON oro_config TO 'admin'@'%';  -- UPDATE: to lock rows
+-- GRANT SELECT ON oro_organization TO 'admin'@'%';
+"""
+
+    def create_history(self) -> list[Statement]:
+        return [Statement(self.history_ddl.replace("%", "%%"), ())]
+
+    # -- the session --
+
+    def session(self) -> Statement:
+        return Statement(f"SELECT CURRENT_USER(), @@global.read_only, "
+                         f"@@session.{self.read_only_variable}, DATABASE()", ())
+
+    server_read_only_reason = "the server is read-only (read_only=ON, e.g. a replica)"
+
+    def session_read_only_reason(self, user: str) -> str:
+        return (f"database user {user}'s transactions are read-only "
+                f"({self.read_only_variable}=ON)")
+
+    def set_read_only(self) -> Statement:
+        return Statement("SET SESSION TRANSACTION READ ONLY", ())
+
+    def table_exists(self, table: str) -> Statement:
+        return Statement("SELECT COUNT(*) FROM information_schema.TABLES "
+                         "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s", (table,))
+
+    def privilege(self, table: str, privilege: str) -> Statement:
+        """Probed: the statement changes no row, and fails only for want of the privilege."""
+        probes = {"INSERT": f"INSERT INTO `{table}` SELECT * FROM `{table}` WHERE 1 = 0",
+                  "UPDATE": f"UPDATE `{table}` SET id = id WHERE 1 = 0",
+                  "DELETE": f"DELETE FROM `{table}` WHERE 1 = 0",
+                  "SELECT": f"SELECT id FROM `{table}` WHERE 1 = 0"}
+        return Statement(probes[privilege], (), Mode.PROBE)
+
+    def id_privilege(self, table: str) -> Statement:
+        """AUTO_INCREMENT ids come with INSERT."""
+        return Statement("SELECT 1", ())
+
+    # -- transactions --
+
+    def read_transaction(self) -> list[Statement]:
+        return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", ()),
+                Statement("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", ())]
+
+    def save_transaction(self) -> list[Statement]:
+        """Row locks wait at most the lock timeout (``OUTLOOK_TUI_LOCK_TIMEOUT``), then the
+        save fails with nothing written."""
+        return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock_wait_seconds(),)),
+                Statement("SET TRANSACTION ISOLATION LEVEL READ COMMITTED, READ WRITE", ())]
+
+    # -- reading --
+
+    def history_revision(self) -> Statement:
+        return Statement(f"SELECT COALESCE(MAX(revision), 0) FROM {HISTORY_TABLE}", ())
+
+    def organizations(self) -> Statement:
+        return Statement(_ORGANIZATIONS, ())
+
+    def first_organizations(self, limit: int) -> Statement:
+        # In code point order of the lower-cased name, as the app sorts (the table's collation
+        # orders by its own rules). Dates formatted only for the rows returned.
+        return Statement(_ORGANIZATIONS + """
+JOIN (SELECT id FROM oro_organization ORDER BY BINARY LOWER(name), BINARY name LIMIT %s) f
+  ON f.id = o.id""", (limit,))
+
+    def organizations_by_id(self, ids: Sequence[int]) -> Statement:
+        return Statement(_ORGANIZATIONS + " WHERE o.id IN %s", (_listed(ids),))
+
+    def values(self) -> Statement:
+        # record_id 0 is the system scope ('app'); organization scopes carry the organization's
+        # id. The entity is compared as Oro's queries compare it, and given back as Oro's word.
+        return Statement(f"""
+SELECT v.id, IF(c.entity = 'app', 'app', 'organization'), c.record_id, v.name, v.text_value,
+       v.type
+FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
+WHERE {_EXACTLY_OURS}
+  AND ((c.entity = 'app' AND c.record_id = 0) OR c.entity = 'organization')""", _SECTION)
+
+    def values_of_scopes(self, organization_ids: Sequence[int]) -> Statement:
+        return Statement(f"""
+SELECT v.id, IF(c.entity = 'app', 'app', 'organization'), c.record_id, v.name, v.text_value,
+       v.type
+FROM oro_config c JOIN oro_config_value v ON v.config_id = c.id
+WHERE ((c.entity = 'app' AND c.record_id = 0)
+       OR (c.entity = 'organization' AND c.record_id IN %(ids)s))
+  AND {_EXACTLY_OURS}""", {**_SECTION, "ids": _listed(organization_ids)})
+
+    # -- saving (one transaction) --
+
+    def lock_savers(self) -> Statement:
+        """A named lock of the session, taken before the save's transaction and waiting at
+        most the lock timeout; the driver turns its 0 (not granted) into a lock timeout."""
+        return Statement("SELECT GET_LOCK(%s, %s)", (SAVERS_LOCK, lock_wait_seconds()),
+                         Mode.ACQUIRE)
+
+    def unlock_savers(self) -> Statement:
+        return Statement("SELECT RELEASE_LOCK(%s)", (SAVERS_LOCK,))
+
+    def create_scopes(self, scopes: Sequence[tuple[str, int]]) -> Statement:
+        """A scope row made meanwhile (or one Oro's comparison takes for it) is kept as is."""
+        rows = ", ".join(["(%s, %s)"] * len(scopes))
+        return Statement(f"INSERT INTO oro_config (entity, record_id) VALUES {rows} "
+                         "ON DUPLICATE KEY UPDATE id = id",
+                         tuple(value for scope in scopes for value in scope))
+
+    def lock_scopes(self, system: bool, organization_ids: Sequence[int]) -> Statement:
+        return Statement("""
+SELECT id, IF(entity = 'app', 'app', 'organization'), record_id FROM oro_config
+WHERE (entity = 'app' AND record_id = 0 AND %s)
+   OR (entity = 'organization' AND record_id IN %s)
+ORDER BY id FOR UPDATE""", (system, _listed(organization_ids)))
+
+    def lock_values(self, config_ids: Sequence[int]) -> Statement:
+        """The version of a row is its checksum (see :class:`~.token.ChecksumToken`)."""
+        return Statement(f"""
+SELECT v.id, v.config_id, v.name, v.text_value, v.type, {ROW_CHECKSUM}
+FROM oro_config_value v
+WHERE v.config_id IN %(config_ids)s AND {_EXACTLY_OURS}
+ORDER BY v.id FOR UPDATE""", {**_SECTION, "config_ids": _listed(config_ids)})
+
+    def delete_values(self, ids: Sequence[int]) -> Statement:
+        return Statement("DELETE FROM oro_config_value WHERE id IN %s", (_listed(ids),))
+
+    def update_values(self, rows: Sequence[tuple[int, str]], now: Any) -> Statement:
+        """One statement for any number of rows: joined to a table of (id, text_value)."""
+        table = " UNION ALL ".join(["SELECT %s AS id, %s AS text_value"]
+                                   + ["SELECT %s, %s"] * (len(rows) - 1))
+        return Statement(f"""
+UPDATE oro_config_value v JOIN ({table}) u ON u.id = v.id
+SET v.text_value = u.text_value, v.type = %s, v.object_value = %s, v.array_value = %s,
+    v.updated_at = %s""", (*(value for row in rows for value in row), SCALAR, SERIALIZED_NULL,
+                           SERIALIZED_NULL, now))
+
+    def insert_values(self, rows: Sequence[tuple[int, str, str]], now: Any) -> Statement:
+        """Many rows: PyMySQL sends them as multi-row INSERTs."""
+        return Statement("""
+INSERT INTO oro_config_value (config_id, name, section, text_value, object_value, array_value,
+  type, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                         [(config_id, name, SECTION, text, SERIALIZED_NULL, SERIALIZED_NULL,
+                           SCALAR, now, now) for config_id, name, text in rows], Mode.MANY)
+
+    def insert_history(self, rows: Sequence[Row]) -> Statement:
+        return Statement(f"""
+INSERT INTO {HISTORY_TABLE} (revision, time, os_user, ssh_client, db_user, scope,
+  organization_id, organization_name, setting_key, old_value, new_value, event, detail)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""", list(rows), Mode.MANY)
+
+    # -- history --
+
+    def history(self, after: int, organization_id: int | None, system: bool,
+                limit: int | None) -> Statement:
+        return Statement(f"""
+SELECT DATE_FORMAT(time, {_TIME}), os_user, ssh_client, db_user, revision, scope,
+       organization_id, organization_name, setting_key, old_value, new_value, event, detail
+FROM {HISTORY_TABLE}
+WHERE revision > %(after)s
+  AND (%(organization_id)s IS NULL OR organization_id = %(organization_id)s)
+  AND (NOT %(system)s OR scope = 'system' OR event IS NOT NULL)
+ORDER BY revision DESC, id DESC LIMIT %(limit)s""", {
+            "after": after, "organization_id": organization_id, "system": system,
+            "limit": NO_LIMIT if limit is None else min(limit, NO_LIMIT)})
+
+    # -- the change token (see token.py) --
+
+    def change_token(self) -> Statement:
+        """Count and checksum of the section's rows, then of the organizations' (read through
+        the (name, section, config_id) index for the section's names)."""
+        return Statement(f"""
+SELECT s.n, s.c, o.n, o.c FROM
+  (SELECT COUNT(*) AS n, COALESCE(SUM({ROW_CHECKSUM}), 0) AS c FROM oro_config_value v
+   WHERE {_EXACTLY_OURS}) s,
+  (SELECT COUNT(*) AS n, COALESCE(SUM({ORGANIZATION_CHECKSUM}), 0) AS c
+   FROM oro_organization o) o""", _SECTION)
+
+    def scopes_token(self, config_ids: Sequence[int]) -> Statement:
+        """Count and checksum of the section's rows in some scopes (as :meth:`change_token`)."""
+        return Statement(f"""
+SELECT COUNT(*), COALESCE(SUM({ROW_CHECKSUM}), 0) FROM oro_config_value v
+WHERE v.config_id IN %(config_ids)s AND {_EXACTLY_OURS}""",
+                         {**_SECTION, "config_ids": _listed(config_ids)})

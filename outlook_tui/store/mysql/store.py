@@ -1,0 +1,32 @@
+"""Oro's own MySQL (or MariaDB) database as the store: the shared Oro SQL store
+(:mod:`outlook_tui.store.oro`) with MySQL's SQL (:mod:`.dialect`), PyMySQL (:mod:`.driver`)
+and the checksum change token (:mod:`.token`)."""
+
+from __future__ import annotations
+
+from outlook_tui.store.mysql.dialect import MySQLDialect
+from outlook_tui.store.mysql.driver import PyMySQLDriver
+from outlook_tui.store.mysql.token import ChecksumToken
+from outlook_tui.store.mysql.uri import parse
+from outlook_tui.store.oro.store import OroStore
+
+
+def redact(uri: str) -> str:
+    """The URI without its password."""
+    return parse(uri)[0].location
+
+
+class MySQLStore(OroStore):
+    """:class:`~outlook_tui.store.backend.StoreBackend` on Oro's MySQL database."""
+
+    kind = "Oro database (MySQL)"
+    backup_tool = "mysqldump"
+    scheme = "mysql"
+
+    def __init__(self, uri: str, *, read_only: bool = False,
+                 after_save_command: str | None = None) -> None:
+        dialect = MySQLDialect()
+        location = redact(uri)
+        super().__init__(uri, location, driver=PyMySQLDriver(dialect), dialect=dialect,
+                         token=ChecksumToken(dialect), read_only=read_only,
+                         after_save_command=after_save_command)
