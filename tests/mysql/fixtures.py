@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from outlook_tui.store import SettingChange, StoreBackend
+from outlook_tui.store import StoreBackend
 from outlook_tui.store.mysql import MySQLStore
 from tests.mysql.server import MariaDBServer, running
+from tests.oro_seeds import FIRST_ID, save_settings, seeds_of
 
 ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value", "outlook_tui_history")
 
@@ -61,7 +62,7 @@ def mysql_store(mysql_uri: str) -> Iterator[MySQLStore]:
 
 
 def insert_organizations(server: MariaDBServer, database: str,
-                         seeds: Sequence[Mapping[str, Any]], first_id: int = 2) -> None:
+                         seeds: Sequence[Mapping[str, Any]], first_id: int = FIRST_ID) -> None:
     """Organizations as Oro's own screens insert them (the store cannot create them)."""
     for number, seed in enumerate(seeds, start=first_id):
         server.execute(database, "INSERT INTO oro_organization (id, name, description, enabled, "
@@ -87,17 +88,12 @@ class MySQLStoreFactory:
                  system: Mapping[str, Any] | None = None) -> StoreBackend:
         database = self.pool.pop() if self.pool else self.server.database()
         self.databases.append(database)
-        seeds = [{"name": s} if isinstance(s, str) else dict(s) for s in organizations]
+        seeds = seeds_of(organizations)
         insert_organizations(self.server, database, seeds)
         store = MySQLStore(self.server.uri(database))
         store.init_history()
         self.stores.append(store)
-        changes = [SettingChange(None, n, None, v) for n, v in dict(system or {}).items()]
-        changes += [SettingChange(number, n, None, v)
-                    for number, seed in enumerate(seeds, start=2)
-                    for n, v in dict(seed.get("overrides", {})).items()]
-        if changes:
-            store.commit(store.load(), changes)
+        save_settings(store, seeds, system)
         return store
 
     def again(self, store: StoreBackend, *, read_only: bool = False) -> StoreBackend:

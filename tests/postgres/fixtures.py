@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 import pytest
 
-from outlook_tui.store import SettingChange, StoreBackend
+from outlook_tui.store import StoreBackend
 from outlook_tui.store.postgres import PostgresStore
+from tests.oro_seeds import save_settings, seeds_of
 from tests.postgres.server import ORO_DDL, ORO_SEED, PostgresServer, running
 
 ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value", "outlook_tui_history")
@@ -82,7 +83,7 @@ class PostgresStoreFactory:
                             f"{schema}; {ORO_DDL} {ORO_SEED}")
         uri = (self.server.uri(self.database) + "&options="
                + quote(f"-csearch_path={schema}", safe=""))
-        seeds = [{"name": s} if isinstance(s, str) else dict(s) for s in organizations]
+        seeds = seeds_of(organizations)
         for number, seed in enumerate(seeds, start=2):
             self.server.execute(
                 self.database, f"INSERT INTO {schema}.oro_organization (id, name, description, "
@@ -95,12 +96,7 @@ class PostgresStoreFactory:
         store = PostgresStore(uri)
         store.init_history()
         self.stores.append(store)
-        changes = [SettingChange(None, n, None, v) for n, v in dict(system or {}).items()]
-        changes += [SettingChange(number, n, None, v)
-                    for number, seed in enumerate(seeds, start=2)
-                    for n, v in dict(seed.get("overrides", {})).items()]
-        if changes:
-            store.commit(store.load(), changes)
+        save_settings(store, seeds, system)
         return store
 
     def again(self, store: StoreBackend, *, read_only: bool = False) -> StoreBackend:

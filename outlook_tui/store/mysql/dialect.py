@@ -28,10 +28,9 @@ from typing import Any
 from outlook_tui.catalog import CATALOG, SECTION
 from outlook_tui.store.lock import timeout_from_environment
 from outlook_tui.store.oro.encoding import SCALAR, SERIALIZED_NULL
+from outlook_tui.store.oro.history import HISTORY_TABLE, INDEXES, create_table
 from outlook_tui.store.oro.sql import Mode, Row, Statement
 
-#: outlook-tui's own table: Oro keeps no history of configuration changes.
-HISTORY_TABLE = "outlook_tui_history"
 SETTING_NAMES = tuple(s.name for s in CATALOG)
 #: Serializes outlook-tui's own savers (GET_LOCK: a named lock of the session, no privilege).
 SAVERS_LOCK = "outlook-tui save"
@@ -86,28 +85,11 @@ class MySQLDialect:
             if major.isdigit() and int(major) >= 8:
                 self.read_only_variable = "transaction_read_only"
 
-    history_ddl = f"""\
--- outlook-tui's history of the changes it saves (Oro keeps none). Oro never reads this table.
-CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
-  id BIGINT AUTO_INCREMENT NOT NULL,
-  revision INT NOT NULL,                    -- one per save; max(revision) is the store's revision
-  time DATETIME NOT NULL,                   -- UTC, like Oro's own columns
-  os_user VARCHAR(255) NOT NULL,            -- the OS account that ran outlook-tui
-  ssh_client VARCHAR(255) DEFAULT NULL,     -- its SSH client's address, if any
-  db_user VARCHAR(255) NOT NULL,            -- the database account (CURRENT_USER())
-  scope VARCHAR(20) DEFAULT NULL,           -- 'system' or 'organization'; NULL for an event
-  organization_id INT DEFAULT NULL,         -- oro_organization.id (no foreign key: history stays)
-  organization_name VARCHAR(255) DEFAULT NULL,
-  setting_key VARCHAR(255) DEFAULT NULL,    -- e.g. oro_crm_pro_outlook.contacts_enabled
-  old_value LONGTEXT DEFAULT NULL,          -- JSON: null means not stored (Use System)
-  new_value LONGTEXT DEFAULT NULL,          -- JSON
-  event VARCHAR(50) DEFAULT NULL,
-  detail LONGTEXT DEFAULT NULL,
-  PRIMARY KEY(id),
-  INDEX {HISTORY_TABLE}_revision (revision, id),
-  INDEX {HISTORY_TABLE}_organization (organization_id, revision, id)
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ENGINE = InnoDB;
-"""
+    history_ddl = create_table(
+        {"ID": "BIGINT AUTO_INCREMENT NOT NULL", "TIME": "DATETIME NOT NULL",
+         "TEXT": "LONGTEXT DEFAULT NULL", "USER": "VARCHAR(255) NOT NULL"},
+        inline=[f"INDEX {HISTORY_TABLE}_{suffix} ({columns})" for suffix, columns in INDEXES],
+        after=" DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ENGINE = InnoDB")
 
     history_grants = f"""\
 -- For each account that saves with outlook-tui (replace 'admin'@'%'):

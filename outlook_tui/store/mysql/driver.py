@@ -12,7 +12,7 @@ from typing import Any
 from outlook_tui.store.errors import StoreError
 from outlook_tui.store.mysql.dialect import MySQLDialect, lock_wait_seconds
 from outlook_tui.store.mysql.uri import connect_arguments
-from outlook_tui.store.oro.sql import ErrorKind, Mode, Row, Statement
+from outlook_tui.store.oro.sql import ErrorKind, Mode, Row, Statement, fetch_in_chunks
 
 EXTRA_HINT = "pip install 'outlook-tui[mysql]'"
 PROGRAM_NAME = "outlook-tui"
@@ -98,14 +98,9 @@ class PyMySQLSession:
 
     def stream(self, statement: Statement, chunk: int,
                pause: Callable[[], None] | None) -> list[Row]:
-        rows: list[Row] = []
         with self.connection.cursor(self.pymysql.cursors.SSCursor) as cursor:
             cursor.execute(statement.sql, statement.params or ())
-            while part := cursor.fetchmany(chunk):
-                rows.extend(part)
-                if pause is not None:
-                    pause()
-        return rows
+            return fetch_in_chunks(cursor, chunk, pause)
 
     @contextmanager
     def transaction(self, setup: Sequence[Statement]) -> Iterator[None]:

@@ -9,17 +9,10 @@ benchmarks/results.md.
 
 from __future__ import annotations
 
-from outlook_tui.store.mysql.dialect import MySQLDialect
-from outlook_tui.store.oro.sql import SavedRows, Session
+from outlook_tui.store.oro.sql import QueriedToken, SavedRows, Session
 
 
-class ChecksumToken:
-    def __init__(self, dialect: MySQLDialect) -> None:
-        self.sql = dialect
-
-    def now(self, session: Session) -> tuple[int, ...]:
-        row = session.rows(self.sql.change_token())[0]
-        return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+class ChecksumToken(QueriedToken):
 
     def after_save(self, session: Session, base: tuple[int, ...] | None, save: SavedRows,
                    ) -> tuple[int, ...] | None:

@@ -5,12 +5,50 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from outlook_tui.store.changes import AppliedChange
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.oro.sql import Row
+
+#: outlook-tui's own table: Oro keeps no history of configuration changes.
+HISTORY_TABLE = "outlook_tui_history"
+
+#: Its columns, for every database: name, type (ID, TIME, TEXT and USER are named by the
+#: database's dialect, see :func:`create_table`), comment.
+COLUMNS = (
+    ("id", "ID", ""),
+    ("revision", "INT NOT NULL", "one per save; max(revision) is the store's revision"),
+    ("time", "TIME", "UTC, like Oro's own columns"),
+    ("os_user", "VARCHAR(255) NOT NULL", "the OS account that ran outlook-tui"),
+    ("ssh_client", "VARCHAR(255) DEFAULT NULL", "its SSH client's address, if any"),
+    ("db_user", "USER", "the database account"),
+    ("scope", "VARCHAR(20) DEFAULT NULL", "'system' or 'organization'; NULL for an event"),
+    ("organization_id", "INT DEFAULT NULL",
+     "oro_organization.id (no foreign key: history stays)"),
+    ("organization_name", "VARCHAR(255) DEFAULT NULL", ""),
+    ("setting_key", "VARCHAR(255) DEFAULT NULL", "e.g. oro_crm_pro_outlook.contacts_enabled"),
+    ("old_value", "TEXT", "JSON: null means not stored (Use System)"),
+    ("new_value", "TEXT", "JSON"),
+    ("event", "VARCHAR(50) DEFAULT NULL", ""),
+    ("detail", "TEXT", ""),
+)
+#: Its indexes: name suffix, columns.
+INDEXES = (("revision", "revision, id"), ("organization", "organization_id, revision, id"))
+
+
+def create_table(types: Mapping[str, str], *, inline: Sequence[str] = (), after: str = "") -> str:
+    """The history table's CREATE TABLE in a database's words: ``types`` names ID, TIME, TEXT
+    and USER; ``inline`` are more lines inside the parentheses (indexes, on MySQL); ``after``
+    follows the closing parenthesis (table options)."""
+    lines = []
+    for name, kind, comment in COLUMNS:
+        definition = f"  {name} {types.get(kind, kind)},"
+        lines.append(f"{definition:<43} -- {comment}" if comment else definition)
+    body = "\n".join([*lines, *(f"  {line}," for line in inline), "  PRIMARY KEY(id)"])
+    return (f"-- outlook-tui's history of the changes it saves (Oro keeps none). Oro never reads "
+            f"this table.\nCREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (\n{body}\n){after};\n")
 
 
 def _json(value: object) -> str | None:

@@ -117,6 +117,27 @@ class ChangeToken(Protocol):
         known (the app then reloads the whole view)."""
 
 
+class QueriedToken:
+    """A :class:`ChangeToken` read by one statement, the dialect's ``change_token()``, whose
+    one row of numbers is the token."""
+
+    def __init__(self, dialect: Any) -> None:
+        self.sql = dialect
+
+    def now(self, session: Session) -> tuple[int, ...]:
+        return tuple(int(value) for value in session.rows(self.sql.change_token())[0])
+
+
+def fetch_in_chunks(cursor: Any, chunk: int, pause: Callable[[], None] | None) -> list[Row]:
+    """Every row of an executed server-side cursor, ``chunk`` at a time, ``pause`` between."""
+    rows: list[Row] = []
+    while part := cursor.fetchmany(chunk):
+        rows.extend(part)
+        if pause is not None:
+            pause()
+    return rows
+
+
 @dataclass(frozen=True, slots=True)
 class SavedRows:
     """What a save wrote, for :meth:`ChangeToken.after_save`."""
@@ -220,5 +241,5 @@ class Dialect(Protocol):
         organization_name, setting_key, old_value, new_value, event, detail; newest first."""
 
 
-__all__ = ["ChangeToken", "Dialect", "Driver", "ErrorKind", "Mode", "Row", "SavedRows",
-           "Session", "Statement"]
+__all__ = ["ChangeToken", "Dialect", "Driver", "ErrorKind", "Mode", "QueriedToken", "Row",
+           "SavedRows", "Session", "Statement", "fetch_in_chunks"]

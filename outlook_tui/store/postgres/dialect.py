@@ -11,10 +11,9 @@ from typing import Any
 
 from outlook_tui.catalog import CATALOG, SECTION
 from outlook_tui.store.oro.encoding import SCALAR, SERIALIZED_NULL
+from outlook_tui.store.oro.history import HISTORY_TABLE, INDEXES, create_table
 from outlook_tui.store.oro.sql import Mode, Row, Statement
 
-#: outlook-tui's own table: Oro keeps no history of configuration changes.
-HISTORY_TABLE = "outlook_tui_history"
 SETTING_NAMES = [s.name for s in CATALOG]
 _SECTION = {"section": SECTION, "names": SETTING_NAMES}
 
@@ -29,29 +28,11 @@ class PostgresDialect:
     name = "PostgreSQL"
     history_table = HISTORY_TABLE
 
-    history_ddl = f"""\
--- outlook-tui's history of the changes it saves (Oro keeps none). Oro never reads this table.
-CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
-  id BIGSERIAL NOT NULL,
-  revision INT NOT NULL,                    -- one per save; max(revision) is the store's revision
-  time TIMESTAMP(0) WITHOUT TIME ZONE NOT NULL,   -- UTC, like Oro's own columns
-  os_user VARCHAR(255) NOT NULL,            -- the OS account that ran outlook-tui
-  ssh_client VARCHAR(255) DEFAULT NULL,     -- its SSH client's address, if any
-  db_user VARCHAR(255) NOT NULL DEFAULT CURRENT_USER,
-  scope VARCHAR(20) DEFAULT NULL,           -- 'system' or 'organization'; NULL for an event
-  organization_id INT DEFAULT NULL,         -- oro_organization.id (no foreign key: history stays)
-  organization_name VARCHAR(255) DEFAULT NULL,
-  setting_key VARCHAR(255) DEFAULT NULL,    -- e.g. oro_crm_pro_outlook.contacts_enabled
-  old_value TEXT DEFAULT NULL,              -- JSON: null means not stored (Use System)
-  new_value TEXT DEFAULT NULL,              -- JSON
-  event VARCHAR(50) DEFAULT NULL,
-  detail TEXT DEFAULT NULL,
-  PRIMARY KEY(id)
-);
-CREATE INDEX IF NOT EXISTS {HISTORY_TABLE}_revision ON {HISTORY_TABLE} (revision, id);
-CREATE INDEX IF NOT EXISTS {HISTORY_TABLE}_organization
-  ON {HISTORY_TABLE} (organization_id, revision, id);
-"""
+    history_ddl = create_table({
+        "ID": "BIGSERIAL NOT NULL", "TIME": "TIMESTAMP(0) WITHOUT TIME ZONE NOT NULL",
+        "TEXT": "TEXT DEFAULT NULL", "USER": "VARCHAR(255) NOT NULL DEFAULT CURRENT_USER",
+    }) + "".join(f"CREATE INDEX IF NOT EXISTS {HISTORY_TABLE}_{suffix} ON {HISTORY_TABLE} "
+                 f"({columns});\n" for suffix, columns in INDEXES)
 
     history_grants = f"""\
 -- For each role that saves with outlook-tui (replace admin_role):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from outlook_tui.store.errors import StoreError
-from outlook_tui.store.oro.sql import ErrorKind, Mode, Row, Statement
+from outlook_tui.store.oro.sql import ErrorKind, Mode, Row, Statement, fetch_in_chunks
 
 EXTRA_HINT = "pip install 'outlook-tui[postgres]'"
 APPLICATION_NAME = "outlook-tui"
@@ -51,15 +51,10 @@ class PsycopgSession:
 
     def stream(self, statement: Statement, chunk: int,
                pause: Callable[[], None] | None) -> list[Row]:
-        rows: list[Row] = []
         with self.connection.cursor(name="outlook_tui_rows") as cursor:
             cursor.itersize = chunk
             cursor.execute(statement.sql, statement.params)
-            while part := cursor.fetchmany(chunk):
-                rows.extend(part)
-                if pause is not None:
-                    pause()
-        return rows
+            return fetch_in_chunks(cursor, chunk, pause)
 
     @contextmanager
     def transaction(self, setup: Sequence[Statement]) -> Iterator[None]:

@@ -3,18 +3,10 @@ their rows' xmin (see :meth:`.dialect.PostgresDialect.change_token`)."""
 
 from __future__ import annotations
 
-from outlook_tui.store.oro.sql import SavedRows, Session
-from outlook_tui.store.postgres.dialect import PostgresDialect
+from outlook_tui.store.oro.sql import QueriedToken, SavedRows, Session
 
 
-class XminToken:
-    def __init__(self, dialect: PostgresDialect) -> None:
-        self.sql = dialect
-
-    def now(self, session: Session) -> tuple[int, ...]:
-        row = session.rows(self.sql.change_token())[0]
-        return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
-
+class XminToken(QueriedToken):
     def after_save(self, session: Session, base: tuple[int, ...] | None, save: SavedRows,
                    ) -> tuple[int, ...] | None:
         """The base's token with our rows' count and xmin (our transaction id) swapped in."""
