@@ -31,7 +31,7 @@ def open_store(cli_value: str | None = None, *, read_only: bool = False,
     if location is not None and is_mysql_uri(location):
         from outlook_tui.store.mysql import MySQLStore
 
-        return MySQLStore(location, read_only=read_only, after_save_command=after_save_command)
+        return MySQLStore(location, read_only=read_only)
     if location is not None and is_database_uri(location):
         from outlook_tui.store.postgres import PostgresStore
 

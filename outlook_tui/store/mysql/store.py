@@ -23,10 +23,7 @@ class MySQLStore(OroStore):
     backup_tool = "mysqldump"
     scheme = "mysql"
 
-    def __init__(self, uri: str, *, read_only: bool = False,
-                 after_save_command: str | None = None) -> None:
+    def __init__(self, uri: str, *, read_only: bool = False) -> None:
         dialect = MySQLDialect()
-        location = redact(uri)
-        super().__init__(uri, location, driver=PyMySQLDriver(dialect), dialect=dialect,
-                         token=ChecksumToken(dialect), read_only=read_only,
-                         after_save_command=after_save_command)
+        super().__init__(uri, redact(uri), driver=PyMySQLDriver(dialect), dialect=dialect,
+                         token=ChecksumToken(dialect), read_only=read_only)
