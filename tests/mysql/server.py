@@ -108,6 +108,7 @@ class MariaDBServer:
             raise RuntimeError("MariaDB's mariadbd/mariadb-install-db not found (PATH, "
                                "/usr/sbin): `make test` installs Debian's mariadb-server package")
         self.mariadbd, self.install_db = mariadbd, install_db
+        self.client = find_bin("mariadb") or find_bin("mysql") or "mariadb"
         self.directory = Path(tempfile.mkdtemp(prefix="outlook-tui-mysql-"))
         # Only root (running the tests and the server) may reach the socket: root has no password.
         os.chmod(self.directory, 0o700)
