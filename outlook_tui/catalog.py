@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from outlook_tui.text import quoted
+
 SECTION = "oro_crm_pro_outlook"
 
 #: Where the page sits in Oro's configuration tree (System Configuration > Integrations > ...).
@@ -134,16 +136,21 @@ class Setting:
             for choice in self.choices:
                 if folded in (choice.value.casefold(), choice.label.casefold()):
                     return choice.value
-            raise InvalidValue(f"must be {self.allowed}, got {raw!r}")
+            raise InvalidValue(f"must be {self.allowed}, got {quoted(raw)}")
         if self.type is SettingType.INTEGER:
             if not raw.lstrip("+-").isdigit() or not raw.isascii():
-                raise InvalidValue(f"must be {self.allowed}, got {raw!r}")
+                raise InvalidValue(f"must be {self.allowed}, got {quoted(raw)}")
+            if len(raw.lstrip("+-").lstrip("0")) > len(str(self.maximum)):
+                # Beyond the range whatever its digits (and beyond what int() reads when
+                # longer than Python's 4,300-digit limit): said without the number itself.
+                raise InvalidValue(f"must be {self.allowed}, got a number of "
+                                   f"{len(raw.lstrip('+-')):,} digits")
             return self.check(int(raw))
         if folded in _TRUE_WORDS:
             return True
         if folded in _FALSE_WORDS:
             return False
-        raise InvalidValue(f"must be true or false (yes/no, 1/0), got {raw!r}")
+        raise InvalidValue(f"must be true or false (yes/no, 1/0), got {quoted(raw)}")
 
 
 CATALOG: tuple[Setting, ...] = (

@@ -16,7 +16,7 @@ from typing import Any
 from outlook_tui.catalog import CATALOG, Setting, Value
 from outlook_tui.scopes import EffectiveValue, effective
 from outlook_tui.store.snapshot import Snapshot, column_of
-from outlook_tui.text import cells, printable
+from outlook_tui.text import cells, shown_name
 
 #: Beside a value the organization stores itself (its Use System checkbox is cleared).
 OVERRIDE_MARK = "*"
@@ -212,7 +212,7 @@ def format_table(rows: Iterable[ComparedRow], *, legend: bool = True) -> str:
     marks instead of color, then the legend and the full column names."""
     name_header = "Organization"
     materialized = list(rows)
-    names = [printable(r.name) for r in materialized]  # data: escaped, measured in cells
+    names = [shown_name(r.name) for r in materialized]  # data: escaped, measured in cells
     name_width = max([len(name_header), *(cells(n) for n in names)])
     widths = [column_width(s) for s in CATALOG]
     lines = ["  ".join([name_header.ljust(name_width),

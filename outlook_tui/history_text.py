@@ -12,6 +12,7 @@ from typing import Any
 
 from outlook_tui.catalog import SECTION, lookup
 from outlook_tui.store.history import HistoryEntry
+from outlook_tui.text import shown_name
 
 USE_SYSTEM = "(Use System)"
 USE_DEFAULT = "(Use default)"
@@ -81,8 +82,9 @@ def describe(entry: HistoryEntry) -> DescribedEntry:
     if entry.scope == "system":
         where = "System"
     else:
-        where = entry.organization_name or (
-            f"organization {entry.organization_id}" if entry.organization_id is not None else "")
+        where = shown_name(entry.organization_name) if entry.organization_name is not None \
+            else f"organization {entry.organization_id}" if entry.organization_id is not None \
+            else ""
     key = entry.key or ""
     if key == "organization":
         return DescribedEntry(when(entry.time), entry.who, where, "Organization created", "",

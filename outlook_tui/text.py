@@ -145,6 +145,40 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+#: Shown for each space around a name, so that ``Acme`` and ``Acme `` are told apart in a list.
+VISIBLE_SPACE = "\u2423"  # ␣ OPEN BOX, the usual sign of a typed space
+#: Shown in a list for an organization whose name is empty (Oro's column allows '').
+EMPTY_NAME = "(empty name)"
+
+
+def shown_name(name: str) -> str:
+    """An organization's name as every list shows it (the CLI's tables, the app's tables): the
+    spaces around it made visible (``␣``, other blank characters escaped as ``\\u3000``), an
+    empty name as ``(empty name)``, and the rest through ``printable``. Inside a name, spaces
+    are left as they are."""
+    if name and not name[0].isspace() and not name[-1].isspace():
+        return printable(name)
+    if not name:
+        return EMPTY_NAME
+    core = name.strip()
+    start = len(name) - len(name.lstrip())
+    lead, trail = name[:start], name[start + len(core):]
+    return _visible_spaces(lead) + printable(core) + _visible_spaces(trail)
+
+
+def _visible_spaces(spaces: str) -> str:
+    return "".join(VISIBLE_SPACE if c == " " else escape_char(c) for c in spaces)
+
+
+def quoted(text: str, width: int = 40) -> str:
+    """``text`` as a message quotes what a person typed or a row held: ``repr`` of it, cut to
+    about ``width`` characters with its length said when longer, so that a 5,000-digit argument
+    is one short line, not a screenful."""
+    if len(text) <= width:
+        return repr(text)
+    return f"{text[:width]!r}… ({len(text):,} characters)"
+
+
 # Everything outside printable ASCII is looked at; json.dumps has already escaped C0 controls.
 _NOT_ASCII = re.compile(r"[^\x00-\x7e]")
 
@@ -203,8 +237,10 @@ def printable_output() -> Iterator[None]:
 
 __all__ = [
     "ELLIPSIS",
+    "EMPTY_NAME",
     "HIDDEN_CATEGORIES",
     "INVISIBLE_LETTERS",
+    "VISIBLE_SPACE",
     "PrintableStream",
     "cells",
     "clip",
@@ -215,4 +251,6 @@ __all__ = [
     "name_problem",
     "printable",
     "printable_output",
+    "quoted",
+    "shown_name",
 ]

@@ -112,6 +112,15 @@ def test_set_accepts_keys_and_values_as_oro_names_them(acme: Path, key: str, tex
     (("set", "Acme", "no_such_setting", "1"), "unknown setting"),
     (("set", "Nobody", "tasks_enabled", "yes"), "no organization with id or name 'Nobody'"),
     (("set", "Acme", "tasks_enabled", "maybe"), "true or false"),
+    # beyond Python's 4,300-digit limit for int(): one short line, not the number
+    (("set", "Acme", "contacts_sync_interval_orocrm", "9" * 5000), "from 1 to 86399, got a "
+                                                                   "number of 5,000 digits"),
+    (("set", "9" * 5000, "tasks_enabled", "yes"), "no organization with id or name "
+                                                  "'9999999999999999999999999999999999999999'… "
+                                                  "(5,000 characters)"),
+    # a digit to str.isdigit, not to int(): a name
+    (("set", "²", "tasks_enabled", "yes"), "no organization with id or name '²'"),
+    (("show", "²"), "no organization with id or name '²'"),
 ])
 def test_rejected_input_exits_1_says_why_and_changes_no_byte(acme: Path, args: tuple[str, ...],
                                                             message: str) -> None:
@@ -119,6 +128,7 @@ def test_rejected_input_exits_1_says_why_and_changes_no_byte(acme: Path, args: t
     result = run(acme, *args, ok=None)
     assert result.returncode == 1
     assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
     assert acme.read_bytes() == before
 
 
@@ -127,6 +137,10 @@ def test_rejected_input_exits_1_says_why_and_changes_no_byte(acme: Path, args: t
     (("history", "--limit", "many"), "--limit: must be a whole number, got 'many'"),
     (("history", "--limit", "0"), "--limit: must be 1 or more, got 0"),
     (("history", "--limit", "-1"), "--limit: must be 1 or more, got -1"),
+    # beyond a database's INT, and beyond the digits Python reads: one message on every store
+    (("history", "--limit", "2147483648"), "must be at most 2,147,483,647, got 2147483648"),
+    (("history", "--limit", "9" * 5000), "must be at most 2,147,483,647, got a number of 5,000 "
+                                          "digits"),
     (("history", "Acme", "--system"), "not both"),
     (("set", "--system", "Acme", "tasks_enabled", "yes"), "not both"),
     (("set", "--system", "--all-orgs", "tasks_enabled", "yes"), "only one of"),

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outlook_tui.store import InputError, JsonStore, NewOrganization, OrganizationChange
-from outlook_tui.text import cells, clip, json_text, name_problem, printable
+from outlook_tui.text import cells, clip, json_text, name_problem, printable, quoted, shown_name
 from tests.conftest import write_store
 from tests.hostile import HOSTILE, NAMES, hidden_characters
 
@@ -168,3 +168,24 @@ def test_what_the_app_draws_from_any_name_has_no_hidden_character_and_fits(
     assert cell_len(_fit(name, width, "left")) == width  # as Rich, which draws it, counts
     assert cells(breadcrumb(["Organizations", name, "Configuration", *PAGE_PATH], width + 20)) \
         <= width + 20
+
+
+def test_names_that_differ_only_in_spaces_or_are_blank_look_different_in_a_list() -> None:
+    names = ["Acme", "Acme ", " Acme", "Acme  ", "", " ", "  ", "\u3000", "Acme\u00a0", "A  B"]
+    shown = [shown_name(n) for n in names]
+    assert shown == ["Acme", "Acme␣", "␣Acme", "Acme␣␣", "(empty name)", "␣", "␣␣", "\\u3000",
+                     "Acme\\xa0", "A  B"]
+    assert len(set(shown)) == len(names)
+    assert all(s == s.strip() and s for s in shown)
+
+
+@given(st.text())
+def test_a_shown_name_never_has_a_hidden_character_or_surrounding_blank(name: str) -> None:
+    shown = shown_name(name)
+    assert shown and shown == shown.strip()
+    assert printable(shown) == shown
+
+
+def test_a_long_argument_is_quoted_short_with_its_length() -> None:
+    assert quoted("Acme") == "'Acme'"
+    assert quoted("9" * 5000) == f"'{'9' * 40}'… (5,000 characters)"

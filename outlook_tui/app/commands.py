@@ -13,6 +13,7 @@ from textual.fuzzy import Matcher
 
 from outlook_tui.app.safe import content, plain
 from outlook_tui.app.session import Session, session_of
+from outlook_tui.text import shown_name
 
 CANDIDATES = 300
 
@@ -51,7 +52,7 @@ class OrganizationCommands(Provider):
             return
         for org in list(snapshot.organizations())[:10]:
             yield DiscoveryHit(
-                content(f"Open organization: {org.name}"),
+                content(f"Open organization: {shown_name(org.name)}"),
                 lambda org_id=org.id: self._session.open_configuration(org_id),
                 help="MS Outlook Settings of this organization",
             )
@@ -68,7 +69,7 @@ class OrganizationCommands(Provider):
             if not _subsequence(needle, name.casefold()):
                 continue
             # Matched and shown escaped: Matcher.highlight() would parse the name as markup.
-            text = plain(f"Open organization: {name}")
+            text = plain(f"Open organization: {shown_name(name)}")
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, highlight(matcher, text),

@@ -8,6 +8,7 @@ from outlook_tui.cli.common import commit, open_for, organizations_store
 from outlook_tui.cli.errors import Rejected
 from outlook_tui.cli.output import print_json, table
 from outlook_tui.store import NewOrganization, OrganizationChange
+from outlook_tui.text import shown_name
 from outlook_tui.words import counted
 
 
@@ -20,7 +21,7 @@ def cmd_orgs_list(args: argparse.Namespace) -> None:
                      "created_at": o.created_at, "updated_at": o.updated_at} for o in orgs])
         return
     print(table(["ID", "Name", "Status", "Overrides", "Created At", "Updated At"],
-                [(o.id, o.name, o.status, len(o.overrides), o.created_at, o.updated_at)
+                [(o.id, shown_name(o.name), o.status, len(o.overrides), o.created_at, o.updated_at)
                  for o in orgs]))
     print(counted(len(orgs), "organization"))
 

@@ -30,6 +30,7 @@ from outlook_tui.config import CONFIG_VARIABLE
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
 from outlook_tui.store.errors import StoreError
 from outlook_tui.store.factory import store_location
+from outlook_tui.text import quoted
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,14 +39,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+#: The largest --limit: the range of a database's INT (the history's revision column), the
+#: same on every store. Beyond it PostgreSQL says "bigint out of range", or worse.
+LIMIT_MAX = 2**31 - 1
+
+
 def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
-    return number
+    digits = text.strip().lstrip("+-")
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {quoted(text)}")
+    # Measured before int(): a number longer than Python's 4,300-digit limit is not read.
+    shown = text.strip() if len(digits) <= 20 else f"a number of {len(digits):,} digits"
+    if text.strip().startswith("-") or not digits.strip("0"):
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {shown}")
+    if len(digits.lstrip("0")) > len(str(LIMIT_MAX)) or int(digits) > LIMIT_MAX:
+        raise argparse.ArgumentTypeError(f"must be at most {LIMIT_MAX:,}, got {shown}")
+    return int(digits)
 
 
 def _store_path(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from outlook_tui.catalog import Value
 from outlook_tui.scopes import EffectiveValue, effective, system_effective
 from outlook_tui.store.errors import InputError
+from outlook_tui.text import quoted
 
 #: (device, inode, size, mtime in ns) of the file a snapshot was read from. Every commit replaces
 #: the file (a new inode), and a hand edit changes size or mtime: a cheap "has it changed?" test.
@@ -67,6 +69,10 @@ class Organization:
     def status(self) -> str:
         return "Active" if self.enabled else "Inactive"
 
+
+#: An organization id as typed: ASCII digits only (``²`` is a digit to str.isdigit, not to
+#: int), and no more than a 64-bit id has (a 5,000-digit argument is a name not found).
+_ID = re.compile(r"[0-9]{1,19}")
 
 class Snapshot:
     """One revision: the header, the system scope and the organizations, in name order.
@@ -148,14 +154,15 @@ class Snapshot:
 
     def find(self, ref: str | int) -> Organization:
         """An organization by its id or its exact name; InputError names what was not found."""
-        if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
+        if isinstance(ref, int) or (isinstance(ref, str) and _ID.fullmatch(ref.strip())):
             found = self.get(int(ref))
             if found is not None:
                 named = self.by_name(ref) if isinstance(ref, str) else None
                 if named is not None and named.id != found.id:
                     raise InputError(
-                        f"{ref!r} is ambiguous: it is the id of {found.name!r} and the name of "
-                        f"the organization with id {named.id}; name {found.name!r} or use id "
+                        f"{quoted(str(ref))} is ambiguous: it is the id of {found.name!r} and the "
+                        f"name of the organization with id {named.id}; name {found.name!r} or "
+                        f"use id "
                         f"{named.id} instead")
                 return found
         if isinstance(ref, str):
@@ -165,7 +172,7 @@ class Snapshot:
             lowered = ref.casefold()
             near = [r["name"] for r in self.records if lowered in r["name"].casefold()][:5]
             hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-            raise InputError(f"no organization with id or name {ref!r}{hint}")
+            raise InputError(f"no organization with id or name {quoted(ref)}{hint}")
         raise InputError(f"no organization with id {ref}")
 
     def effective(self, organization_id: int | None) -> dict[str, EffectiveValue]:

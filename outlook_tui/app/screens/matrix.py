@@ -26,6 +26,7 @@ from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.catalog import CATALOG
 from outlook_tui.compare import OVERRIDE_MARK, STALE_MARK, Comparison, column_width
+from outlook_tui.text import shown_name
 
 #: Wait this long after the last key in the filter before scanning (100k names: ~30 ms).
 FILTER_DELAY = 0.15
@@ -112,7 +113,7 @@ class MatrixScreen(SessionScreen[None]):
         row = self.comparison[index]
         override = table.get_component_rich_style("matrix--override", partial=True)
         stale = table.get_component_rich_style("matrix--stale", partial=True)
-        cells: list[Cell] = [row.name]
+        cells: list[Cell] = [shown_name(row.name)]
         for cell in row.cells:
             if cell.stale:
                 cells.append(Text(cell.text, style=stale))

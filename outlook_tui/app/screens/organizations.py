@@ -32,6 +32,7 @@ from outlook_tui.store import (
     StoreError,
 )
 from outlook_tui.store.snapshot import column_of
+from outlook_tui.text import shown_name
 
 COLUMNS = (
     Column("name", "Name", 16, flexible=True),
@@ -162,7 +163,7 @@ class OrganizationsScreen(SessionScreen[None]):
         count = len(column_of(record, "overrides"))
         status: str | Text = "Active" if enabled else Text("Inactive", style="italic")
         return [
-            record["name"],
+            shown_name(record["name"]),
             status,
             str(count) if count else Text("–", style="dim"),
             when(record["created_at"]),
