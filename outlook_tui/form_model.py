@@ -213,9 +213,8 @@ class FormModel:
         return True
 
     def _damaged_in(self, snapshot: Snapshot) -> dict[str, str]:
-        return {d["name"]: f"{d['text_value']!r} (oro_config_value row {d['row_id']}): "
-                           f"{d['reason']}"
-                for d in snapshot.damaged if d["organization_id"] == self.organization_id}
+        return {d.name: d.stored for d in snapshot.damaged
+                if d.organization_id == self.organization_id}
 
     def _fresh(self, setting: Setting, stored: Mapping[str, Value],
                value: EffectiveValue) -> Field:

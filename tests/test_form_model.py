@@ -6,6 +6,7 @@ from pathlib import Path
 
 from outlook_tui.form_model import FormModel, setting_changes
 from outlook_tui.store import Conflict, JsonStore, SettingChange
+from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.saving import Resolution, rebase
 
 CRM = "contacts_sync_interval_orocrm"
@@ -116,9 +117,8 @@ def test_ticking_and_clearing_use_system_again_is_no_change(make_store) -> None:
 def damaged_model(make_store) -> FormModel:
     """Acme (id 1) over a value Oro's database holds and this tool cannot accept."""
     snapshot = make_store(organizations=["Acme"]).load()
-    snapshot.document["damaged"] = [{
-        "organization_id": 1, "name": CRM, "key": f"oro_crm_pro_outlook.{CRM}",
-        "text_value": "90000", "row_id": 17, "reason": "out of range"}]
+    snapshot.document["damaged"] = [DamagedValue(
+        17, 1, "Acme", CRM, f"oro_crm_pro_outlook.{CRM}", "90000", "scalar", "out of range")]
     model = FormModel(1)
     assert model.load(snapshot)
     return model

@@ -47,6 +47,7 @@ from outlook_tui.store import (
     StoreBackend,
     StoreError,
 )
+from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.factory import open_store
 from outlook_tui.text import is_printable, name_problem
 from outlook_tui.words import counted
@@ -73,12 +74,12 @@ def _top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
     return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
 
 
-def damaged_text(damaged: list[dict[str, Any]]) -> str:
+def damaged_text(damaged: list[DamagedValue]) -> str:
     """Stored values the store could not accept, each with its row, for a notification."""
     from outlook_tui.text import printable
 
-    lines = [f"{printable(d['organization_name'] or 'System')}: {d['key']} = {d['text_value']!r} "
-             f"(oro_config_value row {d['row_id']}): {d['reason']}" for d in damaged[:5]]
+    lines = [f"{printable(d.organization_name or 'System')}: {d.key} = {d.stored}"
+             for d in damaged[:5]]
     if len(damaged) > 5:
         lines.append(f"... and {len(damaged) - 5} more (outlook-tui show ORG lists them)")
     lines.append("Shown as Use System and left alone. A value saved for that setting replaces "
@@ -145,7 +146,7 @@ class OutlookApp(App[None]):
         self._damaged_token: object = None
         self._started = time.monotonic()
         #: The damaged values last named in a notification (Oro's database): named once.
-        self._damaged_shown: list[dict[str, Any]] = []
+        self._damaged_shown: list[DamagedValue] = []
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
         #: Full garbage collections only while nobody types (see memory).

@@ -57,9 +57,8 @@ def cmd_show(args: argparse.Namespace) -> None:
     if note:
         print(f"note: {note}")
     for damaged in snapshot.damaged:
-        if damaged["organization_id"] == (None if org is None else org.id):
-            print(f"damaged: {damaged['key']} = {damaged['text_value']!r} (oro_config_value row "
-                  f"{damaged['row_id']}): {damaged['reason']}; shown as inherited until a value "
+        if damaged.organization_id == (None if org is None else org.id):
+            print(f"damaged: {damaged.key} = {damaged.stored}; shown as inherited until a value "
                   "is set")
 
 
@@ -111,7 +110,7 @@ def cmd_reset(args: argparse.Namespace) -> None:
     changes: list[Change] = []
     # A value Oro's database holds that this tool cannot read is not an override, but
     # resetting it removes its row (the store checks the row is still the one shown).
-    damaged = {(d["organization_id"], d["name"]) for d in snapshot.damaged}
+    damaged = {d.scope for d in snapshot.damaged}
     if args.system:
         changes = [SettingChange(None, n, snapshot.system.get(n), None)
                    for n in names if n in snapshot.system or (None, n) in damaged]

@@ -21,9 +21,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     snapshot = store.load()
     data = json_text(export_document(snapshot)) + "\n"
     for damaged in snapshot.damaged:  # not a value: left out of the file, said so
-        print(f"warning: not exported: {damaged['organization_name'] or 'System'}: "
-              f"{damaged['key']} = {damaged['text_value']!r} (oro_config_value row "
-              f"{damaged['row_id']}): {damaged['reason']}", file=sys.stderr)
+        print(f"warning: not exported: {damaged.organization_name or 'System'}: "
+              f"{damaged.key} = {damaged.stored}", file=sys.stderr)
     if args.file in (None, "-"):
         sys.stdout.write(data)
         return

@@ -10,6 +10,7 @@ from typing import Any
 
 from outlook_tui.catalog import Value
 from outlook_tui.scopes import EffectiveValue, effective, system_effective
+from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.errors import InputError
 from outlook_tui.text import quoted
 
@@ -120,10 +121,9 @@ class Snapshot:
         return self.document.get("organizations", [])
 
     @property
-    def damaged(self) -> list[dict[str, Any]]:
+    def damaged(self) -> list[DamagedValue]:
         """Stored values this tool cannot accept (Oro's database: out of range, an unknown
-        choice...), each naming its row (``row_id``, ``organization_id``, ``name``, ``key``,
-        ``text_value``, ``type``, ``reason``). They are shown, never silently replaced."""
+        choice...), each naming its row. They are shown, never silently replaced."""
         return self.document.get("damaged", [])
 
     def __len__(self) -> int:

@@ -146,9 +146,9 @@ def test_rows_are_read_as_oro_reads_them(
     if isinstance(expected, str) and expected.startswith("damaged: "):
         assert name not in org.overrides
         [damaged] = snapshot.damaged
-        assert damaged["row_id"] == row_id and damaged["organization_id"] == 1
-        assert damaged["text_value"] == text_value and damaged["name"] == name
-        assert expected.removeprefix("damaged: ") in damaged["reason"]
+        assert damaged.row_id == row_id and damaged.organization_id == 1
+        assert damaged.text_value == text_value and damaged.name == name
+        assert expected.removeprefix("damaged: ") in damaged.reason
     else:
         assert org.overrides[name] == expected
         assert type(org.overrides[name]) is type(expected)
@@ -187,8 +187,8 @@ def test_oro_config_update_false_is_shown_damaged_not_guessed(
     snapshot = pg_store.load()
     assert "contacts_enabled" not in snapshot.system
     [damaged] = snapshot.damaged
-    assert (damaged["row_id"], damaged["organization_id"], damaged["text_value"]) == (
+    assert (damaged.row_id, damaged.organization_id, damaged.text_value) == (
         row_id, None, "false")
-    assert "Oro up to 5.0 reads it as true, Oro 5.1+ as false" in damaged["reason"]
+    assert "Oro up to 5.0 reads it as true, Oro 5.1+ as false" in damaged.reason
     assert pg_server.execute(oro_db, "SELECT text_value FROM oro_config_value WHERE id = %s",
                              (row_id,)) == [("false",)]

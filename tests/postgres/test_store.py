@@ -209,9 +209,9 @@ def test_a_damaged_value_is_shown_and_replaced_only_by_an_explicit_change(
     damaged_row = value_row(pg_server, oro_db, INTERVAL)
     base = pg_store.load()
     [damaged] = base.damaged
-    assert (damaged["organization_name"], damaged["key"], damaged["text_value"]) == (
+    assert (damaged.organization_name, damaged.key, damaged.text_value) == (
         "Default Organization", f"oro_crm_pro_outlook.{INTERVAL}", "90000")
-    assert "out of range" in damaged["reason"] and damaged["row_id"] == damaged_row[0]  # type: ignore[index]
+    assert "out of range" in damaged.reason and damaged.row_id == damaged_row[0]
     # another setting of the same organization: saved; the damaged row left as it is
     base = pg_store.commit(base, [SettingChange(1, "tasks_enabled", None, False)]).snapshot
     assert value_row(pg_server, oro_db, INTERVAL) == damaged_row

@@ -30,6 +30,7 @@ from outlook_tui.catalog import (
     same_value,
 )
 from outlook_tui.store import Change, SettingChange
+from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.snapshot import column_of
 
 USE_SYSTEM = "Use System"
@@ -90,12 +91,12 @@ def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
                     f"{what} on {count}", changing)
 
 
-def damaged_names(damaged: Sequence[Mapping[str, Any]]) -> dict[int, set[str]]:
+def damaged_names(damaged: Sequence[DamagedValue]) -> dict[int, set[str]]:
     """Organization id -> the settings whose stored value is damaged (Oro's database)."""
     found: dict[int, set[str]] = {}
     for entry in damaged:
-        if entry["organization_id"] is not None:
-            found.setdefault(entry["organization_id"], set()).add(entry["name"])
+        if entry.organization_id is not None:
+            found.setdefault(entry.organization_id, set()).add(entry.name)
     return found
 
 
@@ -317,7 +318,7 @@ class ResetOverridesModal(_BulkModal):
     """Remove the marked organizations' overrides: of every setting, or of one."""
 
     def __init__(self, records: Sequence[Mapping[str, Any]], *, hidden: int = 0,
-                 damaged: Sequence[Mapping[str, Any]] = ()) -> None:
+                 damaged: Sequence[DamagedValue] = ()) -> None:
         super().__init__(records, hidden=hidden)
         self.damaged = damaged_names(damaged)
 

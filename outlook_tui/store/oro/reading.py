@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from outlook_tui.catalog import BY_NAME, CATALOG, Value
+from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.oro.encoding import Damaged, decode
 from outlook_tui.store.oro.sql import ChangeToken, Dialect, Row, Session
 from outlook_tui.store.snapshot import Snapshot, Token, sort_key
@@ -25,11 +26,10 @@ def record(row: Row) -> dict[str, Any]:
 
 
 def damaged_value(row_id: int, org: dict[str, Any] | None, name: str, text_value: str | None,
-                  type_: str, reason: str) -> dict[str, Any]:
-    return {"row_id": row_id, "organization_id": None if org is None else org["id"],
-            "organization_name": None if org is None else org["name"], "name": name,
-            "key": BY_NAME[name].key, "text_value": text_value, "type": type_,
-            "reason": reason}
+                  type_: str, reason: str) -> DamagedValue:
+    return DamagedValue(row_id, None if org is None else org["id"],
+                        None if org is None else org["name"], name, BY_NAME[name].key,
+                        text_value, type_, reason)
 
 
 def ordered(values: dict[str, Value]) -> dict[str, Value]:
@@ -96,7 +96,7 @@ class Reader:
             positions = {r["id"]: i for i, r in enumerate(records)}
         system: dict[str, Value] = {}
         overrides: dict[int, dict[str, Value]] = {}
-        damaged: list[dict[str, Any]] = []
+        damaged: list[DamagedValue] = []
         for row_id, entity, record_id, name, text_value, type_ in rows:
             at = positions.get(record_id) if entity == "organization" else None
             if entity == "organization" and at is None:

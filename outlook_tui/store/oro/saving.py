@@ -20,6 +20,7 @@ from typing import Any
 from outlook_tui.catalog import BY_NAME, Scope, Value
 from outlook_tui.store.backend import CommitResult
 from outlook_tui.store.changes import AppliedChange, Outcome, SettingChange, apply
+from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.errors import Conflict, ConflictError, InputError
 from outlook_tui.store.identity import current_user, ssh_client
 from outlook_tui.store.oro import history
@@ -56,7 +57,7 @@ class Stored:
 class Merged:
     outcome: Outcome
     #: Values stored now that outlook-tui cannot accept, by (scope, name).
-    damaged_now: dict[Scoped, dict[str, Any]]
+    damaged_now: dict[Scoped, DamagedValue]
     #: Use System on a value shown as damaged: its row is deleted.
     cleared: list[SettingChange]
 
@@ -140,7 +141,7 @@ def merge(save: Save, stored: Stored, orgs_now: dict[int, dict[str, Any]],
     positions = base.id_positions()
     now_values: dict[int | None, dict[str, Value]] = {None: {}}
     now_values.update({i: {} for i in save.org_ids})
-    damaged_now: dict[Scoped, dict[str, Any]] = {}
+    damaged_now: dict[Scoped, DamagedValue] = {}
     for (scope, name), (row_id, text_value, type_) in stored.rows.items():
         try:
             now_values[scope][name] = decode(BY_NAME[name], text_value, type_)
@@ -170,24 +171,23 @@ def merge(save: Save, stored: Stored, orgs_now: dict[int, dict[str, Any]],
     return Merged(outcome, damaged_now, cleared)
 
 
-def damaged_conflicts(save: Save, damaged_now: dict[Scoped, dict[str, Any]],
+def damaged_conflicts(save: Save, damaged_now: dict[Scoped, DamagedValue],
                       orgs_now: dict[int, dict[str, Any]]) -> list[Conflict]:
     """A damaged value is replaced only by a change made while it was shown as damaged."""
-    seen_damaged = {(d["organization_id"], d["name"]): d for d in save.base.damaged}
+    seen_damaged = {d.scope: d for d in save.base.damaged}
     conflicts: list[Conflict] = []
     for change in save.changes:
         found = damaged_now.get((change.organization_id, change.name))
         if found is None:
             continue
         seen = seen_damaged.get((change.organization_id, change.name))
-        if seen is None or (seen["row_id"], seen["text_value"], seen["type"]) != (
-                found["row_id"], found["text_value"], found["type"]):
+        if seen is None or not seen.same_row(found):
             setting = BY_NAME[change.name]
             where = "System" if change.organization_id is None else \
                 orgs_now[change.organization_id]["name"]
             conflicts.append(Conflict(where, setting.label, setting.name,
                                       change.organization_id, change.old, change.new,
-                                      f"damaged: {found['text_value']!r}"))
+                                      f"damaged: {found.text_value!r}"))
     return conflicts
 
 
@@ -201,7 +201,7 @@ def plan_rows(save: Save, stored: Stored, merged: Merged,
         row = stored.rows.get((scope, name))
         old = done.old
         if (scope, name) in merged.damaged_now:
-            old = merged.damaged_now[(scope, name)]["text_value"]
+            old = merged.damaged_now[(scope, name)].text_value
         org_name = None if scope is None else orgs_now[scope]["name"]
         plan.applied.append(AppliedChange(done.scope, scope, org_name, done.key, old, done.new))
         if done.new is None:
@@ -216,12 +216,12 @@ def plan_rows(save: Save, stored: Stored, merged: Merged,
             plan.inserts.append((stored.config_ids[scope], name, text))
     for change in merged.cleared:
         found = merged.damaged_now[(change.organization_id, change.name)]
-        plan.deletes.append(found["row_id"])
+        plan.deletes.append(found.row_id)
         scope_name = Scope.SYSTEM if change.organization_id is None else Scope.ORGANIZATION
         org_name = None if change.organization_id is None else \
             orgs_now[change.organization_id]["name"]
         plan.applied.append(AppliedChange(scope_name, change.organization_id, org_name,
-                                          BY_NAME[change.name].key, found["text_value"], None))
+                                          BY_NAME[change.name].key, found.text_value, None))
     return plan
 
 
@@ -267,7 +267,7 @@ def saved_snapshot(save: Save, stored: Stored, merged: Merged, plan: Plan, revis
                                                    and save.system_touched)
 
     document["damaged"] = [
-        *(d for d in base.damaged if not scope_touched(d["organization_id"])),
+        *(d for d in base.damaged if not scope_touched(d.organization_id)),
         *(d for key, d in merged.damaged_now.items() if key not in touched)]
     fingerprint = token_after if token_after == expected else None
     if fingerprint is None:
