@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -349,25 +350,53 @@ def store_figures(path: Path, runs: int) -> tuple[Samples, Samples, str]:
     return loads, saves, described
 
 
-# -- Oro's database (PostgreSQL) --------------------------------------------------------------
+# -- Oro's database (PostgreSQL, MySQL) -------------------------------------------------------
 
-def postgres_figures(args: argparse.Namespace, first_row: str, baseline: float | None,
-                     progress: Callable[[str], None]) -> tuple[list[Figure], list[str]]:
+@dataclass(frozen=True)
+class Database:
+    """One of Oro's databases for the figures: its name in them, a throwaway server, how to
+    fill it, the store class."""
+
+    name: str
+    running: Callable[[], Any]
+    fill: Callable[[Any, int], str]
+    store: Callable[[str], Any]
+
+
+def databases(args: argparse.Namespace) -> list[Database]:
+    import oro_db
+
+    from outlook_tui.store.mysql import MySQLStore
+    from outlook_tui.store.postgres import PostgresStore
+    from tests.mysql import server as mysql_server
+    from tests.postgres import server as postgres_server
+
+    found = []
+    if not args.no_postgres:
+        found.append(Database("Oro database", postgres_server.running, oro_db.fill,
+                              PostgresStore))
+    if not args.no_mysql:
+        found.append(Database("Oro database on MySQL", mysql_server.running, oro_db.fill_mysql,
+                              MySQLStore))
+    return found
+
+
+def database_figures(args: argparse.Namespace, database: Database, first_row: str,
+                     baseline: float | None, progress: Callable[[str], None],
+                     ) -> tuple[list[Figure], list[str]]:
     """The same figures on Oro's database: 100k organizations, 1M config rows, a throwaway
-    server (tests/postgres/server.py), the same bare-app baseline and targets."""
+    server (tests/postgres/server.py, tests/mysql/server.py), the same bare-app baseline and
+    targets."""
     import oro_db
 
     from outlook_tui.store.changes import SettingChange
-    from outlook_tui.store.postgres import PostgresStore
-    from tests.postgres.server import running
 
     figures: list[Figure] = []
     problems: list[str] = []
-    with running() as server:
-        progress(f"Oro's database: {BIG:,} organizations, {oro_db.CONFIG_ROWS:,} config rows")
-        database = oro_db.fill(server, BIG)
-        uri = server.uri(database)
-        name = "Oro database"
+    name = database.name
+    with database.running() as server:
+        progress(f"{name}: {BIG:,} organizations, {oro_db.CONFIG_ROWS:,} config rows")
+        uri = server.uri(database.fill(server, BIG))
         if not args.skip_tui:
             bare, paint = Samples(), Samples()
             for _ in range(args.runs):
@@ -407,10 +436,10 @@ def postgres_figures(args: argparse.Namespace, first_row: str, baseline: float |
                 Figure(f"Peak RSS, {BIG:,}, {name} (after the keys)", keys.peak_rss, "MB",
                        target="<= 300 MB", limit=300, missing="not measured"),
             ]
-        progress(f"Oro's database: load and save at {BIG:,}")
+        progress(f"{name}: load and save at {BIG:,}")
         loads, reloads, saves, tokens = Samples(), Samples(), Samples(), Samples()
         for run in range(args.runs):
-            store = PostgresStore(uri)  # a new process's first load: nothing reused
+            store = database.store(uri)  # a new process's first load: nothing reused
             try:
                 gc.collect()
                 started = time.perf_counter()
@@ -609,7 +638,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure this command instead of outlook-tui ({store}: the path)")
     parser.add_argument("--skip-tui", action="store_true", help="store figures only")
     parser.add_argument("--no-postgres", action="store_true",
-                        help="leave out Oro's database (needs PostgreSQL's initdb otherwise)")
+                        help="leave out Oro's database on PostgreSQL (needs initdb otherwise)")
+    parser.add_argument("--no-mysql", action="store_true",
+                        help="leave out Oro's database on MySQL (needs mariadbd otherwise)")
     parser.add_argument("--skip-history", action="store_true",
                         help="leave out the figures at 1M history lines")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -725,13 +756,13 @@ def main(argv: list[str] | None = None) -> int:
                note=saves.note),
     ]
 
-    if not args.no_postgres:
-        bare_paint = next((f.value for f in figures if f.name.startswith("First paint, bare")),
-                          None)
+    bare_paint = next((f.value for f in figures if f.name.startswith("First paint, bare")), None)
+    for database in databases(args):
         try:
-            more, notes = postgres_figures(args, first_rows[BIG], bare_paint, progress)
+            more, notes = database_figures(args, database, first_rows[BIG], bare_paint,
+                                           progress)
         except Exception as error:  # the JSON figures stand on their own
-            more, notes = [], [f"Oro's database: {type(error).__name__}: {error}"]
+            more, notes = [], [f"{database.name}: {type(error).__name__}: {error}"]
         figures += more
         problems += notes
     if not args.skip_history:

@@ -39,14 +39,13 @@ NO_LIMIT = 18446744073709551615
 _SECTION = {"section": SECTION, "names": SETTING_NAMES}
 _TIME = "'%%Y-%%m-%%dT%%H:%%i:%%sZ'"
 
-#: A value row's checksum: every column the store reads or Oro writes, NULLs told apart from
-#: empty text. Also the row's version under the save's lock (see token.py).
-ROW_CHECKSUM = """CRC32(CONCAT_WS(0x1f, v.id, ISNULL(v.config_id), v.config_id, v.name,
-  ISNULL(v.section), v.section, ISNULL(v.text_value), v.text_value, ISNULL(v.object_value),
-  v.object_value, ISNULL(v.array_value), v.array_value, v.type, v.created_at, v.updated_at))"""
-ORGANIZATION_CHECKSUM = """CRC32(CONCAT_WS(0x1f, o.id, o.name, ISNULL(o.description),
-  o.description, o.enabled, ISNULL(o.created_at), o.created_at, ISNULL(o.updated_at),
-  o.updated_at))"""
+#: A value row's checksum over what the store reads and Oro's updated_at: the row's version
+#: under the save's lock too (see token.py). CONCAT_WS skips a NULL, which the store reads as
+#: '' or as damaged anyway; telling them apart costs a third more per check.
+ROW_CHECKSUM = ("CRC32(CONCAT_WS(0x1f, v.id, v.config_id, v.name, v.text_value, v.type, "
+                "v.updated_at))")
+ORGANIZATION_CHECKSUM = ("CRC32(CONCAT_WS(0x1f, o.id, o.name, o.description, o.enabled, "
+                         "o.created_at, o.updated_at))")
 #: Exactly our section's rows, as Oro's PHP matches them (MySQL's own comparison ignores case
 #: and trailing spaces).
 _EXACTLY_OURS = """v.section = %(section)s AND v.name IN %(names)s
