@@ -7,13 +7,12 @@ import asyncio
 import contextlib
 import os
 import signal
-import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, Protocol, cast, runtime_checkable
 
-from textual import events, work
+from textual import events
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette, SearchIcon
@@ -31,9 +30,9 @@ from outlook_tui.app.commands import OrganizationCommands
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
-from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import plain
 from outlook_tui.app.session import Session
+from outlook_tui.app.sync import WATCH_SECONDS, FromSync, StoreSync
 from outlook_tui.app.widgets.read_only_banner import view_only
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.config import Config
@@ -41,23 +40,15 @@ from outlook_tui.store import (
     Backup,
     Change,
     CommitResult,
-    HistoryEntry,
     Organization,
     Snapshot,
     StoreBackend,
     StoreError,
 )
-from outlook_tui.store.damaged import DamagedValue
-from outlook_tui.store.factory import open_store
 from outlook_tui.text import is_printable, name_problem
-from outlook_tui.words import counted
 
-#: Organizations parsed from the head of the file for the first paint (a screen and a half).
-PREVIEW_ROWS = 40
 #: A toast longer than this is clipped (a message quoting a 10,000-character name).
 TOAST_CELLS = 480
-#: How often the store file is checked for changes by others (one stat call).
-WATCH_SECONDS = 1.0
 
 
 @runtime_checkable
@@ -72,19 +63,6 @@ class GuardsEdits(Protocol):
 def _top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
     """The screen a person is on: the topmost one that is not a dialog over it."""
     return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
-
-
-def damaged_text(damaged: list[DamagedValue]) -> str:
-    """Stored values the store could not accept, each with its row, for a notification."""
-    from outlook_tui.text import printable
-
-    lines = [f"{printable(d.organization_name or 'System')}: {d.key} = {d.stored}"
-             for d in damaged[:5]]
-    if len(damaged) > 5:
-        lines.append(f"... and {len(damaged) - 5} more (outlook-tui show ORG lists them)")
-    lines.append("Shown as Use System and left alone. A value saved for that setting replaces "
-                 "it; Use System cleared and ticked again, then saved, removes it.")
-    return "\n".join(lines)
 
 
 class _Palette(CommandPalette):
@@ -133,24 +111,15 @@ class OutlookApp(App[None]):
             self.theme = self.config.theme
         # Textual applies it to every screen's bindings: the footer shows the keys in force.
         self.set_keymap(dict(self.config.keymap))
-        self.store = store
         #: How the header names the store (default: its path, with ~ for the home directory).
         self.location_label = location_label or _shorten(store.location)
-        self.snapshot: Snapshot | None = None
-        #: Set once the whole store has been validated; nothing is written before that.
-        self.validated = False
-        self.load_error: StoreError | None = None
-        self._watch_seconds = watch_seconds
-        self._saving = False
-        #: The store's change token when it was found damaged: the disk watch waits for another.
-        self._damaged_token: object = None
-        self._started = time.monotonic()
-        #: The damaged values last named in a notification (Oro's database): named once.
-        self._damaged_shown: list[DamagedValue] = []
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
         #: Full garbage collections only while nobody types (see memory).
         self.collector = QuietCollector()
+        #: The store and its snapshot, kept up to date (loading, the disk watch, saving).
+        self.sync = StoreSync(self, store, watch_seconds=watch_seconds,
+                              store_changed=self._retitle, published=self._settled)
         #: The screen each notification belongs to: it is dropped when that screen is left.
         self._notice_screens: dict[str, weakref.ref[Screen[Any]]] = {}
         #: Notifications that stay whatever screen is shown (a command still running).
@@ -158,18 +127,41 @@ class OutlookApp(App[None]):
         #: The config's after_save_command, run after each save to Oro's database.
         self.after_save = AfterSaveRunner(self)
 
-    @property
-    def read_only(self) -> bool:
-        return self.store.read_only
+    # -- the store, as screens see it (Session): kept by self.sync ------------------------------
+    store = FromSync[StoreBackend]()
+    snapshot = FromSync[Snapshot | None]()
+    validated = FromSync[bool]()
+    load_error = FromSync[StoreError | None]()
+    read_only = FromSync[bool]()
+    read_only_reason = FromSync[str | None]()
+    #: A save is under way (a hang-up lets it finish before the process ends).
+    saving = FromSync[bool]()
 
-    @property
-    def read_only_reason(self) -> str | None:
-        return self.store.read_only_reason
+    async def commit(self, changes: Sequence[Change]) -> CommitResult:
+        """Save ``changes`` (see :meth:`StoreSync.commit`). Keys typed meanwhile act once the
+        save and its snapshot are in, as they would have if typed a moment later."""
+        with self.key_order.hold():
+            result = await self.sync.commit(changes)
+            if result.applied:
+                self.after_save.start(result.snapshot.revision)
+            return result
 
-    @property
-    def saving(self) -> bool:
-        """A save is under way (a hang-up lets it finish before the process ends)."""
-        return self._saving
+    def reload_store(self) -> None:
+        """Read the store again from disk (after a restore, say)."""
+        self.sync.read_again()
+
+    def open_backup(self, backup: Backup, snapshot: Snapshot) -> None:
+        """Look at a backup, read-only, in place of the damaged store."""
+        self.sync.open_backup(backup, snapshot)
+        self.location_label = f"{_shorten(self.store.location)} (backup)"
+        self._retitle()
+
+    def _retitle(self) -> None:
+        self.sub_title = self._subtitle()
+
+    def _settled(self) -> None:
+        # A new snapshot and what the screens built over it: out of the collector's way.
+        self.collector.settled()
 
     def _subtitle(self) -> str:
         where = self.location_label
@@ -225,190 +217,11 @@ class OutlookApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = self._subtitle()
         self._catch_terminate()
-        try:
-            if not self.store.exists():
-                self._publish(self.store.load(), "validated")
-                self.validated = True
-            else:
-                preview = self.store.peek(PREVIEW_ROWS)
-                if preview is not None:
-                    self._publish(preview, "preview")
-        except StoreError as error:
-            self._damaged(error)
-            return
-        if not self.validated:
-            # Parsing a big store holds the GIL for a quarter of a second: let the first
-            # frame (the preview rows) reach the terminal before the worker starts.
-            self.call_after_refresh(self.call_after_refresh, self._load)
-        if self._watch_seconds > 0:
-            self.set_interval(self._watch_seconds, self._poll_disk, name="watch-store")
+        self.sync.start()
         self.set_interval(QUIET_SECONDS / 2, self._collect_when_quiet, name="quiet-collection")
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False,
-          description="Loading the store")
-    def _load(self) -> None:
-        """Load and validate in small chunks so the UI thread keeps painting. Nothing is shown
-        before it is validated (the preview's records are checked one by one: see ``peek``)."""
-        try:
-            snapshot = self.store.load(pause=lambda: time.sleep(0.001))
-        except StoreError as error:
-            self.call_from_thread(self._damaged, error)
-            return
-        self.call_from_thread(self._loaded, snapshot)
-
-    def _loaded(self, snapshot: Snapshot) -> None:
-        self.validated = True
-        self.sub_title = self._subtitle()  # validation may have found a newer schema
-        self._publish(snapshot, "validated")
-        self.log(f"store validated {time.monotonic() - self._started:.3f}s after start")
-
-    def _damaged(self, error: StoreError) -> None:
-        """A store that fails to load opens the recovery screen instead of a crash (once per
-        damaged version of the file: the disk watch must not stack them)."""
-        from outlook_tui.app.screens.recovery import RecoveryScreen
-
-        self.load_error = error
-        self._damaged_token = self.store.change_token()
-        if not isinstance(self.screen, RecoveryScreen):
-            self.push_screen(RecoveryScreen(error))
 
     def _collect_when_quiet(self) -> None:
         self.collector.tick()
-
-    # -- keeping up with the disk --------------------------------------------------------------
-
-    def _poll_disk(self) -> None:
-        if self._saving or not self.validated or self.snapshot is None:
-            return
-        self._check_store(self.snapshot)
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False,
-          description="Watching the store")
-    def _check_store(self, snapshot: Snapshot) -> None:
-        """Off the UI thread: on Oro's database the change token is a query (tens of ms at
-        100k organizations). A database that is down for a moment is asked again next time."""
-        try:
-            changed = self.store.changed_since(snapshot) and \
-                self.store.change_token() != self._damaged_token
-        except StoreError:
-            return
-        if changed:
-            self.call_from_thread(self._reload_unless_saving)
-
-    def _reload_unless_saving(self) -> None:
-        if not self._saving:
-            self._reload()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False,
-          description="Reading the store again")
-    def _reload(self) -> None:
-        previous = self.snapshot
-        # Who saved is in the last lines of the history: say so at once, before the store
-        # (100k organizations: seconds, throttled to keep the screen live) is read again.
-        announced = self._entries_since(previous)
-        if announced:
-            self.call_from_thread(self._announce, announced)
-        try:
-            snapshot = self.store.load(pause=lambda: time.sleep(0.001))
-        except StoreError as error:
-            self.call_from_thread(self._damaged, error)
-            return
-        entries = self._entries_since(previous)
-        self.call_from_thread(self._publish, snapshot, "external", entries, not announced)
-
-    def _entries_since(self, previous: Snapshot | None) -> list[HistoryEntry]:
-        if previous is None:
-            return []
-        # Read from the end of the history, stopping at the first older revision: what changed
-        # since is a few lines, however long the history is.
-        return self.store.history(after_revision=previous.revision)
-
-    def open_backup(self, backup: Backup, snapshot: Snapshot) -> None:
-        """Look at a backup, read-only, in place of the damaged store."""
-        store = open_store(str(backup.path), read_only=True)
-        self.store = store
-        self.location_label = f"{_shorten(store.location)} (backup)"
-        self.sub_title = self._subtitle()
-        self.validated = True
-        self.load_error = None
-        self._publish(snapshot, "validated")
-
-    def reload_store(self) -> None:
-        """Read the store again from disk (after a restore, say)."""
-        self.validated = False
-        self.load_error = None
-        self._reload_all()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False,
-          description="Reading the store again")
-    def _reload_all(self) -> None:
-        try:
-            snapshot = self.store.load()
-        except StoreError as error:
-            self.call_from_thread(self._damaged, error)
-            return
-        self.call_from_thread(self._loaded, snapshot)
-
-    # -- the screens' side ---------------------------------------------------------------------
-
-    def _announce(self, entries: list[HistoryEntry]) -> None:
-        """Name who saved meanwhile (from the history: ``entries`` newest first)."""
-        who = sorted({e.who for e in entries})
-        self.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
-                    f"(revision {entries[0].revision})", title="Store updated")
-
-    def _publish(self, snapshot: Snapshot, reason: str,
-                 entries: list[HistoryEntry] | None = None, announce: bool = True) -> None:
-        previous, self.snapshot = self.snapshot, snapshot
-        for screen in self.screen_stack:
-            screen.post_message(SnapshotChanged(snapshot, previous, reason, entries))
-        if reason in ("validated", "external") and snapshot.damaged and \
-                snapshot.damaged != self._damaged_shown:
-            self._damaged_shown = snapshot.damaged
-            self.notify(damaged_text(snapshot.damaged), title="Values outlook-tui cannot accept",
-                        severity="warning", timeout=30, markup=False)
-        if reason == "external" and entries and announce:
-            self._announce(entries)
-        # Once the screens have built what they show from it: out of the collector's way.
-        self.call_after_refresh(self.collector.settled)
-
-    async def commit(self, changes: Sequence[Change]) -> CommitResult:
-        """Save ``changes`` (made against what the user saw) as one revision.
-
-        Runs in a thread so the screen keeps painting; the lock is held only inside it, never
-        while a person looks at a dialog. Raises the store's errors (ConflictError...) for the
-        screen to show. Publishes the new snapshot to every screen.
-        """
-        # Keys typed meanwhile act once the save and its snapshot are in, as they would have
-        # if typed a moment later.
-        with self.key_order.hold():
-            return await self._commit(changes)
-
-    async def _commit(self, changes: Sequence[Change]) -> CommitResult:
-        assert self.snapshot is not None
-        base = self.snapshot
-        self._saving = True
-        try:
-            result = await asyncio.to_thread(self.store.commit, base, list(changes))
-        finally:
-            self._saving = False
-        entries: list[HistoryEntry] = []
-        if result.merged_over:  # who saved meanwhile: from the history file, off the UI thread
-            since = await asyncio.to_thread(self._entries_since, base)
-            entries = [e for e in since if e.revision != result.snapshot.revision]
-        self.validated = True
-        self._publish(result.snapshot, "saved", entries)
-        if entries:
-            who = sorted({e.who for e in entries})
-            self.notify(f"merged with {counted(len(entries), 'change')} saved meanwhile by "
-                        f"{', '.join(who)}", title="Merged")
-        for warning in result.warnings:
-            self.notify(warning, severity="warning", timeout=10)
-        if result.notices:
-            self.notify("\n".join(result.notices), title="Saved", timeout=15, markup=False)
-        if result.applied:
-            self.after_save.start(result.snapshot.revision)
-        return result
 
     # -- leaving: nothing edited is thrown away ---------------------------------------------
 

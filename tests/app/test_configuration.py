@@ -302,7 +302,7 @@ async def test_changes_by_others_show_up_without_losing_edits(make_store, store_
         other = JsonStore(store_path)
         other.commit(other.load(), [SettingChange(1, CRM, None, 500),
                                     SettingChange(1, "tasks_enabled", None, False)])
-        app._reload()
+        app.sync.reload()
         await settle(pilot, lambda: app.snapshot is not None and app.snapshot.revision == 1,
                     "the reload")
         await pilot.pause()

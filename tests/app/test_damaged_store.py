@@ -18,28 +18,28 @@ from tests.conftest import CORPUS, EXPECT, NAMES, every_byte, settle, write_stor
 
 
 def count_disk_polls(app: OutlookApp) -> list[None]:
-    """One item per look the disk watch takes (its timer calls the instance's _poll_disk)."""
+    """One item per look the disk watch takes (its timer calls ``app.sync.poll``)."""
     polls: list[None] = []
-    poll = app._poll_disk
+    poll = app.sync.poll
 
     def counted() -> None:
         polls.append(None)
         poll()
 
-    app._poll_disk = counted  # type: ignore[method-assign]
+    app.sync.poll = counted  # type: ignore[method-assign]
     return polls
 
 
 def watch_what_screens_get(app: OutlookApp) -> list[Snapshot]:
     """Every snapshot the app hands its screens, to check each was validated."""
     published: list[Snapshot] = []
-    publish = app._publish
+    publish = app.sync.publish
 
     def recording(snapshot: Snapshot, *args: Any, **kwargs: Any) -> None:
         published.append(snapshot)
         publish(snapshot, *args, **kwargs)
 
-    app._publish = recording  # type: ignore[method-assign]
+    app.sync.publish = recording  # type: ignore[method-assign]
     return published
 
 

@@ -292,7 +292,7 @@ async def test_the_cursor_stays_on_its_organization_when_the_store_changes(
         await pilot.press("end")  # Umbrella
         other = JsonStore(store_path)
         result = other.commit(other.load(), [NewOrganization("Aardvark")])
-        app._publish(result.snapshot, "external", [])
+        app.sync.publish(result.snapshot, "external", [])
         await pilot.pause()
         assert highlighted_name(screen) == "Umbrella"
         assert shown_names(screen)[0] == "Aardvark"
@@ -341,7 +341,7 @@ async def test_the_open_form_takes_changes_saved_meanwhile_into_untouched_fields
         result = other.commit(other.load(), [
             OrganizationChange(1, "description", "", "Road runners"),
             OrganizationChange(1, "name", "Acme", "Acme Inc")])
-        app._publish(result.snapshot, "external", [])
+        app.sync.publish(result.snapshot, "external", [])
         await pilot.pause()
         modal = app.screen
         assert modal.query_one("#description", Input).value == "Road runners"

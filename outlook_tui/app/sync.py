@@ -1,0 +1,299 @@
+"""The store as the app keeps it: loaded without blocking the first paint, watched for changes
+by others, read again, saved, and every new snapshot handed to every screen.
+
+The app owns one :class:`StoreSync`; screens never see it: they ask the app through
+:class:`outlook_tui.app.session.Session` (``snapshot``, ``commit``, ``reload_store``...), which the
+app answers from here. What is blocking (reading, saving, the disk watch's query) runs in
+thread workers of the app, so failures reach its one worker handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, cast, overload
+
+from textual.app import App
+
+from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.store import (
+    Backup,
+    Change,
+    CommitResult,
+    HistoryEntry,
+    Snapshot,
+    StoreBackend,
+    StoreError,
+)
+from outlook_tui.store.damaged import DamagedValue
+from outlook_tui.store.factory import open_store
+from outlook_tui.text import printable
+from outlook_tui.words import counted
+
+#: Organizations parsed from the head of the file for the first paint (a screen and a half).
+PREVIEW_ROWS = 40
+#: How often the store file is checked for changes by others (one stat call).
+WATCH_SECONDS = 1.0
+
+
+def damaged_text(damaged: list[DamagedValue]) -> str:
+    """Stored values the store could not accept, each with its row, for a notification."""
+    lines = [f"{printable(d.organization_name or 'System')}: {d.key} = {d.stored}"
+             for d in damaged[:5]]
+    if len(damaged) > 5:
+        lines.append(f"... and {len(damaged) - 5} more (outlook-tui show ORG lists them)")
+    lines.append("Shown as Use System and left alone. A value saved for that setting replaces "
+                 "it; Use System cleared and ticked again, then saved, removes it.")
+    return "\n".join(lines)
+
+
+def _throttled() -> None:
+    """Between chunks of a long read: the UI thread gets the GIL to paint."""
+    time.sleep(0.001)
+
+
+T = TypeVar("T")
+
+
+class FromSync(Generic[T]):
+    """An attribute of the app read from its :class:`StoreSync` (``app.sync``), under the same
+    name: what screens ask the app (Session) is kept here."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, app: None, owner: type) -> FromSync[T]: ...
+
+    @overload
+    def __get__(self, app: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, app: object, owner: type | None = None) -> T | FromSync[T]:
+        if app is None:
+            return self
+        return cast("T", getattr(app.sync, self.name))  # type: ignore[attr-defined]
+
+
+class StoreSync:
+    """The store, its current snapshot and whether it is validated, kept up to date.
+
+    ``app`` runs the workers and shows what happens (notifications, the recovery screen);
+    ``store_changed`` is called when the store is swapped or validated (the app's header names
+    it), ``published`` after each snapshot reached the screens.
+    """
+
+    def __init__(self, app: App[Any], store: StoreBackend, *, watch_seconds: float,
+                 store_changed: Callable[[], None] = lambda: None,
+                 published: Callable[[], None] = lambda: None) -> None:
+        self.app = app
+        self.store = store
+        self.snapshot: Snapshot | None = None
+        #: Set once the whole store has been validated; nothing is written before that.
+        self.validated = False
+        self.load_error: StoreError | None = None
+        #: A save is under way (the disk watch waits; a hang-up lets it finish).
+        self.saving = False
+        self._watch_seconds = watch_seconds
+        self._store_changed = store_changed
+        self._published = published
+        #: The store's change token when it was found damaged: the disk watch waits for another.
+        self._damaged_token: object = None
+        #: The damaged values last named in a notification (Oro's database): named once.
+        self._damaged_shown: list[DamagedValue] = []
+        self._started = time.monotonic()
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing can be saved, in words for a banner, or None."""
+        return self.store.read_only_reason
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the first rows at once, validate the rest in a worker, then watch the disk."""
+        try:
+            if not self.store.exists():
+                self.publish(self.store.load(), "validated")
+                self.validated = True
+            else:
+                preview = self.store.peek(PREVIEW_ROWS)
+                if preview is not None:
+                    self.publish(preview, "preview")
+        except StoreError as error:
+            self.damaged(error)
+            return
+        if not self.validated:
+            # Parsing a big store holds the GIL for a quarter of a second: let the first
+            # frame (the preview rows) reach the terminal before the worker starts.
+            self.app.call_after_refresh(self.app.call_after_refresh, self._start_loading)
+        if self._watch_seconds > 0:
+            self.app.set_interval(self._watch_seconds, self.poll, name="watch-store")
+
+    def _start_loading(self) -> None:
+        self._in_thread(self._load, "load", "Loading the store")
+
+    def _in_thread(self, work: Callable[[], None], group: str, description: str) -> None:
+        self.app.run_worker(work, name=work.__name__, group=group, description=description,
+                            exclusive=True, thread=True, exit_on_error=False)
+
+    def _load(self) -> None:
+        """Load and validate in small chunks so the UI thread keeps painting. Nothing is shown
+        before it is validated (the preview's records are checked one by one: see ``peek``)."""
+        try:
+            snapshot = self.store.load(pause=_throttled)
+        except StoreError as error:
+            self.app.call_from_thread(self.damaged, error)
+            return
+        self.app.call_from_thread(self._loaded, snapshot)
+
+    def _loaded(self, snapshot: Snapshot) -> None:
+        self.validated = True
+        self._store_changed()  # validation may have found a newer schema: read-only
+        self.publish(snapshot, "validated")
+        self.app.log(f"store validated {time.monotonic() - self._started:.3f}s after start")
+
+    def damaged(self, error: StoreError) -> None:
+        """A store that fails to load opens the recovery screen instead of a crash (once per
+        damaged version of the file: the disk watch must not stack them)."""
+        from outlook_tui.app.screens.recovery import RecoveryScreen
+
+        self.load_error = error
+        self._damaged_token = self.store.change_token()
+        if not isinstance(self.app.screen, RecoveryScreen):
+            self.app.push_screen(RecoveryScreen(error))
+
+    # -- keeping up with the disk --------------------------------------------------------------
+
+    def poll(self) -> None:
+        """The disk watch's timer: look for a change by others, unless busy."""
+        if self.saving or not self.validated or self.snapshot is None:
+            return
+        snapshot = self.snapshot
+        self.app.run_worker(lambda: self._check_store(snapshot), name="check_store",
+                            group="watch", description="Watching the store", exclusive=True,
+                            thread=True, exit_on_error=False)
+
+    def _check_store(self, snapshot: Snapshot) -> None:
+        """Off the UI thread: on Oro's database the change token is a query (tens of ms at
+        100k organizations). A database that is down for a moment is asked again next time."""
+        try:
+            changed = self.store.changed_since(snapshot) and \
+                self.store.change_token() != self._damaged_token
+        except StoreError:
+            return
+        if changed:
+            self.app.call_from_thread(self._reload_unless_saving)
+
+    def _reload_unless_saving(self) -> None:
+        if not self.saving:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the store again after a change by others, naming who saved."""
+        self._in_thread(self._reload, "load", "Reading the store again")
+
+    def _reload(self) -> None:
+        previous = self.snapshot
+        # Who saved is in the last lines of the history: say so at once, before the store
+        # (100k organizations: seconds, throttled to keep the screen live) is read again.
+        announced = self._entries_since(previous)
+        if announced:
+            self.app.call_from_thread(self._announce, announced)
+        try:
+            snapshot = self.store.load(pause=_throttled)
+        except StoreError as error:
+            self.app.call_from_thread(self.damaged, error)
+            return
+        entries = self._entries_since(previous)
+        self.app.call_from_thread(self.publish, snapshot, "external", entries, not announced)
+
+    def _entries_since(self, previous: Snapshot | None) -> list[HistoryEntry]:
+        if previous is None:
+            return []
+        # Read from the end of the history, stopping at the first older revision: what changed
+        # since is a few lines, however long the history is.
+        return self.store.history(after_revision=previous.revision)
+
+    def open_backup(self, backup: Backup, snapshot: Snapshot) -> None:
+        """Look at a backup, read-only, in place of the damaged store."""
+        self.store = open_store(str(backup.path), read_only=True)
+        self.validated = True
+        self.load_error = None
+        self._store_changed()
+        self.publish(snapshot, "validated")
+
+    def read_again(self) -> None:
+        """Read the whole store again (after a restore), as at start."""
+        self.validated = False
+        self.load_error = None
+        self._in_thread(self._read_again, "load", "Reading the store again")
+
+    def _read_again(self) -> None:
+        try:
+            snapshot = self.store.load()
+        except StoreError as error:
+            self.app.call_from_thread(self.damaged, error)
+            return
+        self.app.call_from_thread(self._loaded, snapshot)
+
+    # -- handing snapshots to the screens ------------------------------------------------------
+
+    def _announce(self, entries: list[HistoryEntry]) -> None:
+        """Name who saved meanwhile (from the history: ``entries`` newest first)."""
+        who = sorted({e.who for e in entries})
+        self.app.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
+                        f"(revision {entries[0].revision})", title="Store updated")
+
+    def publish(self, snapshot: Snapshot, reason: str,
+                entries: list[HistoryEntry] | None = None, announce: bool = True) -> None:
+        """Make ``snapshot`` the current one and tell every screen (see SnapshotChanged)."""
+        previous, self.snapshot = self.snapshot, snapshot
+        for screen in self.app.screen_stack:
+            screen.post_message(SnapshotChanged(snapshot, previous, reason, entries))
+        if reason in ("validated", "external") and snapshot.damaged and \
+                snapshot.damaged != self._damaged_shown:
+            self._damaged_shown = snapshot.damaged
+            self.app.notify(damaged_text(snapshot.damaged),
+                            title="Values outlook-tui cannot accept", severity="warning",
+                            timeout=30, markup=False)
+        if reason == "external" and entries and announce:
+            self._announce(entries)
+        # Once the screens have built what they show from it.
+        self.app.call_after_refresh(self._published)
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    async def commit(self, changes: Sequence[Change]) -> CommitResult:
+        """Save ``changes`` (made against the current snapshot) as one revision.
+
+        Runs in a thread so the screen keeps painting; the lock is held only inside it, never
+        while a person looks at a dialog. Raises the store's errors (ConflictError...) for the
+        screen to show. Publishes the new snapshot to every screen.
+        """
+        assert self.snapshot is not None
+        base = self.snapshot
+        self.saving = True
+        try:
+            result = await asyncio.to_thread(self.store.commit, base, list(changes))
+        finally:
+            self.saving = False
+        entries: list[HistoryEntry] = []
+        if result.merged_over:  # who saved meanwhile: from the history file, off the UI thread
+            since = await asyncio.to_thread(self._entries_since, base)
+            entries = [e for e in since if e.revision != result.snapshot.revision]
+        self.validated = True
+        self.publish(result.snapshot, "saved", entries)
+        if entries:
+            who = sorted({e.who for e in entries})
+            self.app.notify(f"merged with {counted(len(entries), 'change')} saved meanwhile "
+                            f"by {', '.join(who)}", title="Merged")
+        for warning in result.warnings:
+            self.app.notify(warning, severity="warning", timeout=10)
+        if result.notices:
+            self.app.notify("\n".join(result.notices), title="Saved", timeout=15, markup=False)
+        return result
