@@ -249,7 +249,8 @@ class ConfigurationScreen(SessionScreen[None]):
             if then is not None:
                 then()
             return
-        from outlook_tui.app.screens.conflict import ask_about_conflict, save_changes
+        from outlook_tui.app.saving import save_changes
+        from outlook_tui.app.screens.conflict import ask_about_conflict
         from outlook_tui.store.saving import Outcome, Resolution
 
         async def ask(conflicts: list[Conflict]) -> Resolution | None:

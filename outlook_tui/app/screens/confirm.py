@@ -1,32 +1,61 @@
 """Small questions asked before something is lost: a yes/no confirmation, and what to do with
-unsaved changes when leaving a form."""
+unsaved changes when leaving a form; :class:`QuestionModal`, the base of every such dialog
+(the conflict dialog's too)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from outlook_tui.app.safe import data
+from outlook_tui.app.session import SessionModal
 from outlook_tui.app.widgets.footer import KeysFooter
 
 LeaveChoice = Literal["save", "discard"]
 #: A question quoting data (names of marked organizations) is clipped to about ten lines.
 MESSAGE_CELLS = 600
 
+AnswerType = TypeVar("AnswerType")
 
-class ConfirmModal(ModalScreen[bool]):
-    """Ask before doing something; True to go ahead. Escape (or ``n``) says no."""
+
+class QuestionModal(SessionModal[AnswerType]):
+    """A dialog whose every way out is one answer: a button (by its ``name``) and a key (the
+    action ``answer('name')``) both dismiss it with ``ANSWERS[name]``; a name missing there
+    (``cancel``) answers None."""
 
     CSS_PATH = "../styles/confirm.tcss"
+    #: What each answer's name means to the caller.
+    ANSWERS: ClassVar[Mapping[str, Any]] = {}
+    #: The name of the button focused when the dialog opens.
+    FOCUSED = "cancel"
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            if button.name == self.FOCUSED:
+                button.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_answer(event.button.name or "cancel")
+
+    def action_answer(self, name: str) -> None:
+        self.dismiss(cast("AnswerType", self.ANSWERS.get(name)))
+
+
+class ConfirmModal(QuestionModal[bool]):
+    """Ask before doing something; True to go ahead. Escape (or ``n``) says no."""
+
+    ANSWERS = {"yes": True, "cancel": False}
+    FOCUSED = "yes"
     BINDINGS = [
-        Binding("escape,n", "answer(False)", "Cancel", id="confirm.cancel",
+        Binding("escape,n", "answer('cancel')", "Cancel", id="confirm.cancel",
                 tooltip="Do nothing and close this question"),
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Go ahead"),
+        Binding("y", "answer('yes')", "Yes", id="confirm.yes", tooltip="Go ahead"),
         Binding("right", "app.focus_next", show=False, id="confirm.next"),
         Binding("left", "app.focus_previous", show=False, id="confirm.previous"),
     ]
@@ -45,31 +74,23 @@ class ConfirmModal(ModalScreen[bool]):
             yield Static(data(self.message, keep="\n", width=MESSAGE_CELLS),
                          classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.confirm_label} (y)", variant="warning", id="confirm-yes")
-                yield Button(f"{self.cancel_label} (Esc)", id="confirm-no")
+                yield Button(f"{self.confirm_label} (y)", variant="warning", id="confirm-yes",
+                             name="yes")
+                yield Button(f"{self.cancel_label} (Esc)", id="confirm-no", name="cancel")
         yield KeysFooter()
 
-    def on_mount(self) -> None:
-        self.query_one("#confirm-yes", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "confirm-yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-
-class UnsavedChangesModal(ModalScreen[LeaveChoice | None]):
+class UnsavedChangesModal(QuestionModal[LeaveChoice | None]):
     """Leaving a form with unsaved changes: Save, Discard, or Cancel (None: stay)."""
 
-    CSS_PATH = "../styles/confirm.tcss"
+    ANSWERS = {"save": "save", "discard": "discard"}
+    FOCUSED = "save"
     BINDINGS = [
-        Binding("escape,c", "choose('cancel')", "Cancel", id="unsaved.cancel",
+        Binding("escape,c", "answer('cancel')", "Cancel", id="unsaved.cancel",
                 tooltip="Stay in the form; nothing is lost"),
-        Binding("s", "choose('save')", "Save", id="unsaved.save",
+        Binding("s", "answer('save')", "Save", id="unsaved.save",
                 tooltip="Save Settings, then leave"),
-        Binding("d", "choose('discard')", "Discard", id="unsaved.discard",
+        Binding("d", "answer('discard')", "Discard", id="unsaved.discard",
                 tooltip="Leave and forget the changes"),
         Binding("right", "app.focus_next", show=False, id="unsaved.next"),
         Binding("left", "app.focus_previous", show=False, id="unsaved.previous"),
@@ -85,22 +106,8 @@ class UnsavedChangesModal(ModalScreen[LeaveChoice | None]):
             yield Static(data(self.message, keep="\n", width=MESSAGE_CELLS),
                          classes="dialog-message")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (s)", variant="primary", id="unsaved-save")
-                yield Button("Discard (d)", variant="error", id="unsaved-discard")
-                yield Button("Cancel (Esc)", id="unsaved-cancel")
+                yield Button("Save (s)", variant="primary", id="unsaved-save", name="save")
+                yield Button("Discard (d)", variant="error", id="unsaved-discard",
+                             name="discard")
+                yield Button("Cancel (Esc)", id="unsaved-cancel", name="cancel")
         yield KeysFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#unsaved-save", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_choose(str(event.button.id).removeprefix("unsaved-"))
-
-    def action_choose(self, choice: str) -> None:
-        if choice == "save":
-            self.dismiss("save")
-        elif choice == "discard":
-            self.dismiss("discard")
-        else:
-            self.dismiss(None)

@@ -3,7 +3,7 @@ person choose. Nothing is decided for them, and closing the dialog loses nothing
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from rich.table import Table
@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from outlook_tui.app.safe import data
-from outlook_tui.app.session import SessionModal, session_of
+from outlook_tui.app.screens.confirm import QuestionModal
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.catalog import BY_NAME, Value
 from outlook_tui.form_model import shown
-from outlook_tui.store import Change, Conflict, HistoryEntry
-from outlook_tui.store.saving import MAX_ROUNDS, Outcome, Resolution, SaveResult, save
+from outlook_tui.store import Conflict, HistoryEntry
+from outlook_tui.store.saving import Resolution
 
 ConflictChoice = Literal["mine", "theirs"]
 
@@ -64,17 +64,17 @@ def conflict_table(conflicts: Sequence[Conflict],
     return table
 
 
-class ConflictModal(SessionModal[ConflictChoice | None]):
+class ConflictModal(QuestionModal[ConflictChoice | None]):
     """Keep mine (save over theirs), take theirs (drop my change to those settings), or
     cancel (nothing saved, the form keeps every edit)."""
 
-    CSS_PATH = "../styles/confirm.tcss"
+    ANSWERS = {"mine": "mine", "theirs": "theirs"}
     BINDINGS = [
-        Binding("m", "choose('mine')", "Keep mine", id="conflict.mine",
+        Binding("m", "answer('mine')", "Keep mine", id="conflict.mine",
                 tooltip="Save your values over the ones saved meanwhile"),
-        Binding("t", "choose('theirs')", "Take theirs", id="conflict.theirs",
+        Binding("t", "answer('theirs')", "Take theirs", id="conflict.theirs",
                 tooltip="Drop your change to these settings; your other edits stay in the form"),
-        Binding("escape", "choose('cancel')", "Cancel", id="conflict.cancel",
+        Binding("escape", "answer('cancel')", "Cancel", id="conflict.cancel",
                 tooltip="Save nothing now; your edits stay in the form"),
         Binding("right", "app.focus_next", show=False, id="conflict.next"),
         Binding("left", "app.focus_previous", show=False, id="conflict.previous"),
@@ -99,13 +99,14 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
             with VerticalScroll(classes="conflict-list"):
                 yield Static(conflict_table(self.conflicts), id="conflict-table")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Keep mine (m)", variant="warning", id="conflict-mine")
-                yield Button("Take theirs (t)", variant="primary", id="conflict-theirs")
-                yield Button("Cancel (Esc)", id="conflict-cancel")
+                yield Button("Keep mine (m)", variant="warning", id="conflict-mine", name="mine")
+                yield Button("Take theirs (t)", variant="primary", id="conflict-theirs",
+                             name="theirs")
+                yield Button("Cancel (Esc)", id="conflict-cancel", name="cancel")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#conflict-cancel", Button).focus()
+        super().on_mount()
         self._find_who()
 
     @work(thread=True, exclusive=True, exit_on_error=False,
@@ -134,18 +135,6 @@ class ConflictModal(SessionModal[ConflictChoice | None]):
                 data(f"Saved meanwhile by {', '.join(names)}"))
             self.query_one("#conflict-table", Static).update(conflict_table(self.conflicts, who))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_choose(str(event.button.id).removeprefix("conflict-"))
-
-    def action_choose(self, choice: str) -> None:
-        if choice == "mine":
-            self.dismiss("mine")
-        elif choice == "theirs":
-            self.dismiss("theirs")
-        else:
-            self.dismiss(None)
-
 
 async def ask_about_conflict(screen: Screen[Any], conflicts: Sequence[Conflict], *,
                              saves_rest: bool = False) -> Resolution | None:
@@ -153,24 +142,3 @@ async def ask_about_conflict(screen: Screen[Any], conflicts: Sequence[Conflict],
     person)."""
     choice = await screen.app.push_screen_wait(ConflictModal(conflicts, saves_rest=saves_rest))
     return {"mine": Resolution.KEEP_MINE, "theirs": Resolution.TAKE_THEIRS}.get(choice or "")
-
-
-async def save_changes(
-    screen: Screen[Any], changes: Sequence[Change], *, save_rest_after_theirs: bool,
-    ask: Callable[[list[Conflict]], Awaitable[Resolution | None]] | None = None,
-) -> SaveResult:
-    """Save through :func:`outlook_tui.store.saving.save` with the conflict dialog: every
-    screen that saves a person's changes comes here (run it in a worker). ``ask`` wraps
-    :func:`ask_about_conflict` for a screen with something to do around the dialog. Errors
-    other than conflicts are raised for the screen to show where they belong."""
-
-    async def asked(conflicts: list[Conflict]) -> Resolution | None:
-        return await ask_about_conflict(screen, conflicts, saves_rest=save_rest_after_theirs)
-
-    result = await save(session_of(screen).commit, changes, ask or asked,
-                        save_rest_after_theirs=save_rest_after_theirs)
-    if result.outcome is Outcome.GAVE_UP:
-        screen.notify(f"Others saved the same values {MAX_ROUNDS} times while you chose; "
-                      "nothing was saved. Try again in a moment.", title="Not saved",
-                      severity="error", timeout=10)
-    return result

@@ -217,7 +217,7 @@ class OrganizationFormModal(SessionModal[int | None]):
             return
         self._saving = True
         self._show_error("#form-error", None)
-        from outlook_tui.app.screens.conflict import save_changes
+        from outlook_tui.app.saving import save_changes
         from outlook_tui.store.saving import Outcome
 
         try:

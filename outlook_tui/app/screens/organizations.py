@@ -527,7 +527,7 @@ class OrganizationsScreen(SessionScreen[None]):
         """Save a bulk change in one revision. On a conflict the person keeps theirs or takes
         the other writer's values for the organizations concerned; the rest is saved (there is
         no form to come back to)."""
-        from outlook_tui.app.screens.conflict import save_changes
+        from outlook_tui.app.saving import save_changes
         from outlook_tui.store.saving import Outcome
 
         try:
