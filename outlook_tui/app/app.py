@@ -132,8 +132,8 @@ class OutlookApp(App[None]):
     snapshot = FromSync[Snapshot | None]()
     validated = FromSync[bool]()
     load_error = FromSync[StoreError | None]()
-    read_only = FromSync[bool]()
-    read_only_reason = FromSync[str | None]()
+    read_only = FromSync[bool]("store.read_only")
+    read_only_reason = FromSync[str | None]("store.read_only_reason")
     #: A save is under way (a hang-up lets it finish before the process ends).
     saving = FromSync[bool]()
 

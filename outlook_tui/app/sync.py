@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
 from textual.app import App
@@ -58,10 +59,14 @@ T = TypeVar("T")
 
 class FromSync(Generic[T]):
     """An attribute of the app read from its :class:`StoreSync` (``app.sync``), under the same
-    name: what screens ask the app (Session) is kept here."""
+    name or at ``path`` (``"store.read_only"``): what screens ask the app (Session) is kept
+    there."""
+
+    def __init__(self, path: str = "") -> None:
+        self.path = path
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
+        self._get = attrgetter(f"sync.{self.path or name}")
 
     @overload
     def __get__(self, app: None, owner: type) -> FromSync[T]: ...
@@ -72,7 +77,7 @@ class FromSync(Generic[T]):
     def __get__(self, app: object, owner: type | None = None) -> T | FromSync[T]:
         if app is None:
             return self
-        return cast("T", getattr(app.sync, self.name))  # type: ignore[attr-defined]
+        return cast("T", self._get(app))
 
 
 class StoreSync:
@@ -102,15 +107,6 @@ class StoreSync:
         #: The damaged values last named in a notification (Oro's database): named once.
         self._damaged_shown: list[DamagedValue] = []
         self._started = time.monotonic()
-
-    @property
-    def read_only(self) -> bool:
-        return self.store.read_only
-
-    @property
-    def read_only_reason(self) -> str | None:
-        """Why nothing can be saved, in words for a banner, or None."""
-        return self.store.read_only_reason
 
     # -- start-up ----------------------------------------------------------------------------
 
