@@ -28,7 +28,6 @@ from outlook_tui.completion import (
 )
 from outlook_tui.config import CONFIG_VARIABLE
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
-from outlook_tui.store.errors import StoreError
 from outlook_tui.store.factory import store_location
 from outlook_tui.text import quoted
 
@@ -65,9 +64,7 @@ def _store_path(text: str) -> str:
 
 def _store_in_use(argv: Sequence[str]) -> str:
     """For --help: which store the command would open (never connects to a database)."""
-    from outlook_tui.store.mysql import is_mysql_uri
-    from outlook_tui.store.mysql import redact as redact_mysql
-    from outlook_tui.store.postgres.store import is_database_uri, redact
+    from outlook_tui.store.uri import MalformedURI, family, redact
 
     given = None
     for index, word in enumerate(argv):
@@ -76,14 +73,15 @@ def _store_in_use(argv: Sequence[str]) -> str:
         elif word.startswith("--store="):
             given = word.partition("=")[2]
     location = store_location(given)
-    if location is not None and is_mysql_uri(location):
-        try:
-            return f"Oro's MySQL database {redact_mysql(location)}"
-        except StoreError as error:
-            return f"Oro's MySQL database (a URI that is not one: {error})"
-    if location is not None and is_database_uri(location):
-        return f"Oro's database {redact(location)}"
-    return f"the JSON file {resolve_store_path(location)}"
+    database = family(location)
+    if location is None or database is None:
+        return f"the JSON file {resolve_store_path(location)}"
+    kind = "Oro's MySQL database" if database == "mysql" else "Oro's database"
+    try:
+        return f"{kind} {redact(location)}"
+    except MalformedURI as error:  # said without the URI: it may hold a password
+        setting = "--store" if given else f"${ENVIRONMENT_VARIABLE}"
+        return f"{kind}, but {setting} is not a usable URI ({error})"
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
+from outlook_tui.store import uri
 from outlook_tui.store.backend import StoreBackend
 from outlook_tui.store.errors import StoreError
 
@@ -24,15 +25,19 @@ def open_store(cli_value: str | None = None, *, read_only: bool = False,
     path with no store an error naming it; ``may_create`` (the app, a command that saves) makes
     the default data directory, the one folder made for the store, and refuses a missing
     directory now rather than at the first save. Nothing is created in a database."""
-    from outlook_tui.store.mysql.uri import is_mysql_uri
-    from outlook_tui.store.postgres.store import is_database_uri
-
     location = store_location(cli_value)
-    if location is not None and is_mysql_uri(location):
+    database = uri.family(location)
+    if location is not None and database is not None:
+        try:
+            uri.parse(location)
+        except uri.MalformedURI as error:  # named by the setting: the URI may hold a password
+            setting = "--store" if cli_value else f"${ENVIRONMENT_VARIABLE}"
+            raise StoreError(f"{setting}: {error}; nothing was opened") from None
+    if location is not None and database == "mysql":
         from outlook_tui.store.mysql import MySQLStore
 
         return MySQLStore(location, read_only=read_only)
-    if location is not None and is_database_uri(location):
+    if location is not None and database == "postgresql":
         from outlook_tui.store.postgres import PostgresStore
 
         return PostgresStore(location, read_only=read_only)

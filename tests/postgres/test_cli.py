@@ -220,3 +220,55 @@ def test_reset_removes_a_damaged_value_and_the_history_keeps_what_it_was(
     [entry] = json.loads(run(oro_uri, "history", "--json").stdout)
     assert (entry["old"], entry["new"]) == ("90000", None)
     assert "damaged" not in run(oro_uri, "show", "Default Organization").stdout
+
+
+EVERY_COMMAND = [("orgs", "list"), ("show", "--system"), ("set", "--system", "tasks_enabled", "no"),
+                 ("reset", "--system", "tasks_enabled"), ("history",), ("export",), ("diff",),
+                 ("db", "init"), ("backups",)]
+
+
+@pytest.mark.parametrize("password", ["Pa55%zzword", "Pa55 word"])
+def test_a_password_libpq_cannot_read_is_never_echoed(oro_uri: str, password: str) -> None:
+    # libpq's own message quotes the part at fault: 'invalid percent-encoded token: "Pa55%zz..."'
+    unreadable = oro_uri.replace("postgresql://postgres@", f"postgresql://postgres:{password}@")
+    for args in EVERY_COMMAND:
+        refused = run(unreadable, *args, ok=False)
+        assert refused.returncode == 1, refused.stderr
+        assert refused.stderr.startswith("outlook-tui: $OUTLOOK_TUI_STORE: the password holds ")
+        assert len(refused.stderr.splitlines()) == 1
+        assert "Pa55" not in refused.stdout + refused.stderr
+    helped = run(unreadable, "--help")
+    assert "Pa55" not in helped.stdout + helped.stderr
+    assert "$OUTLOOK_TUI_STORE is not a usable URI" in " ".join(helped.stdout.split())
+
+
+def test_a_malformed_uri_gets_one_line_naming_the_setting_and_help_still_works(
+        tmp_path: Path) -> None:
+    malformed = "postgresql://admin@[::1/oro"
+    for args in EVERY_COMMAND:
+        refused = run(malformed, *args, ok=False)
+        assert refused.returncode == 1
+        assert refused.stderr == ("outlook-tui: $OUTLOOK_TUI_STORE: the host's '[' (an IPv6 "
+                                  "address) has no matching ']': give postgresql://USER@[::1]:"
+                                  "5432/DBNAME; nothing was opened\n")
+    given = run(tmp_path / "unused.json", "--store", malformed, "orgs", "list", ok=False)
+    assert given.stderr.startswith("outlook-tui: --store: the host's '['")
+    helped = run(malformed, "--help")
+    assert "usage: outlook-tui" in helped.stdout and "Traceback" not in helped.stderr
+    assert "$OUTLOOK_TUI_STORE is not a usable URI" in " ".join(helped.stdout.split())
+    assert "Traceback" not in run(malformed, "show", "--help").stderr
+
+
+def test_sslpassword_is_never_shown(pg_server: PostgresServer, oro_uri: str) -> None:
+    secret = "k3y-s3cret"
+    uri = oro_uri + f"&sslpassword={secret}"
+    helped = run(uri, "--help")
+    assert secret not in helped.stdout
+    shown = " ".join(helped.stdout.split())
+    # still a URI that names the same database: the authority ('//') stays, even empty
+    assert f"Oro's database {oro_uri.split('?')[0]}?" in shown
+    initialized = run(uri, "db", "init")
+    assert secret not in initialized.stdout and "sslpassword" not in initialized.stdout
+    missing = run(uri.replace("/oro_", "/missing_"), "show", "--system", ok=False)
+    assert "cannot connect to postgresql://postgres@/missing_" in missing.stderr
+    assert secret not in missing.stderr and "sslpassword" not in missing.stderr

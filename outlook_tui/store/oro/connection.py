@@ -12,6 +12,7 @@ from typing import TypeVar
 from outlook_tui.store.backend import ASKED_READ_ONLY
 from outlook_tui.store.errors import StoreError
 from outlook_tui.store.oro.sql import Dialect, Driver, ErrorKind, Session
+from outlook_tui.store.uri import scrub
 
 T = TypeVar("T")
 ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value")
@@ -40,7 +41,7 @@ class Connection:
             if self.driver.kind(error) is None:
                 raise
             raise StoreError(f"cannot connect to {self.location}: "
-                             f"{self.driver.text(error)}") from None
+                             f"{scrub(self.driver.text(error), self.uri)}") from None
         self._session = session
         with self.errors():
             user, _, _, database = session.rows(self.sql.session())[0]
@@ -87,7 +88,7 @@ class Connection:
             kind = self.driver.kind(error)
             if kind is None:
                 raise
-            text = self.driver.text(error)
+            text = scrub(self.driver.text(error), self.uri)
             if kind is ErrorKind.INSUFFICIENT_PRIVILEGE:
                 raise StoreError(f"{self.location}: database user {self.db_user} lacks a "
                                  f"privilege: {text}; nothing was saved") from None

@@ -5,6 +5,6 @@ psycopg is an optional extra (``outlook-tui[postgres]``), imported only when a d
 """
 
 from outlook_tui.store.oro.saving import CACHE_NOTICE
-from outlook_tui.store.postgres.store import PostgresStore, is_database_uri, redact
+from outlook_tui.store.postgres.store import PostgresStore
 
-__all__ = ["CACHE_NOTICE", "PostgresStore", "is_database_uri", "redact"]
+__all__ = ["CACHE_NOTICE", "PostgresStore"]
