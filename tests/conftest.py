@@ -6,6 +6,8 @@ from __future__ import annotations
 import gc
 import os
 import stat
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -86,6 +88,22 @@ def write_store(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(serialize(document))
     return path
+
+
+
+def run_cli(store: str | Path, *args: str, ok: bool = True,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m outlook_tui ARGS`` on ``store`` (``$OUTLOOK_TUI_STORE``), as a person runs it;
+    with ``ok``, it must succeed."""
+    # No config.toml unless a test gives one: tests/conftest.py points XDG_CONFIG_HOME at an
+    # empty directory (a named file that is missing is an error).
+    environment = {**os.environ, "OUTLOOK_TUI_STORE": str(store), "SSH_CLIENT": "",
+                   "SSH_CONNECTION": "", **(env or {})}
+    result = subprocess.run([sys.executable, "-m", "outlook_tui", *args], capture_output=True,
+                            text=True, env=environment, timeout=60, check=False)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
 
 
 # -- the damaged-file corpus (tests/corpus/), shared by the CLI's and the app's tests ------------

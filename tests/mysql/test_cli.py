@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
+from tests.conftest import run_cli as run
 from tests.mysql.server import READER, READER_PASSWORD, MariaDBServer
-from tests.postgres.test_cli import run
 
 SECTION_ROWS = """SELECT c.entity, c.record_id, v.name, v.text_value, v.type, v.object_value,
   v.array_value FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_cli as run
 from tests.conftest import write_store
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
@@ -17,19 +17,6 @@ SECTION_ROWS = """SELECT c.entity, c.record_id, v.name, v.text_value, v.type, v.
   v.array_value FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
 WHERE v.section = 'oro_crm_pro_outlook' AND c.entity IN ('app', 'organization')
   AND v.name <> 'layouts' ORDER BY c.entity, c.record_id, v.name"""
-
-
-def run(store: str | Path, *args: str, ok: bool = True,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    # No config.toml unless a test gives one: tests/conftest.py points XDG_CONFIG_HOME at an
-    # empty directory (a named file that is missing is an error).
-    environment = {**os.environ, "OUTLOOK_TUI_STORE": str(store), "SSH_CLIENT": "",
-                   "SSH_CONNECTION": "", **(env or {})}
-    result = subprocess.run([sys.executable, "-m", "outlook_tui", *args], capture_output=True,
-                            text=True, env=environment, timeout=60, check=False)
-    if ok:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 @pytest.fixture
