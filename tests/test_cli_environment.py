@@ -207,3 +207,19 @@ def test_the_app_on_a_store_in_a_missing_directory_says_so_before_starting(
     assert result.returncode == 1, result.stderr
     assert f"{tmp_path / 'typo'}: no such directory" in result.stderr
     assert tree(tmp_path) == []
+
+
+def test_a_command_that_crashes_exits_70_and_its_report_holds_no_escape_code(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from outlook_tui import cli
+    from outlook_tui.cli import settings
+
+    def crash(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug met Acme\x1b]0;pwned\x07")
+
+    monkeypatch.setattr(settings, "open_for", crash)
+    assert cli.main(["show", "--system"]) == 70
+    error = capsys.readouterr().err
+    assert "RuntimeError: a bug met Acme\\x1b]0;pwned\\x07" in error
+    assert error.endswith("outlook-tui: internal error (a bug): please report the lines above\n")
+    assert "\x1b" not in error and "\x07" not in error

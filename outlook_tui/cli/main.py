@@ -9,6 +9,7 @@ import errno
 import io
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from outlook_tui.catalog import InvalidValue
@@ -18,6 +19,10 @@ from outlook_tui.config import ConfigError, load_config
 from outlook_tui.store import StoreError
 from outlook_tui.store.lock import timeout_from_environment
 from outlook_tui.text import printable_output
+
+#: The exit status of a command that crashed (sysexits' EX_SOFTWARE): never 0, never a
+#: rejected input's 1.
+INTERNAL_ERROR = 70
 
 
 def _stdout_is_closed() -> bool:
@@ -74,7 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Everything printed (tables, messages, usage errors quoting arguments) goes through the
     # one display rule: no control character from data reaches the terminal.
     with printable_output():
-        return _main(argv)
+        try:
+            return _main(argv)
+        except Exception:  # a bug: said so, through the display rule, before the streams go back
+            traceback.print_exc()  # Python's own: no local variables
+            print("outlook-tui: internal error (a bug): please report the lines above",
+                  file=sys.stderr)
+            return INTERNAL_ERROR
 
 
 def _main(argv: Sequence[str] | None) -> int:

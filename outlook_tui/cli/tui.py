@@ -21,11 +21,14 @@ def cmd_tui(args: argparse.Namespace) -> None:
     if missing is not None:
         print(no_terminal_message(missing, _command_names(args.parser)), file=sys.stderr)
         raise SystemExit(2)
+    from outlook_tui.app import crash
     from outlook_tui.app.app import OutlookApp
 
     app = OutlookApp(open_for(args, writes=True), config=args.config)
     exit_on_hangup(saving=lambda: app.saving)
-    app.run()
+    status = crash.run(app)
+    if status:  # a crash: Textual printed the report and returned as if all was well
+        raise SystemExit(status)
 
 
 def _command_names(parser: argparse.ArgumentParser) -> list[str]:
