@@ -14,11 +14,11 @@ def cmd_db_init(args: argparse.Namespace) -> None:
     if args.print_sql:
         from outlook_tui.store.factory import store_location
         from outlook_tui.store.mysql.dialect import MySQLDialect
-        from outlook_tui.store.mysql.uri import is_mysql_uri
         from outlook_tui.store.postgres.dialect import PostgresDialect
+        from outlook_tui.store.uri import family
 
         # MySQL's SQL for a mysql:// store, else PostgreSQL's; nothing is connected to.
-        mysql = is_mysql_uri(store_location(getattr(args, "store", None)))
+        mysql = family(store_location(getattr(args, "store", None))) == "mysql"
         dialect = MySQLDialect() if mysql else PostgresDialect()
         sys.stdout.write(dialect.history_ddl + dialect.history_grants)
         return

@@ -4,7 +4,6 @@
 PyMySQL is an optional extra (``outlook-tui[mysql]``), imported only when a database is opened.
 """
 
-from outlook_tui.store.mysql.store import MySQLStore, redact
-from outlook_tui.store.mysql.uri import is_mysql_uri
+from outlook_tui.store.mysql.store import MySQLStore
 
-__all__ = ["MySQLStore", "is_mysql_uri", "redact"]
+__all__ = ["MySQLStore"]

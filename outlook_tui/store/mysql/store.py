@@ -11,11 +11,6 @@ from outlook_tui.store.mysql.uri import parse
 from outlook_tui.store.oro.store import OroStore
 
 
-def redact(uri: str) -> str:
-    """The URI without its password."""
-    return parse(uri)[0].location
-
-
 class MySQLStore(OroStore):
     """:class:`~outlook_tui.store.backend.StoreBackend` on Oro's MySQL database."""
 
@@ -25,5 +20,5 @@ class MySQLStore(OroStore):
 
     def __init__(self, uri: str, *, read_only: bool = False) -> None:
         dialect = MySQLDialect()
-        super().__init__(uri, redact(uri), driver=PyMySQLDriver(dialect), dialect=dialect,
-                         token=ChecksumToken(dialect), read_only=read_only)
+        super().__init__(uri, parse(uri)[0].location, driver=PyMySQLDriver(dialect),
+                         dialect=dialect, token=ChecksumToken(dialect), read_only=read_only)

@@ -17,11 +17,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+from urllib.parse import unquote
 
+from outlook_tui.store import uri as database_uri
 from outlook_tui.store.errors import StoreError
 
-SCHEMES = ("mysql", "mariadb")
 #: Seconds to wait for the server to answer a connection, unless ``?connect_timeout=``.
 CONNECT_TIMEOUT = 10
 OPTION_FILES = ("/etc/my.cnf", "/etc/mysql/my.cnf", "~/.my.cnf")
@@ -30,29 +30,17 @@ DEFAULT_SOCKETS = ("/run/mysqld/mysqld.sock", "/var/lib/mysql/mysql.sock")
 PARAMETERS = ("unix_socket", "connect_timeout", "read_default_file")
 
 
-def is_mysql_uri(location: str | None) -> bool:
-    return bool(location) and str(location).partition("://")[0].lower() in SCHEMES
-
-
 @dataclass(frozen=True)
 class Target:
     """What to connect to, without the password."""
 
+    #: The URI as shown (:func:`outlook_tui.store.uri.redact`).
+    location: str
     user: str | None
     host: str
     port: int | None
     database: str
     parameters: tuple[tuple[str, str], ...]
-
-    @property
-    def location(self) -> str:
-        """The URI without its password, still a valid URI."""
-        who = "" if self.user is None else quote(self.user, safe="") + "@"
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        port = "" if self.port is None else f":{self.port}"
-        query = urlencode(self.parameters, safe="/")
-        return (f"mysql://{who}{host}{port}/{quote(self.database, safe='')}"
-                + (f"?{query}" if query else ""))
 
     def parameter(self, name: str) -> str | None:
         return dict(self.parameters).get(name)
@@ -60,34 +48,35 @@ class Target:
 
 def parse(uri: str) -> tuple[Target, str | None]:
     """The target and the URI's own password (None when it has none); StoreError naming what
-    is wrong (never the password) for a URI that is not one."""
-    try:
-        parts = urlsplit(uri)
-        port = parts.port
-        parameters = tuple(parse_qsl(parts.query, keep_blank_values=True, strict_parsing=False))
-    except ValueError as error:
-        raise StoreError(f"not a usable mysql:// URI ({error}): give "
-                         "mysql://USER@HOST[:PORT]/DBNAME or "
-                         "mysql://USER@localhost/DBNAME?unix_socket=PATH") from None
-    database = unquote(parts.path.lstrip("/"))
-    shown = Target(None if parts.username is None else unquote(parts.username),
-                   parts.hostname or "localhost", port, database,
-                   tuple((k, v) for k, v in parameters if k != "password"))
+    is wrong (never the password) for a URI that is not one of MySQL's."""
+    parts = database_uri.parse(uri)
+    location = parts.redacted
+    if "," in parts.hosts:
+        raise StoreError(f"{location}: MySQL takes one host, not a list")
+    host, port = parts.hosts, None
+    if host.startswith("["):
+        address, _, after = host[1:].partition("]")
+        host, port = address, int(after[1:]) if after else None
+    elif ":" in host:
+        host, _, port_text = host.partition(":")
+        port = int(port_text)
+    database = unquote((parts.path or "").lstrip("/"))
+    parameters = tuple(parts.parameters)
+    target = Target(location, parts.user or None, unquote(host) or "localhost", port, database,
+                    tuple((k, v) for k, v in parameters if k != "password"))
     if not database or "/" in database:
-        raise StoreError(f"{shown.location}: name the database after the host: "
+        raise StoreError(f"{location}: name the database after the host: "
                          "mysql://USER@HOST/DBNAME")
     unknown = sorted({k for k, _ in parameters} - set(PARAMETERS) - {"password"})
     if unknown:
-        raise StoreError(f"{shown.location}: unknown parameter {unknown[0]!r} (known: "
+        raise StoreError(f"{location}: unknown parameter {unknown[0]!r} (known: "
                          f"{', '.join(PARAMETERS)})")
-    timeout = shown.parameter("connect_timeout")
+    timeout = target.parameter("connect_timeout")
     if timeout is not None and not (timeout.isdigit() and int(timeout) > 0):
-        raise StoreError(f"{shown.location}: connect_timeout must be a whole number of "
-                         f"seconds, got {timeout!r}")
-    password = dict(parameters).get("password")
-    if parts.password is not None:
-        password = unquote(parts.password)
-    return shown, password
+        raise StoreError(f"{location}: connect_timeout must be a whole number of seconds, "
+                         f"got {timeout!r}")
+    password = parts.password if parts.password is not None else dict(parameters).get("password")
+    return target, password
 
 
 def _client_options(target: Target) -> dict[str, str]:
