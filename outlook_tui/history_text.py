@@ -87,6 +87,9 @@ def describe(entry: HistoryEntry) -> DescribedEntry:
             else ""
     key = entry.key or ""
     if key == "organization":
+        if entry.new is None:  # a restore's plan: a backup without this organization
+            return DescribedEntry(when(entry.time), entry.who, where, "Organization removed",
+                                  _value(entry, entry.old), "")
         return DescribedEntry(when(entry.time), entry.who, where, "Organization created", "",
                               _value(entry, entry.new))
     if key.startswith(SECTION + "."):

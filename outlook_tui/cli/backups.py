@@ -36,6 +36,12 @@ def cmd_backups(args: argparse.Namespace) -> None:
 
 def cmd_restore(args: argparse.Namespace) -> None:
     store = backup_store(args, writes=True)
+    plan_restore = getattr(store, "plan_restore", None)
+    if args.dry_run and plan_restore is not None:
+        from outlook_tui.cli.plan import print_plan
+
+        print_plan(args, plan_restore(args.number), f"restore backup {args.number}")
+        return
     snapshot = store.restore(args.number)
     args.saved_revision = snapshot.revision
     print(f"restored backup {args.number} as revision {snapshot.revision} "

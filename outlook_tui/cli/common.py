@@ -26,8 +26,12 @@ from outlook_tui.words import counted
 def open_for(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
     """The store. A command that only reads never creates anything; one that writes (and the
     app) may create the JSON file (``open_store`` says where and when)."""
-    return factory.open_store(args.store, read_only=args.read_only,
-                              must_exist=not writes, may_create=writes)
+    # A dry run opens the store read-only: it writes nothing, not even the data directory or
+    # the store a first save would make, and Oro's database refuses any write of its session.
+    dry_run = getattr(args, "dry_run", False)
+    return factory.open_store(args.store, read_only=args.read_only or dry_run,
+                              oro_version=args.config.oro_version,
+                              must_exist=not writes, may_create=writes and not dry_run)
 
 
 def organizations_store(args: argparse.Namespace) -> StoreBackend:
@@ -82,7 +86,14 @@ def chosen_organizations(snapshot: Snapshot, refs: Sequence[str], all_orgs: bool
 
 
 def commit(args: argparse.Namespace, store: StoreBackend, snapshot: Snapshot,
-           changes: list[Change], what: str) -> None:
+           changes: list[Change], what: str, already: int | None = None) -> None:
+    """Save ``changes`` and report; with ``--dry-run``, print the store's plan instead.
+    ``already``: how many organizations asked about have the value already."""
+    if getattr(args, "dry_run", False):
+        from outlook_tui.cli.plan import print_plan
+
+        print_plan(args, store.plan(snapshot, changes), what, already)
+        return
     if not changes:
         print(f"nothing to change: {what} already")
         return

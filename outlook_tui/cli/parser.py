@@ -84,6 +84,14 @@ def _store_in_use(argv: Sequence[str]) -> str:
         return f"{kind}, but {setting} is not a usable URI ({error})"
 
 
+def dry_run(p: argparse.ArgumentParser) -> None:
+    """``--dry-run`` (and ``--json`` for its plan) on a command that writes."""
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would change (old -> new, and Oro's rows) and save nothing")
+    if not any(a.dest == "json" for a in p._actions):
+        p.add_argument("--json", action="store_true", help="print JSON, for scripts")
+
+
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--store", metavar="PATH|URI", default=argparse.SUPPRESS, type=_store_path,
@@ -138,15 +146,18 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     org_command("list", cmd_orgs_list, "list organizations (name order)", json_output=True)
     p = org_command("add", cmd_orgs_add, "create an organization")
+    dry_run(p)
     p.add_argument("name", metavar="NAME")
     p.add_argument("--description", default="", metavar="TEXT")
     p.add_argument("--inactive", action="store_true", help="create it with status Inactive")
     p = org_command("rename", cmd_orgs_rename, "rename an organization")
+    dry_run(p)
     attach(p.add_argument("org", metavar="ORG"), complete_organization)
     p.add_argument("new_name", metavar="NEW_NAME")
     for action in ("enable", "disable"):
         status = "Active" if action == "enable" else "Inactive"
         p = org_command(action, cmd_orgs_status, f"set an organization's status to {status}")
+        dry_run(p)
         attach(p.add_argument("org", metavar="ORG"), complete_organization)
         p.set_defaults(action=action)
 
@@ -167,6 +178,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
                 usage="outlook-tui set [ORG ...] KEY VALUE [--system | --all-orgs | --where K=V]")
     attach(p.add_argument("words", nargs="+", metavar="ORG... KEY VALUE"), complete_targets)
     targets(p)
+    dry_run(p)
     p = command("reset", cmd_reset, "back to Use System (organizations) or Use default "
                 "(system): removes the stored value",
                 usage="outlook-tui reset [ORG ...] (KEY | --all) [--system | --all-orgs | "
@@ -174,12 +186,14 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     attach(p.add_argument("words", nargs="*", metavar="ORG... KEY"), complete_targets)
     p.add_argument("--all", action="store_true", help="every setting")
     targets(p)
+    dry_run(p)
 
     p = command("export", cmd_export, "write every stored value, in Oro key names, as JSON")
     p.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
     p = command("import", cmd_import, "apply an export file: checked whole first, then "
                 "applied all or nothing as one revision")
     p.add_argument("file", metavar="FILE")
+    dry_run(p)
     p = command("history", cmd_history, "who changed what, newest first", json_output=True)
     attach(p.add_argument("org", nargs="?", metavar="ORG"), complete_organization)
     p.add_argument("--system", action="store_true", help="only the system level")
@@ -193,6 +207,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
             json_output=True)
     p = command("restore", cmd_restore, "make backup N the store again (as a new revision)")
     p.add_argument("number", type=int, metavar="N")
+    dry_run(p)
 
     def db_without_action(args: argparse.Namespace) -> None:
         raise Usage("an action is required: init")
@@ -206,4 +221,5 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_db_init, parser=p)
     p.add_argument("--print-sql", action="store_true",
                    help="print the SQL (and suggested GRANTs) instead of running it")
+    dry_run(p)
     return parser

@@ -98,7 +98,9 @@ def cmd_set(args: argparse.Namespace) -> None:
                    for o in orgs
                    if not (setting.name in o.overrides and o.overrides[setting.name] == value)]
         where = orgs[0].name if len(orgs) == 1 else f"{len(orgs)} organizations"
-    commit(args, store, snapshot, changes, f"{where}: {setting.label} = {setting.label_of(value)}")
+    already = None if args.system else len(orgs) - len(changes)
+    commit(args, store, snapshot, changes, f"{where}: {setting.label} = {setting.label_of(value)}",
+           already)
 
 
 def cmd_reset(args: argparse.Namespace) -> None:

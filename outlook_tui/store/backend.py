@@ -54,6 +54,29 @@ class CommitResult:
 
 
 @dataclass(frozen=True)
+class RowChange:
+    """One row a save to Oro's database would insert, update or delete."""
+
+    action: str  # "insert", "update", "delete"
+    table: str
+    #: The row's id; None for a row not inserted yet (the database numbers it).
+    id: int | None
+    #: What identifies the row without its id, and the columns written (Oro's names).
+    columns: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SavePlan:
+    """What a save would do now (``--dry-run``), from the same merge as the save itself."""
+
+    #: The revision the plan was made against (the store's, not the caller's base).
+    revision: int
+    applied: list[AppliedChange]
+    #: Oro's database: the rows written; empty for the JSON file.
+    rows: list[RowChange]
+
+
+@dataclass(frozen=True)
 class Backup:
     number: int  # 1 = newest
     path: Path
@@ -102,6 +125,10 @@ class StoreBackend(Protocol):
     def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
         """Save ``changes`` made against ``base`` as one revision: changes to settings nobody
         else changed merge; otherwise ConflictError, and nothing of the save is written."""
+
+    def plan(self, base: Snapshot, changes: Sequence[Change]) -> SavePlan:
+        """What :meth:`commit` would save now, writing nothing at all (``--dry-run``); the
+        same ConflictError and InputError as the save."""
 
     def history(self, organization_id: int | None = None, *, system: bool = False,
                 limit: int | None = None, after_revision: int | None = None,

@@ -15,8 +15,9 @@ from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 
 from outlook_tui.store import history as history_file
-from outlook_tui.store.backend import ASKED_READ_ONLY, Backup, Capability, CommitResult
-from outlook_tui.store.changes import Change, apply
+from outlook_tui.store.backend import ASKED_READ_ONLY, Backup, Capability, CommitResult, SavePlan
+from outlook_tui.store.changes import Change, Outcome, apply
+from outlook_tui.store.diff import differences
 from outlook_tui.store.errors import (
     ConflictError,
     InputError,
@@ -176,9 +177,7 @@ class JsonStore:
                     f"{self.path} is now a different store (id {current.store_id}, you opened "
                     f"{base.store_id}); nothing was saved: reload it first")
             now = utc_now()
-            outcome = apply(current.document, changes, now, current.id_positions())
-            if outcome.conflicts:
-                raise ConflictError(outcome.conflicts, current.revision)
+            outcome = _merged(current, changes, now)
             if not outcome.applied:
                 return CommitResult(current, [], current.revision - base.revision, warnings)
             document = outcome.document
@@ -196,6 +195,13 @@ class JsonStore:
         snapshot = Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True,
                             id_positions=None if outcome.reordered else current.id_positions())
         return CommitResult(snapshot, outcome.applied, current.revision - base.revision, warnings)
+
+    def plan(self, base: Snapshot, changes: Sequence[Change]) -> SavePlan:
+        """What :meth:`commit` would save now, by the same merge, writing nothing (no lock, no
+        file created): a dry run."""
+        current = self._current(base) if self.exists() else base
+        outcome = _merged(current, changes, utc_now())
+        return SavePlan(current.revision, outcome.applied, [])
 
     def claims(self, target: Path) -> str | None:
         """Why nothing but the store may write ``target``: it is the store, its history, its
@@ -267,14 +273,28 @@ class JsonStore:
                 continue
         return None
 
+    def _backup_numbered(self, number: int) -> tuple[Backup, Snapshot]:
+        chosen = next((b for b in self.backups() if b.number == number), None)
+        if chosen is None:
+            raise InputError(f"no backup number {number}; `outlook-tui backups` lists them")
+        return chosen, self.load_backup(chosen)
+
+    def plan_restore(self, number: int) -> SavePlan:
+        """What :meth:`restore` would change, per organization and setting; nothing written
+        (a store that cannot be read: every value of the backup, from nothing)."""
+        _, restored = self._backup_numbered(number)
+        try:
+            current = self.validate(self.read_raw())
+            document, revision = current.document, current.revision
+        except StoreError:
+            document, revision = {}, reading.peek_revision(self.path) if self.exists() else 0
+        return SavePlan(revision, differences(document, restored.document), [])
+
     def restore(self, number: int) -> Snapshot:
         """Make backup ``number`` (1 = newest) the store again, as a new revision. A damaged
         store is set aside as ``<store>.corrupt-<UTC time>``; a sound one becomes a backup."""
         self._refuse_if_read_only()
-        chosen = next((b for b in self.backups() if b.number == number), None)
-        if chosen is None:
-            raise InputError(f"no backup number {number}; `outlook-tui backups` lists them")
-        restored = self.load_backup(chosen)
+        chosen, restored = self._backup_numbered(number)
         with locked(self.lock_path, self.files.lock_timeout) as lock:
             commit.remove_stale_temp_files(self.path)
             damaged = False
@@ -299,6 +319,14 @@ class JsonStore:
                                        history_file.encode([entry]), keep_previous_as=aside,
                                        still_ours=lambda: _still_ours(lock, self, before))
         return Snapshot(document, path=self.path, fingerprint=fingerprint, validated=True)
+
+
+def _merged(current: Snapshot, changes: Sequence[Change], now: str) -> Outcome:
+    """The commit's merge, shared by :meth:`JsonStore.commit` and :meth:`JsonStore.plan`."""
+    outcome = apply(current.document, changes, now, current.id_positions())
+    if outcome.conflicts:
+        raise ConflictError(outcome.conflicts, current.revision)
+    return outcome
 
 
 def _still_ours(lock: Lock, store: JsonStore, read: Token | None) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from outlook_tui.catalog import BY_NAME, Scope, Value
-from outlook_tui.store.backend import CommitResult
+from outlook_tui.store.backend import CommitResult, RowChange, SavePlan
 from outlook_tui.store.changes import AppliedChange, Outcome, SettingChange, apply
 from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.errors import Conflict, ConflictError, InputError
@@ -28,11 +28,6 @@ from outlook_tui.store.oro.encoding import Damaged, decode, encode
 from outlook_tui.store.oro.reading import damaged_value, ordered, record
 from outlook_tui.store.oro.sql import ChangeToken, Dialect, SavedRows, Session
 from outlook_tui.store.snapshot import Snapshot
-
-#: Said after every save: Oro serves cached values until its configuration cache is cleared.
-CACHE_NOTICE = (
-    "Oro caches its configuration: clear it for Oro to use the new values "
-    "(bin/console cache:pool:clear oro_config.cache on Oro 5.1+, bin/console cache:clear before)")
 
 Scoped = tuple[int | None, str]  # (organization id or None for the system, setting name)
 
@@ -66,8 +61,13 @@ class Merged:
 class Plan:
     deletes: list[int] = field(default_factory=list)
     updates: list[tuple[int, str]] = field(default_factory=list)
-    inserts: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (config_id, name, text_value); config_id None only in a dry run's plan (the scope's
+    #: row is neither created nor locked there)
+    inserts: list[tuple[int | None, str, str]] = field(default_factory=list)
     applied: list[AppliedChange] = field(default_factory=list)
+    #: The scope and setting of each row, by row id and for each insert, for a dry run's words.
+    deleted: dict[int, Scoped] = field(default_factory=dict)
+    inserted_scopes: list[int | None] = field(default_factory=list)
 
 
 @dataclass
@@ -207,16 +207,19 @@ def plan_rows(save: Save, stored: Stored, merged: Merged,
         if done.new is None:
             if row is not None:
                 plan.deletes.append(row[0])
+                plan.deleted[row[0]] = (scope, name)
             continue
         text = encode(BY_NAME[name], done.new).text_value
         assert text is not None
         if row is not None:
             plan.updates.append((row[0], text))
         else:
-            plan.inserts.append((stored.config_ids[scope], name, text))
+            plan.inserts.append((stored.config_ids.get(scope), name, text))
+            plan.inserted_scopes.append(scope)
     for change in merged.cleared:
         found = merged.damaged_now[(change.organization_id, change.name)]
         plan.deletes.append(found.row_id)
+        plan.deleted[found.row_id] = (change.organization_id, change.name)
         scope_name = Scope.SYSTEM if change.organization_id is None else Scope.ORGANIZATION
         org_name = None if change.organization_id is None else \
             orgs_now[change.organization_id]["name"]
@@ -231,7 +234,10 @@ def write_rows(save: Save, plan: Plan, now: dt.datetime) -> None:
     if plan.updates:
         save.session.run(save.sql.update_values(plan.updates, now))
     if plan.inserts:
-        save.session.run(save.sql.insert_values(plan.inserts, now))
+        rows = [(config_id, name, text) for config_id, name, text in plan.inserts
+                if config_id is not None]
+        assert len(rows) == len(plan.inserts), "a save creates and locks its scopes' rows"
+        save.session.run(save.sql.insert_values(rows, now))
 
 
 def write_history(save: Save, plan: Plan, revision: int, now: dt.datetime,
@@ -292,4 +298,57 @@ def save_once(session: Session, sql: Dialect, token: ChangeToken, base: Snapshot
     revision = revision_now + 1
     write_history(save, plan, revision, now, db_user)
     snapshot, merged_over = saved_snapshot(save, stored, merged, plan, revision, token)
-    return CommitResult(snapshot, plan.applied, merged_over, notices=[CACHE_NOTICE])
+    # The store adds how to clear Oro's configuration cache, for the Oro at hand.
+    return CommitResult(snapshot, plan.applied, merged_over)
+
+
+# -- a dry run: the same steps, on what is stored now, without a lock or a write ------------------
+
+
+def stored_now(save: Save) -> Stored:
+    """The scopes' value rows as stored now, neither created nor locked (a dry run): the
+    save's :func:`read_stored` without :func:`lock_scopes`."""
+    stored = Stored({}, {}, {})
+    wanted = set(save.org_ids)
+    for row_id, entity, record_id, name, text_value, type_ in save.session.rows(
+            save.sql.values_of_scopes(save.org_ids)):
+        scope = None if entity == "app" else record_id
+        if scope is None or scope in wanted:
+            stored.rows[(scope, name)] = (row_id, text_value, type_)
+    return stored
+
+
+def _scope_words(scope: int | None) -> str:
+    return "system (app/0)" if scope is None else f"organization/{scope}"
+
+
+def row_changes(save: Save, stored: Stored, plan: Plan) -> list[RowChange]:
+    """The plan's rows in Oro's words, ids included (an inserted row has none yet)."""
+    text_of = {row_id: text for (row_id, text, _) in stored.rows.values()}
+    scoped = {row[0]: key for key, row in stored.rows.items()}
+    rows = [RowChange("delete", "oro_config_value", row_id, {
+        "scope": _scope_words(plan.deleted[row_id][0]), "name": plan.deleted[row_id][1],
+        "text_value": text_of.get(row_id)}) for row_id in plan.deletes]
+    rows += [RowChange("update", "oro_config_value", row_id, {
+        "scope": _scope_words(scoped[row_id][0]), "name": scoped[row_id][1],
+        "text_value": text, "was": text_of.get(row_id)}) for row_id, text in plan.updates]
+    rows += [RowChange("insert", "oro_config_value", None, {
+        "scope": _scope_words(scope), "name": name, "text_value": text})
+        for scope, (_, name, text) in zip(plan.inserted_scopes, plan.inserts, strict=True)]
+    if plan.applied:
+        rows.append(RowChange("insert", save.sql.history_table, None, {
+            "rows": len(plan.applied), "revision": save.revision_now + 1}))
+    return rows
+
+
+def plan_once(session: Session, sql: Dialect, base: Snapshot,
+              changes: Sequence[SettingChange], revision_now: int) -> SavePlan:
+    """What :func:`save_once` would do now, by its own steps, writing nothing."""
+    save = Save(session, sql, base, list(changes), revision_now)
+    orgs_now = check_organizations(save)
+    stored = stored_now(save)
+    merged = merge(save, stored, orgs_now, utc_now())
+    if not merged.outcome.applied and not merged.cleared:
+        return SavePlan(revision_now, [], [])
+    plan = plan_rows(save, stored, merged, orgs_now)
+    return SavePlan(revision_now, plan.applied, row_changes(save, stored, plan))

@@ -19,15 +19,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from outlook_tui.store.backend import Capability, CommitResult
+from outlook_tui.oro_version import (
+    MARKER_BUNDLES,
+    OroVersion,
+    cache_advice,
+    from_migrations,
+    resolve,
+)
+from outlook_tui.store.backend import Capability, CommitResult, SavePlan
 from outlook_tui.store.changes import Change, SettingChange
-from outlook_tui.store.errors import InputError, ReadOnlyError
+from outlook_tui.store.errors import InputError, ReadOnlyError, StoreError
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.oro import history
 from outlook_tui.store.oro.connection import Connection
+from outlook_tui.store.oro.outside import changes_outside
 from outlook_tui.store.oro.reading import Reader
-from outlook_tui.store.oro.saving import save_once
+from outlook_tui.store.oro.saving import plan_once, save_once
 from outlook_tui.store.oro.sql import ChangeToken, Dialect, Driver, ErrorKind, Session
+from outlook_tui.store.outside import merged
 from outlook_tui.store.snapshot import Snapshot
 
 #: Saves retried when someone changed the same rows between our snapshot and our locks.
@@ -46,11 +55,15 @@ class OroStore:
     scheme: str
 
     def __init__(self, uri: str, location: str, *, driver: Driver, dialect: Dialect,
-                 token: ChangeToken, read_only: bool = False) -> None:
+                 token: ChangeToken, read_only: bool = False,
+                 oro_version: str | None = None) -> None:
         self.uri = uri
         self.sql = dialect
         self.driver = driver
         self.token = token
+        #: ``[database] oro_version`` of config.toml: which Oro, when the tables do not say.
+        self.configured_oro_version = oro_version
+        self._oro_version: tuple[OroVersion | None] | None = None
         self.connection = Connection(uri, location, driver, dialect, read_only=read_only)
         self.reader = Reader(dialect, token, self._history_exists,
                              lambda: f"{self.scheme}:{self.connection.database}")
@@ -94,6 +107,10 @@ class OroStore:
     def close(self) -> None:
         self.connection.close()
 
+    def history_exists(self) -> bool:
+        """Whether ``outlook-tui db init`` has created the history table."""
+        return self.connection.reading(lambda _: self.connection.exists(self.sql.history_table))
+
     def _history_exists(self) -> bool:
         return self.connection.exists(self.sql.history_table)
 
@@ -120,10 +137,8 @@ class OroStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
-        if self.read_only_reason is not None:
-            raise ReadOnlyError(f"{self.location} is read-only ({self.read_only_reason}); "
-                                "nothing was saved")
+    def _settings(self, base: Snapshot, changes: Sequence[Change]) -> list[SettingChange]:
+        """The changes a save here can make (settings only), or InputError."""
         settings: list[SettingChange] = []
         for change in changes:
             if not isinstance(change, SettingChange):
@@ -133,10 +148,32 @@ class OroStore:
             settings.append(change)
         if not base.validated:
             raise InputError("nothing was saved: the store has not finished loading")
+        return settings
+
+    def plan(self, base: Snapshot, changes: Sequence[Change]) -> SavePlan:
+        """What :meth:`commit` would save now, by the save's own steps in a read-only
+        transaction: no lock, no row written (a dry run)."""
+        settings = self._settings(base, changes)
+
+        def work(session: Session) -> SavePlan:
+            with session.transaction(self.sql.read_transaction()):
+                return plan_once(session, self.sql, base, settings,
+                                 self.reader.revision(session))
+
+        return self.connection.reading(work)
+
+    def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
+        if self.read_only_reason is not None:
+            raise ReadOnlyError(f"{self.location} is read-only ({self.read_only_reason}); "
+                                "nothing was saved")
+        settings = self._settings(base, changes)
         with self.connection.lock:
             # Nothing is written before this lock: on a lost connection it is taken on a new one.
             self.connection.reading(lambda session: session.run(self.sql.lock_savers()))
-            return self._locked_commit(base, settings)
+            result = self._locked_commit(base, settings)
+        if result.applied:
+            result.notices.append(cache_advice(self.oro_version()))
+        return result
 
     def _locked_commit(self, base: Snapshot, settings: list[SettingChange]) -> CommitResult:
         connection = self.connection
@@ -155,8 +192,16 @@ class OroStore:
                     return save_once(session, self.sql, self.token, base, settings,
                                      self.reader.revision(session), self.db_user)
             except Exception as error:
-                if self.driver.kind(error) not in RETRIED or attempt == SAVE_ATTEMPTS:
+                kind = self.driver.kind(error)
+                if kind not in RETRIED:
                     raise
+                if attempt == SAVE_ATTEMPTS:
+                    # Oro (or a DBA) wrote the same rows at the same moment, every time.
+                    raise StoreError(
+                        f"{self.location}: the save collided {SAVE_ATTEMPTS} times with "
+                        f"another writer saving the same settings at the same moment "
+                        f"({self.driver.text(error)}); nothing was saved: reload and try "
+                        "again") from None
         raise AssertionError("unreachable")
 
     def _quietly(self, session: Session, work: Callable[[], None]) -> None:
@@ -176,10 +221,35 @@ class OroStore:
         def work(session: Session) -> list[HistoryEntry]:
             if not self._history_exists():
                 return []
-            return history.entries(session.rows(self.sql.history(
-                after_revision or 0, organization_id, system, limit)))
+            with session.transaction(self.sql.read_transaction()):
+                recorded = history.entries(session.rows(self.sql.history(
+                    after_revision or 0, organization_id, system, limit)))
+                outside = changes_outside(session, self.sql, organization_id, system)
+            if after_revision is not None:
+                outside = [e for e in outside if e.revision >= after_revision]
+            return merged(recorded, outside, limit)
 
         return self.connection.reading(work)
+
+    # -- which Oro ---------------------------------------------------------------------------
+
+    def oro_version(self) -> OroVersion | None:
+        """The Oro family its ``oro_migrations`` rows mark, else ``[database] oro_version``
+        (None when neither tells). Read once: an upgrade of Oro restarts outlook-tui too."""
+        if self._oro_version is None:
+            def work(session: Session) -> OroVersion | None:
+                if not self.connection.exists("oro_migrations"):
+                    return None
+                return from_migrations(
+                    (str(b), str(v)) for b, v in session.rows(
+                        self.sql.oro_migrations(MARKER_BUNDLES)))
+
+            try:
+                detected = self.connection.reading(work)
+            except StoreError:
+                detected = None  # no SELECT on oro_migrations: the configuration decides
+            self._oro_version = (resolve(detected, self.configured_oro_version),)
+        return self._oro_version[0]
 
     # -- outlook-tui db init ---------------------------------------------------------------
 
