@@ -18,7 +18,8 @@ def store_location(cli_value: str | None = None) -> str | None:
 
 
 def open_store(cli_value: str | None = None, *, read_only: bool = False,
-               must_exist: bool = False, may_create: bool = False) -> StoreBackend:
+               must_exist: bool = False, may_create: bool = False,
+               oro_version: str | None = None) -> StoreBackend:
     """The store at ``cli_value`` (see ``store_location``).
 
     For a JSON file, ``must_exist`` (a command that only reads never creates anything) makes a
@@ -36,11 +37,11 @@ def open_store(cli_value: str | None = None, *, read_only: bool = False,
     if location is not None and database == "mysql":
         from outlook_tui.store.mysql import MySQLStore
 
-        return MySQLStore(location, read_only=read_only)
+        return MySQLStore(location, read_only=read_only, oro_version=oro_version)
     if location is not None and database == "postgresql":
         from outlook_tui.store.postgres import PostgresStore
 
-        return PostgresStore(location, read_only=read_only)
+        return PostgresStore(location, read_only=read_only, oro_version=oro_version)
     from outlook_tui.store.json import JsonStore
 
     path = resolve_store_path(location)

@@ -86,3 +86,32 @@ def test_a_read_only_command_line_shows_the_hand_edit_and_writes_nothing(
         capture_output=True, text=True, env=env, timeout=60, check=True).stdout)
     assert (listed[0]["user"], listed[0]["old"], listed[0]["new"]) == (OUTSIDE, 600, 900)
     assert every_byte(store_path.parent) == before
+
+
+async def test_effective_settings_say_a_value_was_changed_outside_outlook_tui(
+        store_path: Path) -> None:
+    """Support opens Acme's Effective settings in a read-only session: 900 is shown, and a
+    note says it was changed outside outlook-tui from 600, and when."""
+    from textual.widgets import Static
+
+    from outlook_tui.app.app import OutlookApp
+    from outlook_tui.app.screens.effective import EffectiveSettingsScreen
+    from tests.app.conftest import loaded
+    from tests.conftest import settle
+
+    _saved_600(store_path)
+    later = _hand_edit(store_path, lambda acme: acme["overrides"].update({INTERVAL: 900}))
+    before = every_byte(store_path.parent)
+    app = OutlookApp(JsonStore(store_path, read_only=True), watch_seconds=0,
+                     location_label="store.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        screen = EffectiveSettingsScreen(2)
+        await app.push_screen(screen)
+        await settle(pilot, lambda: bool(screen.outside), "the changes made outside")
+        assert str(screen.query_one(f"#value-{INTERVAL}", Static).content) == "900"
+        notes = str(screen.query_one("#notes", Static).content)
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(later)))
+        assert "Changed outside outlook-tui: CRM Sync Interval (In Seconds): 600 -> 900 " \
+            f"({stamp})" in " ".join(notes.split())
+    assert every_byte(store_path.parent) == before

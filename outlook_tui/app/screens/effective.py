@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,8 +26,10 @@ from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner
 from outlook_tui.catalog import CATALOG, FIELDSETS, Scope, in_fieldset
 from outlook_tui.compare import STALE_MARK
+from outlook_tui.history_text import DescribedEntry, describe
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
-from outlook_tui.store import Snapshot
+from outlook_tui.store import Snapshot, StoreError
+from outlook_tui.store.outside import is_outside
 
 #: How a source reads in the Source column.
 SOURCE_WORDS = {Scope.ORGANIZATION: "Organization", Scope.SYSTEM: "System",
@@ -67,6 +70,8 @@ class EffectiveSettingsScreen(SessionScreen[None]):
         super().__init__()
         self.organization_id = organization_id
         self.title = "Effective settings"
+        #: Lines on the settings changed outside outlook-tui, once read.
+        self.outside: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon=ICONS.app)
@@ -92,12 +97,34 @@ class EffectiveSettingsScreen(SessionScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#body").focus()
         self._show(self.session.snapshot)
+        self._read_outside()
+
+    @work(thread=True, exclusive=True, group="outside", exit_on_error=False,
+          description="Reading changes made outside outlook-tui")
+    def _read_outside(self) -> None:
+        """The organization's changes made outside outlook-tui (Oro's screens, SQL, a hand
+        edit), from its history: what is stored compared with what was recorded."""
+        try:
+            entries = self.session.store.history(self.organization_id)
+        except (StoreError, OSError):
+            return  # the History screen says why; here the values are still right
+        outside: dict[str, DescribedEntry] = {}
+        for entry in entries:
+            if is_outside(entry) and entry.key is not None:
+                outside.setdefault(entry.key, describe(entry))
+        self.app.call_from_thread(self._show_outside, list(outside.values()))
+
+    def _show_outside(self, changes: list[DescribedEntry]) -> None:
+        self.outside = [f"Changed outside outlook-tui: {c.what}: {c.old} -> {c.new} "
+                        f"({c.when})" for c in changes]
+        self._show(self.session.snapshot)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def on_snapshot_changed(self, message: SnapshotChanged) -> None:
         self._show(message.snapshot)
+        self._read_outside()
 
     def _show(self, snapshot: Snapshot | None) -> None:
         title = self.query_one("#organization", Static)
@@ -133,6 +160,7 @@ class EffectiveSettingsScreen(SessionScreen[None]):
         note = conflict_resolution_note(values)
         if note:
             notes.append(f"Note: {note}.")
+        notes.extend(self.outside)
         notes_widget = self.query_one("#notes", Static)
         notes_widget.update(data("\n".join(notes), keep="\n", width=None))
         notes_widget.display = bool(notes)

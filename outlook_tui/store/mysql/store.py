@@ -18,7 +18,9 @@ class MySQLStore(OroStore):
     backup_tool = "mysqldump"
     scheme = "mysql"
 
-    def __init__(self, uri: str, *, read_only: bool = False) -> None:
+    def __init__(self, uri: str, *, read_only: bool = False,
+                 oro_version: str | None = None) -> None:
         dialect = MySQLDialect()
         super().__init__(uri, parse(uri)[0].location, driver=PyMySQLDriver(dialect),
-                         dialect=dialect, token=ChecksumToken(dialect), read_only=read_only)
+                         dialect=dialect, token=ChecksumToken(dialect), read_only=read_only,
+                         oro_version=oro_version)

@@ -240,6 +240,23 @@ class Dialect(Protocol):
         """time (text), os_user, ssh_client, db_user, revision, scope, organization_id,
         organization_name, setting_key, old_value, new_value, event, detail; newest first."""
 
+    # -- changes made outside outlook-tui, and which Oro --
+    def newest_history(self, organization_id: int | None, system: bool) -> Statement:
+        """The newest history row per scope and setting (columns as :meth:`history`), for
+        one organization, the system (``system``), or every scope. Portable SQL: the rows whose
+        id is ``max(id)`` of their ``GROUP BY scope, organization_id, setting_key``."""
+
+    def history_began(self) -> Statement:
+        """One row: the time (text, ``...Z``) of the oldest history row, or NULL."""
+
+    def dated_values(self, organization_id: int | None, system: bool) -> Statement:
+        """id, entity, record_id, name, text_value, type, created_at, updated_at (text,
+        ``...Z``) of the section's value rows, scoped as :meth:`newest_history`."""
+
+    def oro_migrations(self, bundles: Sequence[str]) -> Statement:
+        """bundle, version of ``oro_migrations`` rows of ``bundles`` (the caller checks the
+        table exists)."""
+
 
 __all__ = ["ChangeToken", "Dialect", "Driver", "ErrorKind", "Mode", "QueriedToken", "Row",
            "SavedRows", "Session", "Statement", "fetch_in_chunks"]

@@ -4,7 +4,6 @@ with PostgreSQL's SQL, psycopg and the xmin change token.
 psycopg is an optional extra (``outlook-tui[postgres]``), imported only when a database is opened.
 """
 
-from outlook_tui.store.oro.saving import CACHE_NOTICE
 from outlook_tui.store.postgres.store import PostgresStore
 
-__all__ = ["CACHE_NOTICE", "PostgresStore"]
+__all__ = ["PostgresStore"]

@@ -193,6 +193,47 @@ ORDER BY revision DESC, id DESC LIMIT %(limit)s""", {
             "after": after, "organization_id": organization_id, "system": system,
             "limit": limit})
 
+    # -- changes made outside outlook-tui (see store/outside.py) --
+
+    def newest_history(self, organization_id: int | None, system: bool) -> Statement:
+        """The newest entry per scope and setting (ids grow with revisions: the savers are
+        serialized), for one organization, the system, or all; columns as :meth:`history`."""
+        return Statement(f"""
+SELECT to_char(time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), os_user, ssh_client, db_user, revision,
+       scope, organization_id, organization_name, setting_key, old_value, new_value, event, detail
+FROM {HISTORY_TABLE} WHERE id IN (
+  SELECT max(id) FROM {HISTORY_TABLE}
+  WHERE event IS NULL AND setting_key IS NOT NULL
+    AND (%(organization_id)s::int IS NULL OR organization_id = %(organization_id)s)
+    AND (NOT %(system)s OR scope = 'system')
+  GROUP BY scope, organization_id, setting_key)""",
+                         {"organization_id": organization_id, "system": system})
+
+    def history_began(self) -> Statement:
+        return Statement(f"""
+SELECT to_char(min(time), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM {HISTORY_TABLE}""")
+
+    def dated_values(self, organization_id: int | None, system: bool) -> Statement:
+        """The section's values with their rows' times: id, entity, record_id, name,
+        text_value, type, created_at, updated_at (text, ``...Z``); for one organization, the
+        system, or every scope."""
+        return Statement("""
+SELECT v.id, c.entity, c.record_id, v.name, v.text_value, v.type,
+       to_char(v.created_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       to_char(v.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+FROM oro_config c JOIN oro_config_value v ON v.config_id = c.id
+WHERE v.section = %(section)s AND v.name = ANY(%(names)s)
+  AND CASE WHEN %(organization_id)s::int IS NOT NULL
+           THEN c.entity = 'organization' AND c.record_id = %(organization_id)s
+           WHEN %(system)s THEN c.entity = 'app' AND c.record_id = 0
+           ELSE (c.entity = 'app' AND c.record_id = 0) OR c.entity = 'organization' END""",
+                         {**_SECTION, "organization_id": organization_id, "system": system})
+
+    def oro_migrations(self, bundles: Sequence[str]) -> Statement:
+        """bundle, version of the schema migrations Oro ran for ``bundles``."""
+        return Statement("SELECT bundle, version FROM oro_migrations WHERE bundle = ANY(%s)",
+                         (list(bundles),))
+
     # -- the change token (see token.py) --
 
     def change_token(self) -> Statement:

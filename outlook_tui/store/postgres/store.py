@@ -18,7 +18,8 @@ class PostgresStore(OroStore):
     backup_tool = "pg_dump"
     scheme = "postgresql"
 
-    def __init__(self, uri: str, *, read_only: bool = False) -> None:
+    def __init__(self, uri: str, *, read_only: bool = False,
+                 oro_version: str | None = None) -> None:
         dialect = PostgresDialect()
         super().__init__(uri, redact(uri), driver=PsycopgDriver(), dialect=dialect,
-                         token=XminToken(dialect), read_only=read_only)
+                         token=XminToken(dialect), read_only=read_only, oro_version=oro_version)
