@@ -198,7 +198,7 @@ def _save_beside(pg_store: PostgresStore, pg_server: PostgresServer, oro_db: str
     def save() -> None:
         try:
             pg_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
-        except BaseException as error:  # noqa: BLE001 (handed to the test)
+        except BaseException as error:
             failure.append(error)
 
     saver = threading.Thread(target=save)

@@ -256,6 +256,39 @@ ORDER BY revision DESC, id DESC LIMIT %(limit)s""", {
             "after": after, "organization_id": organization_id, "system": system,
             "limit": NO_LIMIT if limit is None else min(limit, NO_LIMIT)})
 
+    # -- changes made outside outlook-tui (see store/outside.py) --
+
+    def newest_history(self, organization_id: int | None, system: bool) -> Statement:
+        return Statement(f"""
+SELECT DATE_FORMAT(time, {_TIME}), os_user, ssh_client, db_user, revision, scope,
+       organization_id, organization_name, setting_key, old_value, new_value, event, detail
+FROM {HISTORY_TABLE} WHERE id IN (SELECT newest FROM (
+  SELECT max(id) AS newest FROM {HISTORY_TABLE}
+  WHERE event IS NULL AND setting_key IS NOT NULL
+    AND (%(organization_id)s IS NULL OR organization_id = %(organization_id)s)
+    AND (NOT %(system)s OR scope = 'system')
+  GROUP BY scope, organization_id, setting_key) AS newest_rows)""",
+                         {"organization_id": organization_id, "system": system})
+
+    def history_began(self) -> Statement:
+        return Statement(f"SELECT DATE_FORMAT(min(time), {_TIME}) FROM {HISTORY_TABLE}", {})
+
+    def dated_values(self, organization_id: int | None, system: bool) -> Statement:
+        return Statement(f"""
+SELECT v.id, IF(c.entity = 'app', 'app', 'organization'), c.record_id, v.name, v.text_value,
+       v.type, DATE_FORMAT(v.created_at, {_TIME}), DATE_FORMAT(v.updated_at, {_TIME})
+FROM oro_config c JOIN oro_config_value v ON v.config_id = c.id
+WHERE {_EXACTLY_OURS}
+  AND CASE WHEN %(organization_id)s IS NOT NULL
+           THEN c.entity = 'organization' AND c.record_id = %(organization_id)s
+           WHEN %(system)s THEN c.entity = 'app' AND c.record_id = 0
+           ELSE (c.entity = 'app' AND c.record_id = 0) OR c.entity = 'organization' END""",
+                         {**_SECTION, "organization_id": organization_id, "system": system})
+
+    def oro_migrations(self, bundles: Sequence[str]) -> Statement:
+        return Statement("SELECT bundle, version FROM oro_migrations WHERE bundle IN %s",
+                         (_listed(bundles),))
+
     # -- the change token (see token.py) --
 
     def change_token(self) -> Statement:
