@@ -6,21 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from outlook_tui.store import JsonStore, SettingChange
-from tests.conftest import every_byte, write_store
+from tests import test_cli
+from tests.conftest import every_byte
 from tests.test_cli import run
 
-
-@pytest.fixture
-def acme(store_path: Path) -> Path:
-    write_store(store_path, [
-        "Default Organization",
-        {"name": "Acme", "overrides": {"contacts_sync_interval_orocrm": 300}},
-        {"name": "Globex", "enabled": False},
-    ], system={"tasks_enabled": False})
-    return store_path
+#: The command line tests' store: Acme overrides CRM interval 300, the system stores Tasks No.
+acme = test_cli.acme
 
 
 def dry(store: Path, *args: str) -> str:
