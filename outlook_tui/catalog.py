@@ -112,6 +112,16 @@ class Setting:
                     return choice.short or choice.label
         return self.label_of(value)
 
+    @property
+    def short_forms(self) -> tuple[tuple[str, str], ...]:
+        """(compact form, Oro's label) of each value whose compact form differs: the legend
+        beside a table that uses them, so both words are seen together."""
+        return tuple((c.short, c.label) for c in self.choices if c.short and c.short != c.label)
+
+    def legend(self) -> str:
+        """``Both ways = Bidirectional, To OroCRM = Outlook to OroCRM, ...``, or ``""``."""
+        return ", ".join(f"{short} = {label}" for short, label in self.short_forms)
+
     def check(self, value: object) -> Value:
         """Return ``value`` if it is a valid stored value, else raise :class:`InvalidValue`."""
         if self.type is SettingType.CHOICE:

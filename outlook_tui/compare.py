@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from outlook_tui.catalog import CATALOG, Setting, Value
+from outlook_tui.catalog import BY_NAME, CATALOG, Setting, Value, same_value
 from outlook_tui.scopes import EffectiveValue, effective
 from outlook_tui.store.snapshot import Snapshot, column_of
 from outlook_tui.text import cells, shown_name
@@ -134,24 +134,38 @@ def _folded_names(snapshot: Snapshot) -> list[str]:
     return names
 
 
+def has_stale(overrides: Mapping[str, Value], system: Mapping[str, Value]) -> bool:
+    """An override equal to the value the organization would inherit (system, else default)."""
+    return any(name in BY_NAME and same_value(value, system.get(name, BY_NAME[name].default))
+               for name, value in overrides.items())
+
+
 def matching_positions(
-    snapshot: Snapshot, name_filter: str | None = None, only_overrides: bool = False
+    snapshot: Snapshot, name_filter: str | None = None, only_overrides: bool = False,
+    *, only_stale: bool = False, only_ids: Collection[int] | None = None,
 ) -> list[int]:
     """Positions (in name order) of the organizations kept by the filters: a name containing
-    ``name_filter`` (case-insensitive), and with ``only_overrides``, at least one override.
+    ``name_filter`` (case-insensitive); with ``only_overrides``, at least one override; with
+    ``only_stale``, at least one stale override; with ``only_ids``, one of those organizations
+    (the marked ones, side by side).
 
     One list scan of the raw records; no effective value is computed.
     """
     records = snapshot.records
     needle = (name_filter or "").strip().casefold()
-    if not needle and not only_overrides:
-        return list(range(len(records)))
-    if not needle:
-        return [i for i, r in enumerate(records) if r.get("overrides")]
-    names = _folded_names(snapshot)
-    if not only_overrides:
-        return [i for i, name in enumerate(names) if needle in name]
-    return [i for i, name in enumerate(names) if needle in name and records[i].get("overrides")]
+    positions: Iterable[int] = range(len(records))
+    if only_ids is not None:
+        found = (snapshot.position(i) for i in only_ids)
+        positions = sorted(at for at in found if at is not None)
+    if needle:
+        names = _folded_names(snapshot)
+        positions = [i for i in positions if needle in names[i]]
+    if only_overrides or only_stale:
+        positions = [i for i in positions if records[i].get("overrides")]
+    if only_stale:
+        system = snapshot.system
+        positions = [i for i in positions if has_stale(column_of(records[i], "overrides"), system)]
+    return list(positions)
 
 
 class Comparison(Sequence[ComparedRow]):
@@ -162,11 +176,13 @@ class Comparison(Sequence[ComparedRow]):
     """
 
     def __init__(self, snapshot: Snapshot, name_filter: str | None = None,
-                 only_overrides: bool = False) -> None:
+                 only_overrides: bool = False, *, only_stale: bool = False,
+                 only_ids: Collection[int] | None = None) -> None:
         self.snapshot = snapshot
         self.name_filter = name_filter
         self.only_overrides = only_overrides
-        self.positions = matching_positions(snapshot, name_filter, only_overrides)
+        self.positions = matching_positions(snapshot, name_filter, only_overrides,
+                                            only_stale=only_stale, only_ids=only_ids)
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -224,5 +240,6 @@ def format_table(rows: Iterable[ComparedRow], *, legend: bool = True) -> str:
     if legend:
         lines.append("")
         lines.append(LEGEND)
-        lines.extend(f"{s.short_label}: {s.label}" for s in CATALOG if s.short_label != s.label)
+        lines.extend(f"{s.short_label}: {s.label}" + (f" ({s.legend()})" if s.short_forms else "")
+                     for s in CATALOG if s.short_label != s.label or s.short_forms)
     return "\n".join(lines)  # no final newline: callers print() it

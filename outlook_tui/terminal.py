@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import FrameType
 
 #: Exit status after a hang-up: what a shell reports for a process ended by SIGHUP.
@@ -37,11 +37,24 @@ def missing_terminal() -> str | None:
     return None
 
 
-def no_terminal_message(stream: str, commands: Iterable[str]) -> str:
-    return (f"outlook-tui: the terminal app needs a terminal, and {stream} is not one "
-            "(over SSH: ssh -t HOST outlook-tui).\n"
-            f"Without a terminal, use a command: {', '.join(commands)} "
-            "(outlook-tui COMMAND --help).")
+def no_terminal_message(stream: str, commands: Iterable[str],
+                        environ: Mapping[str, str] | None = None) -> str:
+    """What to do instead, for where the person is. sshd sets SSH_ORIGINAL_COMMAND only when
+    a ForceCommand replaced the command the client asked for: then no command of outlook-tui's
+    is reachable over that login, and none is recommended."""
+    environ = os.environ if environ is None else environ
+    needs = f"outlook-tui: the terminal app needs a terminal, and {stream} is not one"
+    if "SSH_ORIGINAL_COMMAND" in environ:
+        return (f"{needs}.\nThis login opens outlook-tui and nothing else: connect with a "
+                "terminal, ssh -t HOST, with no command after HOST (a command given there is "
+                "not run).")
+    listed = f"{', '.join(commands)} (outlook-tui COMMAND --help)"
+    if "SSH_CONNECTION" in environ:
+        return (f"{needs}.\nConnect with a terminal: ssh -t HOST (add outlook-tui unless "
+                "your login opens it by itself).\n"
+                f"From a shell on this host, these commands work without a terminal: {listed}.")
+    return (f"{needs} (over SSH: ssh -t HOST outlook-tui).\n"
+            f"Without a terminal, use a command: {listed}.")
 
 
 def exit_on_hangup(saving: Callable[[], bool], fds: Iterable[int] = (0, 1)) -> None:

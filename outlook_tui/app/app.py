@@ -8,9 +8,10 @@ import contextlib
 import os
 import signal
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import partial
 from typing import Any, Protocol, cast, runtime_checkable
+from urllib.parse import parse_qsl, urlsplit
 
 from textual import events
 from textual.app import App, ScreenStackError, SystemCommand
@@ -26,13 +27,14 @@ from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState
 
 from outlook_tui.app.after_save import STOP_ID, STOP_KEY, AfterSaveRunner
-from outlook_tui.app.commands import OrganizationCommands
+from outlook_tui.app.commands import AppCommands, OrganizationCommands
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
 from outlook_tui.app.safe import plain
 from outlook_tui.app.session import Session
 from outlook_tui.app.sync import WATCH_SECONDS, FromSync, StoreSync
+from outlook_tui.app.unused_keys import explain as explain_unused_key
 from outlook_tui.app.widgets.read_only_banner import view_only
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.config import Config
@@ -79,6 +81,17 @@ def _shorten(path: str) -> str:
     return "~" + path[len(home):] if home != "/" and path.startswith(home + os.sep) else path
 
 
+def database_label(kind: str, uri: str) -> str:
+    """A database store as the header names it: the database and the host that matter,
+    ``oro_crm on db1.example.com:5432 (PostgreSQL)``, not a URI cut after its user name."""
+    parts = urlsplit(uri)
+    database = parts.path.lstrip("/") or "the default database"
+    host = parts.hostname or dict(parse_qsl(parts.query)).get("host") or "the local socket"
+    port = f":{parts.port}" if parts.port else ""
+    engine = kind[kind.find("(") + 1:kind.rfind(")")] if "(" in kind else kind
+    return f"{database} on {host}{port} ({engine})"
+
+
 class OutlookApp(App[None]):
     """System > User Management > Organizations, and each organization's Configuration.
 
@@ -90,7 +103,7 @@ class OutlookApp(App[None]):
     # The organizations grid's styles are parsed with the app's: loading a screen's CSS_PATH
     # later reparses the whole stylesheet (~40 ms before the first frame).
     CSS_PATH = ["styles/app.tcss", "styles/organizations.tcss"]
-    COMMANDS = App.COMMANDS | {OrganizationCommands}
+    COMMANDS = {AppCommands, OrganizationCommands}
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave outlook-tui"),
@@ -112,7 +125,9 @@ class OutlookApp(App[None]):
         # Textual applies it to every screen's bindings: the footer shows the keys in force.
         self.set_keymap(dict(self.config.keymap))
         #: How the header names the store (default: its path, with ~ for the home directory).
-        self.location_label = location_label or _shorten(store.location)
+        self.location_label = location_label or (
+            _shorten(store.location) if store.kind == "JSON file"
+            else database_label(store.kind, store.location))
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
         #: Full garbage collections only while nobody types (see memory).
@@ -165,8 +180,6 @@ class OutlookApp(App[None]):
 
     def _subtitle(self) -> str:
         where = self.location_label
-        if self.store.kind != "JSON file":
-            where = f"{self.store.kind} {where}"
         if self.store.read_only:
             return f"{where} · {view_only(self.store.read_only_reason).lower()}"
         return where
@@ -178,6 +191,10 @@ class OutlookApp(App[None]):
             return
         if not self.key_order.take(event):
             await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        # A key nothing handled on its way up: it says why rather than vanish (unused_keys).
+        explain_unused_key(self, event)
 
     def _refuse_paste(self, text: str) -> bool:
         """A paste holding a control character never reaches a field Textual draws raw (the
@@ -366,10 +383,10 @@ class OutlookApp(App[None]):
 
         self.push_screen(EffectiveSettingsScreen(organization_id))
 
-    def open_matrix(self) -> None:
+    def open_matrix(self, chosen: Collection[int] | None = None) -> None:
         from outlook_tui.app.screens.matrix import MatrixScreen
 
-        self.push_screen(MatrixScreen())
+        self.push_screen(MatrixScreen(chosen))
 
     def open_organization_form(self, organization: Organization | None,
                                done: Callable[[int | None], None]) -> None:
@@ -390,14 +407,18 @@ class OutlookApp(App[None]):
                             self.open_history)
         yield SystemCommand("Compare organizations",
                             "Effective values of every organization side by side",
-                            self.open_matrix)
+                            lambda: self.open_matrix())
         yield from self._binding_commands(screen)
         yield SystemCommand("Theme", "Change the colours of outlook-tui",
                             self.action_change_theme)
 
     def _binding_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         seen: set[tuple[int, str]] = set()
-        for active in screen.active_bindings.values():
+        # The footer's keys first, then the others of this app (they have ids), Textual's
+        # own (Copy selected text) last.
+        actives = sorted(screen.active_bindings.values(),
+                         key=lambda a: (a.binding.id is None, not a.binding.show))
+        for active in actives:
             node, binding = active.node, active.binding
             if not binding.description or not active.enabled \
                     or not isinstance(node, App | Screen) \

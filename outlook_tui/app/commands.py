@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.system_commands import SystemCommandsProvider
 
 from outlook_tui.app.safe import content, plain
 from outlook_tui.app.session import Session, session_of
@@ -78,3 +79,15 @@ class OrganizationCommands(Provider):
                 found += 1
                 if found >= CANDIDATES:
                     return
+
+
+class AppCommands(SystemCommandsProvider):
+    """The palette's commands in the app's order, not sorted by name (Textual's sorts them, so
+    "Clear filter" and "Copy selected text" came before this app's own places): the app's
+    places first, then the keys of the screen it was opened on, as ``get_system_commands``
+    yields them."""
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback, discover in self.app.get_system_commands(self.screen):
+            if discover:
+                yield DiscoveryHit(name, callback, help=help_text)

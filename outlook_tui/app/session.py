@@ -6,7 +6,7 @@ through :class:`SessionScreen` or :class:`SessionModal`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from textual.binding import ActiveBinding
@@ -66,8 +66,9 @@ class Session(Protocol):
     def open_effective(self, organization_id: int) -> None:
         """Effective settings of one organization, and where each value comes from."""
 
-    def open_matrix(self) -> None:
-        """Compare organizations: every organization's effective values side by side."""
+    def open_matrix(self, chosen: Collection[int] | None = None) -> None:
+        """Compare organizations: every organization's effective values side by side (only
+        the ``chosen`` ones, the marked organizations, when given)."""
 
     def open_organization_form(self, organization: Organization | None,
                                done: Callable[[int | None], None]) -> None:
@@ -109,6 +110,10 @@ class SessionScreen(Screen[ResultType]):
         # Only the footer (and Textual's key panel) read this; which keys work is check_action's.
         return {key: active for key, active in super().active_bindings.items()
                 if active.node is not self or not self.footer_omits(active.binding.action)}
+
+    def bindings_in_force(self) -> dict[str, ActiveBinding]:
+        """Every key that works here, those kept out of the footer included."""
+        return super().active_bindings
 
 
 class SessionModal(ModalScreen[ResultType]):

@@ -28,7 +28,7 @@ async def test_the_palette_offers_every_key_of_the_organizations_screen(make_sto
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         offered = titles(app)
-        for title in ("System", "Matrix", "History", "Sort", "Mark all", "Filter", "New",
+        for title in ("System", "Compare", "History", "Sort", "Mark all", "Filter", "New",
                       "Configuration", "Effective", "Quit", "Help", "System configuration",
                       "Compare organizations", "History of all changes", "Theme"):
             assert title in offered, title

@@ -96,3 +96,29 @@ async def test_leaving_names_each_unsaved_setting_and_the_invalid_one(
         assert "Sync Direction: Outlook to OroCRM (saved: Use System)" in lines[2]
         await pilot.press("escape")
     assert store_path.read_bytes() == before
+
+
+def test_the_header_names_the_database_and_host_that_matter() -> None:
+    from outlook_tui.app.app import database_label
+
+    kind = "Oro database (PostgreSQL)"
+    assert database_label(kind, "postgresql://postgres@db1.example.com:5432/oro_crm") == \
+        "oro_crm on db1.example.com:5432 (PostgreSQL)"
+    assert database_label(kind, "postgresql://postgres@/oro_crm?host=/var/run/postgresql") == \
+        "oro_crm on /var/run/postgresql (PostgreSQL)"
+    assert database_label("Oro database (MySQL)", "mysql://oro@10.0.0.7/oro") == \
+        "oro on 10.0.0.7 (MySQL)"
+
+
+def test_without_a_terminal_only_what_can_be_reached_is_recommended() -> None:
+    from outlook_tui.terminal import no_terminal_message
+
+    commands = ["show", "set"]
+    forced = no_terminal_message("standard input", commands,
+                                 {"SSH_CONNECTION": "x", "SSH_ORIGINAL_COMMAND": "show"})
+    assert "ssh -t HOST, with no command after HOST" in forced
+    assert "show" not in forced.replace("SSH", "") and "set" not in forced
+    over_ssh = no_terminal_message("standard input", commands, {"SSH_CONNECTION": "x"})
+    assert "From a shell on this host" in over_ssh and "show, set" in over_ssh
+    local = no_terminal_message("standard input", commands, {})
+    assert "ssh -t HOST outlook-tui" in local and "show, set" in local

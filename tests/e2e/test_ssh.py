@@ -405,6 +405,10 @@ def test_a_session_without_a_terminal_exits_2_and_leaves_nothing_behind(
     assert done.returncode == 2
     assert "needs a terminal" in done.stderr
     assert "reached-a-shell" not in done.stdout + done.stderr
+    # ForceCommand makes every command unreachable over this login: none is recommended.
+    assert "ssh -t HOST, with no command" in done.stderr
+    for command in ("show", "set", "export", "--help"):
+        assert command not in done.stderr, command
     nothing_left_of(server)
     assert server.store.read_bytes() == before
 

@@ -59,7 +59,9 @@ async def test_admin_sets_crm_sync_interval_in_oros_database(
     notes: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
-        assert "Oro database (PostgreSQL) postgresql://" in app.sub_title
+        # The header names the database and its host, not a URI cut after the user name.
+        assert app.sub_title.startswith(f"{oro_db} on ") and "(PostgreSQL)" in app.sub_title
+        assert "postgresql://" not in app.sub_title
         assert app.screen.query_one  # the organizations grid, Acme first in name order
         await pilot.press("c")  # Acme's Configuration
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)

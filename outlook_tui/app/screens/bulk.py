@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -207,7 +207,8 @@ class ApplySettingModal(_BulkModal):
                 with Vertical(classes="column", id="values-column"):
                     yield Label("Value", classes="field-label", id="values-label")
                     yield OptionList(id="values", compact=True)
-                    yield TextInput(id="number", compact=True)  # refuses pasted controls
+                    # Refuses pasted controls; keeps a digit typed on the way in (no select-all).
+                    yield TextInput(id="number", compact=True, select_on_focus=False)
             yield Static("", id="value-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply… (Enter)", variant="primary", id="apply")
@@ -264,6 +265,19 @@ class ApplySettingModal(_BulkModal):
         if action == "to_settings":
             return focused is not None and focused.id == "values"
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        # Digits typed in the value list are the value: they go into the number field, which
+        # takes the rest (keys act one at a time, so the next digit finds it focused).
+        values = self.query_one("#values", OptionList)
+        char = event.character
+        if self.setting.type is SettingType.INTEGER and values.has_focus and char is not None \
+                and char.isdigit():
+            event.stop()
+            number = self.query_one("#number", Input)
+            values.highlighted = 1  # "A value (1 to 86399)"
+            number.focus()
+            number.insert_text_at_cursor(char)
 
     def action_to_values(self) -> None:
         self.query_one("#values", OptionList).focus()

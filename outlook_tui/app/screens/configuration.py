@@ -65,14 +65,15 @@ class ConfigurationScreen(SessionScreen[None]):
     CSS_PATH = "../styles/configuration.tcss"
     HELP_TITLE = "Configuration (MS Outlook Settings)"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save Settings", id="configuration.save",
-                tooltip="Write the form to the store (checked first; nothing is saved on errors)"),
-        Binding("ctrl+r", "reset", "Reset", id="configuration.reset",
-                tooltip="Show the saved values again (asks first; saves nothing)"),
+        # In the footer's order: at 60 columns Back and History must stay in view.
         Binding("escape", "back", "Back", id="configuration.back",
                 tooltip="Back to the organizations (asks about unsaved changes)"),
+        Binding("ctrl+s", "save", "Save Settings", id="configuration.save",
+                tooltip="Write the form to the store (checked first; nothing is saved on errors)"),
         Binding("h", "history", "History", id="configuration.history",
                 tooltip="Who changed these settings, and when"),
+        Binding("ctrl+r", "reset", "Reset", id="configuration.reset",
+                tooltip="Show the saved values again (asks first; saves nothing)"),
         Binding("ctrl+b", "toggle_tree", "Tree", show=False, id="configuration.tree",
                 tooltip="Show or hide the configuration tree"),
     ]
@@ -139,6 +140,13 @@ class ConfigurationScreen(SessionScreen[None]):
     def on_resize(self, event: Resize) -> None:
         self._draw_breadcrumb()
         self._layout_tree(event.size.width)
+        # Below 80 columns the palette's key (ctrl+p still works, Help lists it) gives its
+        # room to the form's own keys.
+        footer = self.query_one(KeysFooter)
+        wide = event.size.width >= TREE_MIN_WIDTH
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            self.refresh_bindings()
 
     def _layout_tree(self, width: int) -> None:
         shown = self._tree_wanted if self._tree_wanted is not None else width >= TREE_MIN_WIDTH

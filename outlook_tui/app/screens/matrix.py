@@ -8,6 +8,7 @@ list scan per filter change) shown in a VirtualTable that resolves only the rows
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
 from rich.text import Text
@@ -27,6 +28,7 @@ from outlook_tui.app.widgets.virtual_table import Cell, Column, VirtualTable
 from outlook_tui.catalog import CATALOG
 from outlook_tui.compare import OVERRIDE_MARK, STALE_MARK, Comparison, column_width
 from outlook_tui.text import shown_name
+from outlook_tui.words import counted
 
 #: Wait this long after the last key in the filter before scanning (100k names: ~30 ms).
 FILTER_DELAY = 0.15
@@ -43,6 +45,7 @@ class MatrixScreen(SessionScreen[None]):
     """Compare organizations: every organization's effective values side by side."""
 
     CSS_PATH = "../styles/matrix.tcss"
+    HELP_TITLE = "Compare organizations"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="matrix.back",
                 tooltip="Back (in the filter: clear it)"),
@@ -50,6 +53,9 @@ class MatrixScreen(SessionScreen[None]):
                 tooltip="Show only organizations whose name contains the text typed"),
         Binding("o", "only_overrides", "Only overrides", id="matrix.only_overrides",
                 tooltip="Show only organizations that override a setting, or all again"),
+        Binding("s", "only_stale", "Stale only", id="matrix.only_stale",
+                tooltip="Show only organizations with a stale override (same as inherited), "
+                        "or all again"),
         # Enter does the same (the table's own Enter, handled in on_virtual_table_row_selected).
         Binding("i", "effective", "Effective", id="matrix.effective",
                 tooltip="Effective settings of the highlighted organization (or Enter)"),
@@ -58,11 +64,16 @@ class MatrixScreen(SessionScreen[None]):
                 tooltip="History of the highlighted organization"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, chosen: Collection[int] | None = None) -> None:
+        """``chosen``: the organizations to compare side by side (the marked ones); None for
+        every organization."""
         super().__init__()
-        self.title = "Compare organizations"
+        self.chosen = frozenset(chosen) if chosen else None
+        self.title = ("Compare organizations" if self.chosen is None
+                      else f"Compare {counted(len(self.chosen), 'marked organization')}")
         self.name_filter = ""
         self.only_overrides = False
+        self.only_stale = False
         self.comparison: Comparison | None = None
         self._filter_timer: Timer | None = None
 
@@ -72,7 +83,7 @@ class MatrixScreen(SessionScreen[None]):
         yield TextInput(placeholder="Filter by name (Enter: keep, Escape: clear)", id="filter",
                     compact=True)
         yield Static("", id="status", markup=False)
-        columns = [Column("name", "Organization", 14, flexible=True)]
+        columns = [Column("name", "Organization", 14, flexible=True, cut="middle")]
         columns += [Column(s.name, s.short_label, column_width(s)) for s in CATALOG]
         yield MatrixTable(columns, self._row, 0, empty_text="Loading…", id="matrix")
         yield Static("", id="detail", markup=False)
@@ -99,10 +110,12 @@ class MatrixScreen(SessionScreen[None]):
             return
         if keep_id is None and self.comparison is not None and len(self.comparison):
             keep_id = self._highlighted_id()
-        self.comparison = Comparison(snapshot, self.name_filter, self.only_overrides)
+        self.comparison = Comparison(snapshot, self.name_filter, self.only_overrides,
+                                     only_stale=self.only_stale, only_ids=self.chosen)
         cursor = self.comparison.index_of(keep_id) if keep_id is not None else None
         table.empty_text = ("No organization matches." if self.name_filter or
-                            self.only_overrides else "No organizations yet.")
+                            self.only_overrides or self.only_stale or self.chosen
+                            else "No organizations yet.")
         table.set_rows(len(self.comparison), self._row, cursor=cursor or 0)
         self._show_status()
         self._show_detail()
@@ -140,7 +153,11 @@ class MatrixScreen(SessionScreen[None]):
                  f"{total} organizations"]
         if self.name_filter:
             parts.append(f"name contains {self.name_filter!r}")
-        if self.only_overrides:
+        if self.chosen is not None:
+            parts.append("marked ones only")
+        if self.only_stale:
+            parts.append("only those with a stale override")
+        elif self.only_overrides:
             parts.append("only those with overrides")
         if snapshot is not None and not snapshot.validated:
             parts.append("loading…")
@@ -152,10 +169,13 @@ class MatrixScreen(SessionScreen[None]):
         legend = self.query_one("#legend", Static)
         table = self.query_one(MatrixTable)
         column = table.columns[table.cursor_column]
+        # The column's full name, and what its compact values stand for in Oro's words.
+        setting = CATALOG[table.cursor_column - 1] if table.cursor_column else None
         legend.update(
             f"{OVERRIDE_MARK} own value  {STALE_MARK} stale override  ·  "
-            + (f"{column.label}: {CATALOG[table.cursor_column - 1].label}"
-               if table.cursor_column else "left/right: full column names"))
+            + (f"{column.label}: {setting.label}" if setting is not None
+               else "left/right: full column names and values")
+            + (f"\n{setting.legend()}" if setting is not None and setting.short_forms else ""))
         if self.comparison is None or not len(self.comparison):
             detail.update("")
             return
@@ -212,6 +232,10 @@ class MatrixScreen(SessionScreen[None]):
 
     def action_only_overrides(self) -> None:
         self.only_overrides = not self.only_overrides
+        self._rebuild()
+
+    def action_only_stale(self) -> None:
+        self.only_stale = not self.only_stale
         self._rebuild()
 
     # -- opening -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from outlook_tui.store.snapshot import column_of
 from outlook_tui.text import shown_name
 
 COLUMNS = (
-    Column("name", "Name", 16, flexible=True),
+    Column("name", "Name", 16, flexible=True, cut="middle"),
     Column("status", "Status", 8),
     Column("overrides", "Overrides", 10, align="right"),
     Column("created_at", "Created At", 16),
@@ -75,9 +75,12 @@ class OrganizationsScreen(SessionScreen[None]):
     HELP_TITLE = "Organizations"
     # Styles: styles/organizations.tcss, loaded by the app itself (it is the first screen).
 
-    # The footer holds about 78 columns: the everyday keys are shown, the rest are in Help (F1).
-    # Bulk keys appear only while something is marked, and then Effective steps aside (its key
-    # still works: see footer_omits).
+    # The footer shows the keys in this order, as many as fit whole (80 columns: the first
+    # six or so); the rest are in Help (F1) and the palette. What comes first is what each
+    # person needs most. An admin: filter, Configuration, New, Edit, Mark, Mark all; once
+    # something is marked, New and Edit step aside for the bulk keys (see footer_omits).
+    # Support staff (view only): the editing keys are out, so Effective, Compare and History
+    # move up into view.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="organizations.filter",
                 tooltip="Narrow the organizations by name as you type"),
@@ -89,22 +92,27 @@ class OrganizationsScreen(SessionScreen[None]):
                 tooltip="Edit the highlighted organization's name, status, description"),
         Binding("space", "toggle_mark", "Mark", id="organizations.mark",
                 tooltip="Mark or unmark the highlighted organization for a bulk change"),
+        Binding("a", "mark_all", "Mark all", id="organizations.mark_all",
+                tooltip="Mark every organization the filter shows; again to unmark them"),
         Binding("b", "apply_setting", "Apply", id="organizations.apply_setting",
                 tooltip="Apply setting: one value (or Use System) on every marked organization"),
         Binding("x", "reset_overrides", "Reset", id="organizations.reset_overrides",
                 tooltip="Reset overrides: marked organizations go back to Use System"),
         Binding("i", "effective", "Effective", id="organizations.effective",
                 tooltip="Effective settings of the highlighted organization, and their source"),
-        Binding("m", "matrix", "Matrix", show=False, id="organizations.matrix",
-                tooltip="Every organization's effective settings side by side"),
+        Binding("m", "matrix", "Compare", id="organizations.matrix",
+                tooltip="Compare organizations: effective settings side by side (the marked "
+                        "ones when some are marked)"),
+        Binding("h", "history", "History", id="organizations.history",
+                tooltip="Changes saved for the highlighted organization"),
         Binding("s", "system", "System", show=False, id="organizations.system",
                 tooltip="System configuration: the values organizations inherit"),
-        Binding("h", "history", "History", show=False, id="organizations.history",
-                tooltip="Changes saved for the highlighted organization"),
         Binding("o", "sort", "Sort", show=False, id="organizations.sort",
                 tooltip="Sort by the focused column (left/right); again to reverse"),
-        Binding("a", "mark_all", "Mark all", show=False, id="organizations.mark_all",
-                tooltip="Mark every organization the filter shows; again to unmark them"),
+        # q leaves from the top screen, as in k9s, lazygit and htop (ctrl+q everywhere); the
+        # filter field takes a typed q as text.
+        Binding("q", "app.quit", "Quit", show=False, id="organizations.quit",
+                tooltip="Leave outlook-tui (asks first about anything unsaved)"),
         Binding("escape", "clear_filter", "Clear filter", show=False,
                 id="organizations.clear_filter", tooltip="Show every organization again"),
     ]
@@ -362,7 +370,8 @@ class OrganizationsScreen(SessionScreen[None]):
             return True
         if action in BULK_ACTIONS:
             return not self._marks  # bulk keys appear only while something is marked
-        return action == "effective" and bool(self._marks)  # steps aside for the bulk keys
+        # New and Edit step aside for the bulk keys while something is marked.
+        return action in ORGANIZATION_EDITING_ACTIONS and bool(self._marks)
 
     def _refused(self, action: str) -> bool:
         """Say why ``action`` cannot be used now (its key is out of the footer then)."""
@@ -406,7 +415,8 @@ class OrganizationsScreen(SessionScreen[None]):
         self.session.open_effective(record["id"])
 
     def action_matrix(self) -> None:
-        self.session.open_matrix()
+        # With organizations marked, those side by side; else every organization.
+        self.session.open_matrix(set(self._marks) or None)
 
     def action_history(self) -> None:
         record = self._highlighted_or_say()

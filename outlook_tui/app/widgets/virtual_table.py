@@ -50,9 +50,12 @@ class Column:
     align: Align = "left"
     flexible: bool = False
     max_width: int | None = None
+    #: Where text too long for the column is cut: at its end, or in its middle (names: "Atlas
+    #: Cedar Forest" and "Atlas Cedar Foundry" keep the ends that tell them apart).
+    cut: Literal["end", "middle"] = "end"
 
 
-def _fit(text: str, width: int, align: Align) -> str:
+def _fit(text: str, width: int, align: Align, cut: Literal["end", "middle"] = "end") -> str:
     """``text`` (data: hidden code points escaped) cut with an ellipsis, or padded, to exactly
     ``width`` cells."""
     if width <= 0:
@@ -60,6 +63,11 @@ def _fit(text: str, width: int, align: Align) -> str:
     if not is_printable(text):
         text = clip(text, width)  # never cuts an escape or a wide character in half
     length = cell_len(text)
+    if length > width and cut == "middle" and width > 4 and text.isprintable():
+        # The start and the end, the end a little longer: names share their beginnings.
+        tail = width // 2
+        head = width - 1 - tail
+        return set_cell_size(text, head) + ICONS.more + _last_cells(text, tail)
     if length > width:
         return set_cell_size(text, width - 1) + ICONS.more if width > 1 else ICONS.more
     gap = width - length
@@ -68,6 +76,17 @@ def _fit(text: str, width: int, align: Align) -> str:
     if align == "center":
         return " " * (gap // 2) + text + " " * (gap - gap // 2)
     return text + " " * gap
+
+
+def _last_cells(text: str, width: int) -> str:
+    """The end of ``text`` that fills ``width`` cells (a wide character that would straddle
+    the edge is replaced by a space)."""
+    kept = ""
+    for char in reversed(text):
+        if cell_len(char + kept) > width:
+            break
+        kept = char + kept
+    return " " * (width - cell_len(kept)) + kept
 
 
 def _fit_text(text: Text, width: int, align: Align) -> Text:
@@ -100,9 +119,11 @@ class VirtualTable(ScrollView, can_focus=True):
     HELP_TITLE = "Tables (organizations, matrix, history)"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False, id="virtual_table.up",
+        # j / k as in less, htop, k9s: a filter field has focus of its own, so they never
+        # clash with typing.
+        Binding("up,k", "cursor_up", "Up", show=False, id="virtual_table.up",
                 tooltip="Previous row"),
-        Binding("down", "cursor_down", "Down", show=False, id="virtual_table.down",
+        Binding("down,j", "cursor_down", "Down", show=False, id="virtual_table.down",
                 tooltip="Next row"),
         Binding("pageup", "page_up", "Page up", show=False, id="virtual_table.page_up",
                 tooltip="One screen of rows up"),
@@ -487,7 +508,7 @@ class VirtualTable(ScrollView, can_focus=True):
                 fitted = _fit_text(value, width, column.align)
                 segments.extend(Segment.apply_style(fitted.render(console), style))
             else:
-                segments.append(Segment(_fit(value, width, column.align), style))
+                segments.append(Segment(_fit(value, width, column.align, column.cut), style))
         return Strip(segments, self._line_width())
 
     def on_focus(self) -> None:
