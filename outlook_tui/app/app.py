@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import partial
 from typing import Any, Protocol, cast, runtime_checkable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote
 
 from textual import events
 from textual.app import App, ScreenStackError, SystemCommand
@@ -47,6 +47,8 @@ from outlook_tui.store import (
     StoreBackend,
     StoreError,
 )
+from outlook_tui.store.uri import MalformedURI
+from outlook_tui.store.uri import parse as parse_uri
 from outlook_tui.text import is_printable, name_problem
 
 #: A toast longer than this is clipped (a message quoting a 10,000-character name).
@@ -84,12 +86,14 @@ def _shorten(path: str) -> str:
 def database_label(kind: str, uri: str) -> str:
     """A database store as the header names it: the database and the host that matter,
     ``oro_crm on db1.example.com:5432 (PostgreSQL)``, not a URI cut after its user name."""
-    parts = urlsplit(uri)
-    database = parts.path.lstrip("/") or "the default database"
-    host = parts.hostname or dict(parse_qsl(parts.query)).get("host") or "the local socket"
-    port = f":{parts.port}" if parts.port else ""
+    try:
+        parts = parse_uri(uri)
+    except MalformedURI:
+        return f"{kind} {uri}"
+    database = unquote((parts.path or "").lstrip("/")) or "the default database"
+    host = parts.hosts or dict(parts.parameters).get("host") or "the local socket"
     engine = kind[kind.find("(") + 1:kind.rfind(")")] if "(" in kind else kind
-    return f"{database} on {host}{port} ({engine})"
+    return f"{database} on {unquote(host)} ({engine})"
 
 
 class OutlookApp(App[None]):

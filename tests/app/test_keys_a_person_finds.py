@@ -15,16 +15,12 @@ from outlook_tui.app.screens.confirm import ConfirmModal, UnsavedChangesModal
 from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
-from tests.app.conftest import CRM, ORGS, loaded, open_configuration, to_checkbox
-from tests.conftest import settle
+from tests.app.conftest import CRM, ORGS, loaded, notices, open_configuration, to_checkbox
+from tests.conftest import burst, settle
 
 
 def make_app(store: JsonStore) -> OutlookApp:
     return OutlookApp(store, watch_seconds=0, location_label="store.json")
-
-
-def notices(app: OutlookApp) -> str:
-    return "\n".join(n.message for n in app._notifications)
 
 
 async def test_digits_typed_after_moving_to_the_values_land_in_the_field(
@@ -48,21 +44,15 @@ async def test_digits_typed_after_moving_to_the_values_land_in_the_field(
         assert org is not None and org.overrides == {CRM: 300}
 
 
-async def test_digits_sent_in_one_burst_land_in_the_field_too(
-        make_store: Any, store_path: Path) -> None:
+async def test_digits_sent_in_one_burst_land_in_the_field_too(make_store: Any) -> None:
     app = make_app(make_store(ORGS))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        for key in ("space", "space", "b", "down", "down", "right", *"86399"):
-            app.post_message(_key(key))  # as one read over SSH: keys still act in order
-        await settle(pilot, lambda: isinstance(app.screen, ApplySettingModal)
-                     and app.screen.query_one("#number", Input).value == "86399", "the digits")
-
-
-def _key(key: str) -> Any:
-    from textual import events
-
-    return events.Key(key, key if len(key) == 1 else None)
+        # As one read over SSH delivers them: the keys still act one after the other.
+        await burst(pilot, "space", "space", "b", "down", "down", "right", *"86399")
+        modal = app.screen
+        assert isinstance(modal, ApplySettingModal)
+        assert modal.query_one("#number", Input).value == "86399"
 
 
 async def test_a_key_that_does_nothing_says_so(make_store: Any, store_path: Path) -> None:

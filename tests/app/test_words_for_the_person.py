@@ -13,16 +13,19 @@ from textual.widgets import Input, Static
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.store import JsonStore
-from tests.app.conftest import CRM, loaded, open_configuration, to_checkbox, type_into
+from tests.app.conftest import (
+    CRM,
+    loaded,
+    notices,
+    open_configuration,
+    to_checkbox,
+    type_into,
+)
 from tests.conftest import settle
 
 
 def make_app(store: JsonStore) -> OutlookApp:
     return OutlookApp(store, watch_seconds=0, location_label="store.json")
-
-
-def texts(app: OutlookApp) -> str:
-    return "\n".join(n.message for n in app._notifications)
 
 
 async def test_support_is_told_what_they_can_do_not_which_flag_was_typed(
@@ -36,13 +39,13 @@ async def test_support_is_told_what_they_can_do_not_which_flag_was_typed(
         assert "--read-only" not in banner and "--read-only" not in app.sub_title
         await pilot.press("e")
         await settle(pilot)
-        assert "editing an organization is not possible here" in texts(app)
+        assert "editing an organization is not possible here" in notices(app)
         await pilot.press("enter")  # the Configuration, to look at
         form = await open_configuration(pilot, 1)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "saving or resetting is not possible here" in texts(app)
-        assert "--read-only" not in texts(app)
+        assert "saving or resetting is not possible here" in notices(app)
+        assert "--read-only" not in notices(app)
         assert form.session.read_only
     assert store_path.read_bytes() == before
 
