@@ -5,14 +5,18 @@ lost connections, MySQL's case-insensitive comparisons, and the password's ways 
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from outlook_tui.store import ReadOnlyError, SettingChange, StoreError
+from outlook_tui.store.factory import open_store
 from outlook_tui.store.mysql import MySQLStore
 from outlook_tui.store.oro.sql import Statement
+from tests.e2e.terminal import eventually
 from tests.mysql.server import OTHER_ROWS_SQL, READER, READER_PASSWORD, MariaDBServer
 
 INTERVAL = "contacts_sync_interval_orocrm"
@@ -221,3 +225,44 @@ def test_a_uri_that_is_not_one_is_a_one_line_message(uri: str) -> None:
     with pytest.raises(StoreError) as refused:
         MySQLStore(uri)
     assert "\n" not in str(refused.value)
+
+
+def test_without_pymysql_the_message_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pymysql", None)  # what an install without the extra has
+    with pytest.raises(StoreError) as refused:
+        open_store("mysql://oro_admin@db.example.com/oro")
+    assert str(refused.value) == ("Oro's MySQL database needs PyMySQL, which is not installed: "
+                                  "pip install 'outlook-tui[mysql]'")
+
+
+def test_a_save_waiting_for_the_savers_lock_is_interrupted_and_writes_nothing(
+        mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another saver holds the lock; the waiting save's statement is interrupted (KILL QUERY,
+    what cancelling a save does): the save ends with nothing written."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "60")
+    other = mysql_server.connect(mysql_db)
+    with other.cursor() as cursor:
+        cursor.execute("SELECT GET_LOCK('outlook-tui save', 0)")
+    base = mysql_store.load()
+    outcome: list[BaseException] = []
+
+    def save() -> None:
+        try:
+            mysql_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
+        except BaseException as error:
+            outcome.append(error)
+
+    saving = threading.Thread(target=save)
+    saving.start()
+    waiting = eventually(lambda: mysql_server.execute(
+        None, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK%%'"),
+        "the save waiting for the savers' lock")
+    mysql_server.execute(None, "KILL QUERY %s", (waiting[0][0],))
+    saving.join(timeout=60)
+    other.close()
+    assert len(outcome) == 1 and isinstance(outcome[0], StoreError)
+    assert str(outcome[0]).endswith("the wait for the savers' lock was interrupted; nothing "
+                                    "was saved")
+    assert mysql_store.history() == []
+    assert mysql_store.load().get(1).overrides == {}  # type: ignore[union-attr]

@@ -41,6 +41,10 @@ class LockNotGranted(Exception):
     """GET_LOCK gave up after the lock timeout."""
 
 
+class LockWaitInterrupted(Exception):
+    """GET_LOCK was interrupted (KILL QUERY: the save was cancelled)."""
+
+
 def _number(error: BaseException) -> int | None:
     args = getattr(error, "args", ())
     return args[0] if args and isinstance(args[0], int) else None
@@ -71,6 +75,9 @@ class PyMySQLSession:
                     cursor.executemany(statement.sql, statement.params)
         elif statement.mode is Mode.ACQUIRE:
             granted = self.rows(Statement(statement.sql, statement.params))[0][0]
+            if granted is None:  # NULL: interrupted, or an error, while waiting
+                raise LockWaitInterrupted("the wait for the savers' lock was interrupted; "
+                                          "nothing was saved")
             if granted != 1:
                 raise LockNotGranted(
                     f"another outlook-tui save held the savers' lock for "
@@ -145,6 +152,8 @@ class PyMySQLDriver:
     def kind(self, error: BaseException) -> ErrorKind | None:
         if isinstance(error, LockNotGranted):
             return ErrorKind.LOCK_TIMEOUT
+        if isinstance(error, LockWaitInterrupted):
+            return ErrorKind.CANCELLED
         if not isinstance(error, self.pymysql.err.MySQLError):
             return None
         number = _number(error)
@@ -162,7 +171,7 @@ class PyMySQLDriver:
         return ErrorKind.OTHER
 
     def text(self, error: BaseException) -> str:
-        if isinstance(error, LockNotGranted):
+        if isinstance(error, LockNotGranted | LockWaitInterrupted):
             return str(error)
         args: tuple[object, ...] = tuple(getattr(error, "args", ()))
         number = _number(error)
