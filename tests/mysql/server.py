@@ -122,10 +122,13 @@ class MariaDBServer:
         self._run([self.install_db, "--no-defaults", f"--datadir={self.data}", "--user=root",
                    "--auth-root-authentication-method=normal", "--skip-test-db",
                    "--skip-name-resolve", "--innodb-buffer-pool-size=32M"])
+        (self.directory / "tmp").mkdir()
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
                 [self.mariadbd, "--no-defaults", f"--datadir={self.data}",
                  f"--socket={self.socket}", "--skip-networking", "--user=root",
+                 # its own temp dir: other processes tidying /tmp must not take its files
+                 f"--tmpdir={self.directory / 'tmp'}",
                  f"--pid-file={self.directory / 'mariadbd.pid'}", f"--log-error={self.log}",
                  "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=16M",
                  "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",
