@@ -44,7 +44,7 @@ async def test_admin_sets_crm_sync_interval_in_oros_mysql_database(
     app = OutlookApp(store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
-        assert "Oro database (MySQL) mysql://oro_admin@localhost/" in app.sub_title
+        assert f"{mysql_db} on localhost (MySQL)" in app.sub_title
         assert ADMIN_PASSWORD not in app.sub_title
         await pilot.press("c")  # Acme's Configuration: first in name order
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
