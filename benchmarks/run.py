@@ -523,7 +523,9 @@ METHOD = (
     "again, interleaved) and targets; store figures are `PostgresStore.load()`, `change_token()` "
     "(what the app's watch runs each second, off the UI thread), `commit()` of one changed "
     "setting, and `load()` again after it (the organizations reused), in process, a new connection "
-    "per run."
+    "per run. Oro's database on MySQL: the same on a throwaway MariaDB server "
+    "(`tests/mysql/server.py`: mariadbd on a Unix socket in a temp dir) with Oro's utf8 tables "
+    "(`oro_db.fill_mysql`), `--store mysql://...`, `MySQLStore`."
 )
 
 
