@@ -121,10 +121,25 @@ def complete_targets(prefix: str, parsed_args: argparse.Namespace, action: argpa
     return found
 
 
+def never_shorter(prefix: str, candidates: list[str]) -> list[str]:
+    """The candidates to offer for ``prefix`` without the shell shortening what was typed.
+
+    Names match ignoring case (``acm`` finds "Acme"), but bash replaces the word with the
+    candidates' common beginning: "Acme" and "ACME Research" for ``Acme`` would leave ``A``.
+    So the candidates spelled as typed win; failing those, candidates that ignore case are
+    offered only when they all spell the typed part alike (the word then changes case, never
+    length); otherwise none: type the case to tell them apart."""
+    exact = [c for c in candidates if c.startswith(prefix)]
+    if exact or not prefix:
+        return exact
+    spellings = {c[:len(prefix)] for c in candidates}
+    return candidates if len(spellings) == 1 else []
+
+
 def attach(action: argparse.Action, completer: Completer) -> None:
     """Give an argument its completer (argcomplete reads the ``completer`` attribute)."""
     action.completer = completer  # type: ignore[attr-defined]
 
 
 __all__ = ["attach", "complete_organization", "complete_targets", "complete_where",
-           "keys", "organization_names", "values"]
+           "keys", "never_shorter", "organization_names", "values"]

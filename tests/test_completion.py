@@ -92,3 +92,25 @@ def test_completion_never_creates_a_store(tmp_path: Path) -> None:
     assert complete("outlook-tui show ", missing) == set()
     assert complete(f"outlook-tui --store {tmp_path / 'nodir' / 'store.json'} set ") == set()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_completion_never_shortens_what_was_typed(tmp_path: Path) -> None:
+    """`set Acme<Tab>` with "ACME Research" in the store once became `set A`: bash puts the
+    candidates' common beginning in place of the word."""
+    store = write_store(tmp_path / "store.json", ["Acme", "ACME Research", "acme labs", "Globex"])
+    assert complete("outlook-tui set Acme", store) == {"Acme"}
+    assert complete("outlook-tui show ACME", store) == {r"ACME\ Research"}
+    assert complete("outlook-tui show acme", store) == {r"acme\ labs"}
+    # Ignoring case, three names spell "acMe" three ways: offering them would leave "".
+    assert complete("outlook-tui show acMe", store) == set()
+    # One spelling of the typed part: the word changes case, never length.
+    assert complete("outlook-tui show glo", store) == {"Globex"}
+    assert complete("outlook-tui show acme\\ l", store) == {r"acme\ labs"}
+    for line in ("outlook-tui set A", "outlook-tui set a", "outlook-tui show Acme",
+                 "outlook-tui show GLO"):
+        typed = line.rpartition(" ")[2]
+        offered = complete(line, store)
+        words = [word.replace("\\ ", " ") for word in offered]
+        common = next((i for i, chars in enumerate(zip(*words, strict=False))
+                       if len(set(chars)) > 1), min(map(len, words), default=0))
+        assert not offered or common >= len(typed), (line, offered)

@@ -64,7 +64,15 @@ def _complete(parser: argparse.ArgumentParser) -> None:
     then: the app's start-up does not pay for it."""
     import argcomplete
 
+    from outlook_tui.completion import never_shorter
+
     class Finder(argcomplete.CompletionFinder):
+        def collect_completions(self, active_parsers: list[argparse.ArgumentParser],
+                                parsed_args: argparse.Namespace,
+                                cword_prefix: str) -> list[str]:
+            found = super().collect_completions(active_parsers, parsed_args, cword_prefix)
+            return never_shorter(cword_prefix, found)
+
         def filter_completions(self, completions: list[str]) -> list[str]:
             # argcomplete's own de-duplication is quadratic: 100k organization names hang it.
             return list(dict.fromkeys(completions))
