@@ -7,10 +7,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from outlook_tui.after_save import AfterSaveRun, command_environment
 from outlook_tui.catalog import InvalidValue, Setting, Value, lookup
 from outlook_tui.cli.errors import Rejected, Usage
+from outlook_tui.cli.output import print_json
 from outlook_tui.store import (
     BackupStore,
     Capability,
@@ -86,39 +88,75 @@ def chosen_organizations(snapshot: Snapshot, refs: Sequence[str], all_orgs: bool
 
 
 def commit(args: argparse.Namespace, store: StoreBackend, snapshot: Snapshot,
-           changes: list[Change], what: str, already: int | None = None) -> None:
-    """Save ``changes`` and report; with ``--dry-run``, print the store's plan instead.
-    ``already``: how many organizations asked about have the value already."""
+           changes: list[Change], what: str, already: int | None = None, *,
+           warnings: Sequence[str] = (), report: dict[str, Any] | None = None) -> None:
+    """Save ``changes`` and say so: one line (``--json``: one object, ``report``'s keys added),
+    notes after it, ``warnings`` and the store's on stderr; then the after_save_command. With
+    ``--dry-run``, print the store's plan instead (``already``: how many organizations asked
+    about have the value already)."""
     if getattr(args, "dry_run", False):
         from outlook_tui.cli.plan import print_plan
 
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         print_plan(args, store.plan(snapshot, changes), what, already)
-        return
+        return None
+    as_json = bool(getattr(args, "json", False))
+    said: dict[str, Any] = {"saved": False, "revision": snapshot.revision, "what": what,
+                            "changes": 0, **(report or {}), "notes": [],
+                            "warnings": list(warnings)}
     if not changes:
-        print(f"nothing to change: {what} already")
-        return
+        _say(as_json, f"nothing to change: {what} already")
+        return _end(as_json, said, warnings)
     result = store.commit(snapshot, changes)
+    said["revision"] = result.snapshot.revision
     if not result.applied:
-        print(f"nothing to change: {what} already (revision {result.snapshot.revision})")
-        return
+        _say(as_json, f"nothing to change: {what} already (revision {result.snapshot.revision})")
+        return _end(as_json, said, warnings)
     # From here on the save is done: main() must not report a failure to print as a failure.
     args.saved_revision = result.snapshot.revision
-    print(f"saved revision {result.snapshot.revision}: {what} "
-          f"({counted(len(result.applied), 'change')})")
-    for notice in result.notices:
-        print(f"note: {notice}")
-    for warning in result.warnings:
+    said.update(saved=True, changes=len(result.applied))
+    _say(as_json, f"saved revision {result.snapshot.revision}: {what} "
+                  f"({counted(len(result.applied), 'change')})")
+    _tell(as_json, said, result.notices, result.warnings)
+    stopped = after_save(args, store, result.snapshot.revision, said)
+    _end(as_json, said, warnings)
+    if stopped:
+        raise SystemExit(130)
+    return None
+
+
+def _end(as_json: bool, said: dict[str, Any], warnings: Sequence[str]) -> None:
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    after_save(args, store, result.snapshot.revision)
+    if as_json:
+        print_json(said)
 
 
-def after_save(args: argparse.Namespace, store: StoreBackend, revision: int) -> None:
+def _say(as_json: bool, line: str) -> None:
+    if not as_json:
+        print(line)
+
+
+def _tell(as_json: bool, said: dict[str, Any], notes: Sequence[str],
+          warnings: Sequence[str]) -> None:
+    """Notes on stdout (``--json``: in the object), warnings on stderr (and in the object)."""
+    said["notes"].extend(notes)
+    said["warnings"].extend(warnings)
+    for note in notes:
+        _say(as_json, f"note: {note}")
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def after_save(args: argparse.Namespace, store: StoreBackend, revision: int,
+               said: dict[str, Any]) -> bool:
     """The config's after_save_command, once the save is committed: waited for (bounded by
-    after_save_timeout), ctrl+c stops it and exits 130; the save stays committed whatever it
-    does."""
+    after_save_timeout); True when ctrl+c stopped it (the command then exits 130). The save
+    stays committed whatever it does."""
     command = args.config.after_save_command
     if command is None or not store.supports(Capability.AFTER_SAVE_COMMAND):
-        return
+        return False
     environment = command_environment(os.environ, revision=revision,
                                       store_location=store.location,
                                       store_uri=factory.store_location(args.store))
@@ -126,9 +164,5 @@ def after_save(args: argparse.Namespace, store: StoreBackend, revision: int) -> 
                        timeout=args.config.after_save_timeout)
     outcome = run.run(started=lambda: print(f"{run.running_text} (ctrl+c stops it)",
                                             file=sys.stderr, flush=True))
-    for notice in outcome.notices:
-        print(f"note: {notice}")
-    for warning in outcome.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if outcome.stopped:
-        raise SystemExit(130)
+    _tell(bool(getattr(args, "json", False)), said, outcome.notices, outcome.warnings)
+    return outcome.stopped

@@ -10,6 +10,13 @@ from typing import Any, NoReturn
 from outlook_tui.cli.backups import cmd_backups, cmd_restore
 from outlook_tui.cli.db import cmd_db_init
 from outlook_tui.cli.errors import Usage
+from outlook_tui.cli.helptext import (
+    IMPORT_FILE,
+    HelpFormatter,
+    epilog,
+    keys_and_values,
+    keys_only,
+)
 from outlook_tui.cli.history import cmd_history
 from outlook_tui.cli.organizations import (
     cmd_orgs_add,
@@ -92,39 +99,53 @@ def dry_run(p: argparse.ArgumentParser) -> None:
         p.add_argument("--json", action="store_true", help="print JSON, for scripts")
 
 
-def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+def _global_options(shown: bool) -> _Parser:
+    """--store, --read-only and --config: described in ``outlook-tui --help`` only (``shown``),
+    taken after any command too."""
+    def said(text: str) -> str:
+        return text if shown else argparse.SUPPRESS
+
     common = _Parser(add_help=False)
     common.add_argument("--store", metavar="PATH|URI", default=argparse.SUPPRESS, type=_store_path,
-                        help="the store: a JSON file's PATH, or Oro's own database as a libpq "
-                             "URI postgresql://USER@HOST/DBNAME (password via PGPASSWORD, "
-                             "~/.pgpass or a service file) or mysql://USER@HOST[:PORT]/DBNAME "
-                             "(password via ~/.my.cnf or MYSQL_PWD). Default: "
-                             f"${ENVIRONMENT_VARIABLE}, "
-                             "else the JSON file in the user data directory")
+                        help=said("the store: a JSON file's PATH, or Oro's own database as a "
+                                  "libpq URI postgresql://USER@HOST/DBNAME (password via "
+                                  "PGPASSWORD, ~/.pgpass or a service file) or "
+                                  "mysql://USER@HOST[:PORT]/DBNAME (password via ~/.my.cnf or "
+                                  f"MYSQL_PWD). Default: ${ENVIRONMENT_VARIABLE}, else the JSON "
+                                  "file in the user data directory"))
     common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
-                        help="open without the lock; refuse every write")
+                        help=said("open without the lock; refuse every write"))
     common.add_argument("--config", metavar="PATH", dest="config_file",
                         default=argparse.SUPPRESS,
-                        help=f"the configuration file (keymap, theme, [database]). Default: "
-                             f"${CONFIG_VARIABLE}, else config.toml in the user config "
-                             "directory")
+                        help=said(f"the configuration file (keymap, theme, [database]). "
+                                  f"Default: ${CONFIG_VARIABLE}, else config.toml in the user "
+                                  "config directory"))
+    return common
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    common = _global_options(shown=False)
 
     parser = _Parser(
-        prog="outlook-tui", parents=[common],
+        prog="outlook-tui", parents=[_global_options(shown=True)], formatter_class=HelpFormatter,
         description="OroCRM MS Outlook settings per organization. Without a command, opens "
                     "the terminal app.",
         epilog="ORG: an organization id or exact name. KEY: the Oro key "
                "(oro_crm_pro_outlook.tasks_enabled) or the part after the dot. VALUE: the "
                "stored value or its label (Both, bidirectional, \"Outlook to OroCRM\"); "
                "booleans true/false/yes/no/1/0. Store in use: "
-               + _store_in_use(argv).replace("%", "%%") + ".",
+               + _store_in_use(argv).replace("%", "%%") + ".\n\nEach command's examples, and "
+               "the keys and values set takes: outlook-tui COMMAND --help.",
     )
     parser.set_defaults(func=cmd_tui, parser=parser)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, func: Callable[[argparse.Namespace], None], help: str,
-                json_output: bool = False, **kwargs: Any) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=[common], help=help, description=help, **kwargs)
+                json_output: bool = False, sections: Sequence[str] = (),
+                **kwargs: Any) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help,
+                           epilog=epilog(name, *sections), formatter_class=HelpFormatter,
+                           **kwargs)
         p.set_defaults(func=func, parser=p)
         if json_output:
             p.add_argument("--json", action="store_true", help="print JSON, for scripts")
@@ -138,7 +159,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     def org_command(name: str, func: Callable[[argparse.Namespace], None], help: str,
                     json_output: bool = False) -> argparse.ArgumentParser:
-        p = orgs_sub.add_parser(name, parents=[common], help=help, description=help)
+        p = orgs_sub.add_parser(name, parents=[common], help=help, description=help,
+                                epilog=epilog(f"orgs {name}"), formatter_class=HelpFormatter)
         p.set_defaults(func=func, parser=p)
         if json_output:
             p.add_argument("--json", action="store_true", help="print JSON, for scripts")
@@ -175,14 +197,17 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     p = command("set", cmd_set, "give organizations (or the system) their own value: clears "
                 "Use System; several organizations are one revision",
-                usage="outlook-tui set [ORG ...] KEY VALUE [--system | --all-orgs | --where K=V]")
+                usage="outlook-tui set [ORG ...] KEY VALUE\n"
+                      "           [--system | --all-orgs | --where K=V] [--dry-run] [--json]",
+                sections=[keys_and_values()], json_output=True)
     attach(p.add_argument("words", nargs="+", metavar="ORG... KEY VALUE"), complete_targets)
     targets(p)
     dry_run(p)
     p = command("reset", cmd_reset, "back to Use System (organizations) or Use default "
                 "(system): removes the stored value",
-                usage="outlook-tui reset [ORG ...] (KEY | --all) [--system | --all-orgs | "
-                      "--where K=V]")
+                usage="outlook-tui reset [ORG ...] (KEY | --all)\n"
+                      "           [--system | --all-orgs | --where K=V] [--dry-run] [--json]",
+                sections=[keys_only()], json_output=True)
     attach(p.add_argument("words", nargs="*", metavar="ORG... KEY"), complete_targets)
     p.add_argument("--all", action="store_true", help="every setting")
     targets(p)
@@ -191,8 +216,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p = command("export", cmd_export, "write every stored value, in Oro key names, as JSON")
     p.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
     p = command("import", cmd_import, "apply an export file: checked whole first, then "
-                "applied all or nothing as one revision")
-    p.add_argument("file", metavar="FILE")
+                "applied all or nothing as one revision", sections=[IMPORT_FILE])
+    p.add_argument("file", metavar="FILE", help="an export file, or - for standard input")
     dry_run(p)
     p = command("history", cmd_history, "who changed what, newest first", json_output=True)
     attach(p.add_argument("org", nargs="?", metavar="ORG"), complete_organization)
@@ -217,7 +242,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     p = db_sub.add_parser("init", parents=[common], help="create outlook-tui's history table "
                           "(Oro keeps no history); saves are refused until it exists",
                           description="Create outlook_tui_history in Oro's database (idempotent)."
-                          " Needs CREATE on the schema; --print-sql gives the SQL to a DBA.")
+                          " Needs CREATE on the schema; --print-sql gives the SQL to a DBA.",
+                          epilog=epilog("db init"), formatter_class=HelpFormatter)
     p.set_defaults(func=cmd_db_init, parser=p)
     p.add_argument("--print-sql", action="store_true",
                    help="print the SQL (and suggested GRANTs) instead of running it")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+from dataclasses import dataclass
 from typing import Any
 
-from outlook_tui.catalog import CATALOG, lookup
+from outlook_tui.catalog import CATALOG, Setting, Value, lookup, same_value
 from outlook_tui.cli.common import chosen_organizations, commit, open_for, setting_of, value_of
 from outlook_tui.cli.errors import Usage
 from outlook_tui.cli.output import print_json, table
 from outlook_tui.scopes import EffectiveValue, conflict_resolution_note
-from outlook_tui.store import Change, SettingChange
+from outlook_tui.store import Change, SettingChange, Snapshot
 
 
 def _effective_json(values: dict[str, EffectiveValue]) -> dict[str, Any]:
@@ -99,8 +101,52 @@ def cmd_set(args: argparse.Namespace) -> None:
                    if not (setting.name in o.overrides and o.overrides[setting.name] == value)]
         where = orgs[0].name if len(orgs) == 1 else f"{len(orgs)} organizations"
     already = None if args.system else len(orgs) - len(changes)
+    stale = _stale_overrides(snapshot, setting, value, changes)
     commit(args, store, snapshot, changes, f"{where}: {setting.label} = {setting.label_of(value)}",
-           already)
+           already, warnings=_stale_warning(setting, value, stale), report={"stale_overrides": [
+               {"organization_id": s.organization_id, "organization": s.organization,
+                "key": setting.key, "value": value, "inherited_from": s.upstream}
+               for s in stale]})
+
+
+@dataclass(frozen=True)
+class _Stale:
+    organization_id: int | None
+    organization: str | None
+    upstream: str  # "System" or "Default"
+
+
+def _stale_overrides(snapshot: Snapshot, setting: Setting, value: Value,
+                     changes: list[Change]) -> list[_Stale]:
+    """The scopes whose new value is what they would inherit anyway: stored, it stops them
+    following later changes upstream (the stale override ``show`` flags)."""
+    stale = []
+    for change in changes:
+        assert isinstance(change, SettingChange)
+        scope = change.organization_id
+        inherited = snapshot.effective(scope)[setting.name].inherited
+        if same_value(inherited, value):
+            org = None if scope is None else snapshot.get(scope)
+            stale.append(_Stale(scope, None if org is None else org.name,
+                                "Default" if scope is None else "System"))
+    return stale
+
+
+def _stale_warning(setting: Setting, value: Value, stale: list[_Stale]) -> list[str]:
+    if not stale:
+        return []
+    shown = f"{setting.label} = {setting.label_of(value)}"
+    if stale[0].organization_id is None:
+        return [f"System: {shown} is the default anyway; stored, it no longer follows the "
+                f"default (outlook-tui reset --system {setting.name} to follow it)"]
+    names = [repr(s.organization) for s in stale[:3]]
+    if len(stale) > 3:
+        names.append(f"{len(stale) - 3} more")
+    who = names[0] if len(stale) == 1 else f"{len(stale)} organizations ({', '.join(names)})"
+    org = shlex.quote(stale[0].organization or "") if len(stale) == 1 else "ORG..."
+    again = f"outlook-tui reset {org} {setting.name}"
+    return [f"{who}: {shown} is what System gives anyway; stored as an override, it no longer "
+            f"follows changes to System ({again} to follow them)"]
 
 
 def cmd_reset(args: argparse.Namespace) -> None:
