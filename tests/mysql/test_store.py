@@ -5,6 +5,7 @@ lost connections, MySQL's case-insensitive comparisons, and the password's ways 
 from __future__ import annotations
 
 import re
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -266,3 +267,18 @@ def test_a_save_waiting_for_the_savers_lock_is_interrupted_and_writes_nothing(
                                     "was saved")
     assert mysql_store.history() == []
     assert mysql_store.load().get(1).overrides == {}  # type: ignore[union-attr]
+
+
+def test_a_server_that_accepts_and_never_answers_is_given_up_with_a_one_line_message() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    try:
+        with pytest.raises(StoreError) as refused:
+            MySQLStore(f"mysql://oro@127.0.0.1:{port}/oro?connect_timeout=1")
+    finally:
+        listener.close()
+    message = str(refused.value)
+    assert message.startswith(f"cannot connect to mysql://oro@127.0.0.1:{port}/oro")
+    assert "timed out" in message and "\n" not in message

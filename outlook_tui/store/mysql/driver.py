@@ -16,6 +16,9 @@ from outlook_tui.store.oro.sql import ErrorKind, Mode, Row, Statement, fetch_in_
 
 EXTRA_HINT = "pip install 'outlook-tui[mysql]'"
 PROGRAM_NAME = "outlook-tui"
+#: Seconds a statement's answer may take beyond the lock timeout (the work itself at 100k
+#: organizations on a busy server), before the connection is given up as lost.
+ANSWER_MARGIN = 60
 
 # MySQL's and MariaDB's error numbers (include/mysqld_error.h, errmsg.h).
 LOCK_WAIT_TIMEOUT = 1205
@@ -144,8 +147,15 @@ class PyMySQLDriver:
 
     def connect(self, uri: str) -> PyMySQLSession:
         _, arguments = connect_arguments(uri)
+        # PyMySQL bounds only the TCP connect by connect_timeout: a server that accepts and
+        # never greets would hold the handshake forever. Its reads are bounded by it too, then
+        # by the lock timeout and a margin for the work itself: every wait ends.
+        timeout = arguments["connect_timeout"]
         connection = self.pymysql.connect(**arguments, charset="utf8mb4", autocommit=True,
-                                          program_name=PROGRAM_NAME)
+                                          program_name=PROGRAM_NAME, read_timeout=timeout,
+                                          write_timeout=timeout)
+        connection._read_timeout = connection._write_timeout = (
+            lock_wait_seconds() + ANSWER_MARGIN)
         self.dialect.server_is(connection.get_server_info())
         return PyMySQLSession(connection, self.pymysql)
 
