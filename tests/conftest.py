@@ -246,6 +246,23 @@ async def settle(pilot: Any, until: Callable[[], object] | None = None,
             await pilot.pause(0.01)
 
 
+def notices(app: Any) -> list[Any]:
+    """What the app has told the person so far (``title``, ``message``, ``severity``), oldest
+    first: the app's own record of its ``notify`` calls, whatever draws them on screen."""
+    return list(app.notified)
+
+
+def said(app: Any) -> str:
+    """Every notification's message so far, one a line (for ``"..." in said(app)``)."""
+    return "\n".join(str(n.message) for n in notices(app))
+
+
+def shown_notices(app: Any) -> list[Any]:
+    """The notifications on screen now (gone once expired, withdrawn or left with their
+    screen). The one place tests read how the app keeps them: Textual's own list today."""
+    return list(app._notifications)
+
+
 async def showing(pilot: Any, kind: type[T]) -> T:
     """Settle until the app shows a screen of ``kind``; that screen."""
     await settle(pilot, lambda: isinstance(pilot.app.screen, kind), f"a {kind.__name__}")

@@ -8,6 +8,7 @@ import contextlib
 import os
 import signal
 import weakref
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import partial
 from typing import Any, Protocol, cast, runtime_checkable
@@ -53,6 +54,8 @@ from outlook_tui.text import is_printable, name_problem
 
 #: A toast longer than this is clipped (a message quoting a 10,000-character name).
 TOAST_CELLS = 480
+#: How many of the last notifications ``OutlookApp.notified`` keeps.
+NOTIFIED_KEPT = 100
 
 
 @runtime_checkable
@@ -139,6 +142,9 @@ class OutlookApp(App[None]):
         #: The store and its snapshot, kept up to date (loading, the disk watch, saving).
         self.sync = StoreSync(self, store, watch_seconds=watch_seconds,
                               store_changed=self._retitle, published=self._settled)
+        #: What the app told the person lately, oldest first (for tests and the log: whatever
+        #: draws the notifications).
+        self.notified: deque[Notification] = deque(maxlen=NOTIFIED_KEPT)
         #: The screen each notification belongs to: it is dropped when that screen is left.
         self._notice_screens: dict[str, weakref.ref[Screen[Any]]] = {}
         #: Notifications that stay whatever screen is shown (a command still running).
@@ -223,8 +229,12 @@ class OutlookApp(App[None]):
                timeout: float | None = None, markup: bool = True) -> None:
         """Every toast (``Widget.notify`` lands here): never markup, hidden code points escaped,
         long values clipped. ``markup`` is accepted for Textual's signature and ignored."""
-        super().notify(plain(message, keep="\n", width=TOAST_CELLS), title=plain(title),
-                       severity=severity, timeout=timeout, markup=False)
+        notice = Notification(plain(message, keep="\n", width=TOAST_CELLS), plain(title),
+                              severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+                              markup=False)
+        self.notified.append(notice)
+        super().notify(notice.message, title=notice.title, severity=notice.severity,
+                       timeout=notice.timeout, markup=False)
 
     # -- start-up ----------------------------------------------------------------------------
 

@@ -70,11 +70,6 @@ async def type_into(pilot: Pilot[Any], text: str) -> None:
     await pilot.press("end", "ctrl+u", *text)
 
 
-def notices(app: OutlookApp) -> str:
-    """Every notification shown now, one message a line."""
-    return "\n".join(n.message for n in app._notifications)
-
-
 def status_text(screen: OrganizationsScreen) -> str:
     return str(screen.query_one("#status").render())
 

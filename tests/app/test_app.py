@@ -14,11 +14,11 @@ from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.identity import current_user
-from tests.conftest import StoreFactory, settle, write_store
+from tests.conftest import StoreFactory, notices, settle, write_store
 
 
 def messages(app: OutlookApp) -> str:
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+    return "\n".join(f"{n.title}: {n.message}" for n in notices(app))
 
 
 async def test_palette_opens_an_organization_by_a_few_letters_of_its_name(

@@ -14,7 +14,7 @@ from outlook_tui.app.screens.organization_form import OrganizationFormModal
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import Capability, JsonStore, StoreBackend, factory
 from tests.app.conftest import loaded
-from tests.conftest import settle, showing, write_store
+from tests.conftest import said, settle, showing, write_store
 
 REASON = "organizations are managed in Oro itself"
 
@@ -31,10 +31,6 @@ class BareStore(JsonStore):
 
 def footer_keys(app: OutlookApp) -> set[str]:
     return {key.key for key in app.screen.query(FooterKey)}
-
-
-def messages(app: OutlookApp) -> str:
-    return "\n".join(n.message for n in app._notifications)
 
 
 def test_the_json_store_offers_both_parts(store_path: Path) -> None:
@@ -56,7 +52,7 @@ async def test_new_and_edit_are_hidden_and_explained(store_path: Path) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert not isinstance(app.screen, OrganizationFormModal)
-        assert REASON in messages(app)
+        assert REASON in said(app)
         await pilot.press("e")
         await settle(pilot)
         assert not isinstance(app.screen, OrganizationFormModal)

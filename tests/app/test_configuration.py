@@ -20,7 +20,7 @@ from outlook_tui.app.screens.help import HelpScreen, key_groups
 from outlook_tui.catalog import CATALOG, PAGE_PATH
 from outlook_tui.store import JsonStore, SettingChange
 from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
-from tests.conftest import settle
+from tests.conftest import notices, settle
 
 DIRECTION = "contacts_sync_direction"
 CONFLICTS = "contacts_conflict_resolution"
@@ -65,7 +65,7 @@ async def test_admin_overrides_the_four_integration_settings(make_store, store_p
         assert overrides(store_path) == {
             DIRECTION: "OroCRMToOutlook", CONFLICTS: "OutlookAlwaysWins", CRM: 300, OUTLOOK: 45}
         assert overrides(store_path, 2) == {}  # Globex still inherits everything
-        assert any("Configuration saved" in (n.title + n.message) for n in app._notifications)
+        assert any("Configuration saved" in (n.title + n.message) for n in notices(app))
         # The form was re-read from the store: nothing left to save.
         assert not screen.form.model.dirty
         assert "from organization" in text_of(screen, f"#source-{CRM}")
@@ -211,7 +211,7 @@ async def test_read_only_store_cannot_be_changed(make_store, store_path) -> None
         assert "ctrl+s" not in footer_keys and "ctrl+r" not in footer_keys
         await pilot.press("space", "ctrl+s", "ctrl+r")
         await settle(pilot)
-        assert any("View only" in n.message for n in app._notifications)
+        assert any("View only" in n.message for n in notices(app))
         assert store_path.read_bytes() == before
 
 

@@ -14,7 +14,7 @@ import pytest
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import JsonStore, Snapshot, quickcheck
-from tests.conftest import CORPUS, EXPECT, NAMES, every_byte, settle, write_store
+from tests.conftest import CORPUS, EXPECT, NAMES, every_byte, notices, settle, write_store
 
 
 def count_disk_polls(app: OutlookApp) -> list[None]:
@@ -124,7 +124,7 @@ async def test_a_save_through_a_planted_lock_file_is_refused_and_says_why(
         await pilot.press("space")  # clear Use System on the first setting: an edit
         await pilot.press("ctrl+s")
         await settle_app(pilot)
-        said = "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+        said = "\n".join(f"{n.title}: {n.message}" for n in notices(app))
         assert str(lock) in said and "refusing" in said, said
         assert isinstance(app.screen, ConfigurationScreen) and screen.form.model.dirty
     assert every_byte(tmp_path) == before

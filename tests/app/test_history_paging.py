@@ -16,7 +16,7 @@ from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.history import HistoryEntry, encode
 from outlook_tui.store.identity import current_user
-from tests.conftest import settle
+from tests.conftest import notices, settle
 
 LINES = 2 * PAGE + 234
 #: The store as the history below leaves it (anything else is a change made outside it).
@@ -102,10 +102,10 @@ async def test_the_change_notice_names_who_before_the_store_is_read_again(
         other.commit(other.load(), [SettingChange(1, "tasks_enabled", None, False)])
         try:
             await settle(pilot, lambda: any("saved by" in str(n.message)
-                                            for n in app._notifications), "the change notice")
-            notices = [str(n.message) for n in app._notifications]
+                                            for n in notices(app)), "the change notice")
+            said = [str(n.message) for n in notices(app)]
             assert any(f"1 change saved by {current_user()} (revision {LINES + 1})" in n
-                       for n in notices), notices
+                       for n in said), said
             assert app.snapshot is not None and app.snapshot.revision == LINES, \
                 "the notice came before the store was read again"
         finally:

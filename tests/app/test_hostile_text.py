@@ -22,7 +22,7 @@ from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import Conflict, JsonStore
 from outlook_tui.store.history import HistoryEntry, encode
 from outlook_tui.text import printable
-from tests.conftest import settle, showing, write_store
+from tests.conftest import notices, settle, showing, write_store
 from tests.hostile import HOSTILE, NAMES, hidden_characters
 
 #: Every organization overrides one setting, so that bulk reset has something to name.
@@ -357,4 +357,4 @@ async def test_a_paste_with_an_escape_sequence_into_the_palette_is_refused_with_
         await settle(pilot)
         assert app.screen.query_one(Input).value == ""
         assert_safe(app)
-        assert any("U+001B at position 3" in n.message for n in app._notifications)
+        assert any("U+001B at position 3" in n.message for n in notices(app))

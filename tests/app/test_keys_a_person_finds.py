@@ -15,8 +15,8 @@ from outlook_tui.app.screens.confirm import ConfirmModal, UnsavedChangesModal
 from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
-from tests.app.conftest import CRM, ORGS, loaded, notices, open_configuration, to_checkbox
-from tests.conftest import burst, settle
+from tests.app.conftest import CRM, ORGS, loaded, open_configuration, to_checkbox
+from tests.conftest import burst, said, settle
 
 
 def make_app(store: JsonStore) -> OutlookApp:
@@ -63,15 +63,15 @@ async def test_a_key_that_does_nothing_says_so(make_store: Any, store_path: Path
         await pilot.press("z")
         await settle(pilot)
         assert "z does nothing in Organizations. F1 lists the keys that work here." \
-            in notices(app)
+            in said(app)
         await pilot.press("space", "b")  # the bulk dialog, on Sync Direction's choices
         await settle(pilot)
         await pilot.press("right", "7")
         await settle(pilot)
-        assert "7 does nothing in Apply setting (marked organizations)" in notices(app)
+        assert "7 does nothing in Apply setting (marked organizations)" in said(app)
         await pilot.press("z")  # pressed again: said once, not stacked
         await settle(pilot)
-        assert notices(app).count("z does nothing in Organizations") <= 1
+        assert said(app).count("z does nothing in Organizations") <= 1
     assert store_path.read_bytes() == before
 
 
@@ -82,7 +82,7 @@ async def test_typing_in_a_field_is_never_reported(make_store: Any) -> None:
         await pilot.press("slash", *"qjkz")  # the filter takes q, j and k as text
         await settle(pilot)
         assert screen.query_one("#filter", Input).value == "qjkz"
-        assert app.is_running and "does nothing" not in notices(app)
+        assert app.is_running and "does nothing" not in said(app)
 
 
 async def test_j_and_k_move_in_tables(make_store: Any) -> None:

@@ -18,7 +18,7 @@ from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore
 from tests.app.conftest import open_configuration, to_checkbox, type_into
-from tests.conftest import burst, settle, showing
+from tests.conftest import burst, settle, showing, shown_notices
 
 CRM = "contacts_sync_interval_orocrm"
 
@@ -120,11 +120,11 @@ async def test_the_saved_notice_does_not_follow_to_the_next_screen(make_store: A
         await edit_crm(pilot, "300")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert any(n.title == "Configuration saved" for n in app._notifications)
+        assert any(n.title == "Configuration saved" for n in shown_notices(app))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, OrganizationsScreen)
-        assert not any(n.title == "Configuration saved" for n in app._notifications)
+        assert not any(n.title == "Configuration saved" for n in shown_notices(app))
 
 
 async def test_a_dialogs_notice_stays_on_the_screen_beneath(make_store: Any) -> None:
@@ -133,7 +133,7 @@ async def test_a_dialogs_notice_stays_on_the_screen_beneath(make_store: Any) -> 
         await pilot.pause()
         await burst(pilot, "n", *"Initech", "enter")
         assert isinstance(app.screen, OrganizationsScreen)
-        assert any("Initech" in n.message for n in app._notifications)
+        assert any("Initech" in n.message for n in shown_notices(app))
 
 
 async def test_toasts_stay_away_from_the_focused_line(make_store: Any) -> None:

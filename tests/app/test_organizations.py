@@ -16,7 +16,7 @@ from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
 from tests.app.conftest import ORGS, loaded, status_text
-from tests.conftest import settle, showing
+from tests.conftest import notices, settle, showing
 
 
 def make_app(store: JsonStore) -> OutlookApp:
@@ -278,7 +278,7 @@ async def test_read_only_hides_editing_keys_and_writes_nothing(
         await pilot.press("n", "e", "space", "a", "b", "x")
         await pilot.pause()
         assert app.screen is screen
-        assert any("View only" in n.message for n in app._notifications)
+        assert any("View only" in n.message for n in notices(app))
     assert store_path.read_bytes() == before
 
 

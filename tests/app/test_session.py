@@ -15,7 +15,7 @@ from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.session import SessionScreen
 from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
-from tests.conftest import StoreFactory, settle
+from tests.conftest import StoreFactory, notices, settle
 
 
 async def test_a_failing_background_task_is_named_in_a_notice_and_the_app_keeps_running(
@@ -35,9 +35,9 @@ async def test_a_failing_background_task_is_named_in_a_notice_and_the_app_keeps_
         await pilot.pause()
         assert app.is_running
         assert app.screen is screen
-        notices = [(n.title, n.message, n.severity, n.markup) for n in app._notifications]
+        said = [(n.title, n.message, n.severity, n.markup) for n in notices(app)]
         assert ("Counting [red]sheep[/red] failed", "[b]disk[/b] on fire", "error",
-                False) in notices
+                False) in said
 
 
 async def test_every_screen_reaches_the_app_through_its_session(make_store: StoreFactory) -> None:
@@ -75,9 +75,9 @@ async def test_a_save_that_fails_unexpectedly_is_reported_and_nothing_is_written
         await pilot.press("space", "tab")
         await type_into(pilot, "600")
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: any("failed" in n.title for n in app._notifications),
+        await settle(pilot, lambda: any("failed" in n.title for n in notices(app)),
                      "the failure's notice")
         assert app.is_running and app.screen is screen
-        notices = [(n.title, n.message) for n in app._notifications]
-        assert ("Saving the configuration failed", "disk controller on fire") in notices
+        said = [(n.title, n.message) for n in notices(app)]
+        assert ("Saving the configuration failed", "disk controller on fire") in said
     assert store_path.read_bytes() == before

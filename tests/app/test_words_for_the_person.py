@@ -13,15 +13,8 @@ from textual.widgets import Input, Static
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.store import JsonStore
-from tests.app.conftest import (
-    CRM,
-    loaded,
-    notices,
-    open_configuration,
-    to_checkbox,
-    type_into,
-)
-from tests.conftest import settle
+from tests.app.conftest import CRM, loaded, open_configuration, to_checkbox, type_into
+from tests.conftest import said, settle
 
 
 def make_app(store: JsonStore) -> OutlookApp:
@@ -39,13 +32,13 @@ async def test_support_is_told_what_they_can_do_not_which_flag_was_typed(
         assert "--read-only" not in banner and "--read-only" not in app.sub_title
         await pilot.press("e")
         await settle(pilot)
-        assert "editing an organization is not possible here" in notices(app)
+        assert "editing an organization is not possible here" in said(app)
         await pilot.press("enter")  # the Configuration, to look at
         form = await open_configuration(pilot, 1)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "saving or resetting is not possible here" in notices(app)
-        assert "--read-only" not in notices(app)
+        assert "saving or resetting is not possible here" in said(app)
+        assert "--read-only" not in said(app)
         assert form.session.read_only
     assert store_path.read_bytes() == before
 

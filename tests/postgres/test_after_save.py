@@ -18,7 +18,7 @@ from outlook_tui.app.screens.help import HelpScreen
 from outlook_tui.config import Config
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
-from tests.conftest import settle
+from tests.conftest import settle, shown_notices
 from tests.postgres.server import PostgresServer
 
 STORED_CRM = ("SELECT v.text_value FROM oro_config_value v JOIN oro_config c ON c.id = "
@@ -30,7 +30,7 @@ TASKS_AT_SYSTEM = ("SELECT v.text_value FROM oro_config_value v JOIN oro_config 
 
 
 def messages(app: OutlookApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in shown_notices(app)]
 
 
 async def save_crm_interval(pilot: object, app: OutlookApp, value: str) -> None:

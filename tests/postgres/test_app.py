@@ -12,7 +12,7 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
-from tests.conftest import burst, settle
+from tests.conftest import burst, notices, settle
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
 #: oro_config rows of the template: the system scope's, and the Default Organization's.
@@ -113,7 +113,7 @@ async def test_a_damaged_value_is_named_with_its_row(
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices(app)]
     assert any(f"oro_config_value row {row}" in m and "'[b]90000'" in m
                and "not a whole number" in m for m in messages), messages
 
@@ -200,7 +200,7 @@ async def test_hostile_text_from_oros_tables_is_only_ever_text(
     app = OutlookApp(pg_store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notices(app)]
     [damaged] = [m for m in messages if "oro_config_value row" in m]
     assert "\x1b" not in damaged and "\u202e" not in damaged and "\x07" not in damaged
     assert "Evil\\x1b]52;c;aGk=\\x07 [b]Corp[/b]" in damaged
