@@ -263,6 +263,18 @@ def shown_notices(app: Any) -> list[Any]:
     return list(app._notifications)
 
 
+def wait_until(condition: Callable[[], object], what: str) -> None:
+    """Outside the app (threads, processes): return once ``condition()`` holds. Waits on the
+    condition, not on the clock: a hang becomes a failure naming ``what``."""
+    import time
+
+    deadline = time.monotonic() + HANG_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited in vain for {what}")
+        time.sleep(0.005)
+
+
 async def showing(pilot: Any, kind: type[T]) -> T:
     """Settle until the app shows a screen of ``kind``; that screen."""
     await settle(pilot, lambda: isinstance(pilot.app.screen, kind), f"a {kind.__name__}")

@@ -28,7 +28,7 @@ class Run:
     def __init__(self, script: str) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent(script) + "\nprint('ready', flush=True)\n"
-             "import time\nwhile True: time.sleep(60)\n"],
+             "import signal\nsignal.pause()\n"],
             cwd=ROOT, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
         assert self.process.stdout is not None
         self.said: list[str] = []
@@ -74,7 +74,7 @@ import subprocess, sys, tempfile
 from tests.sweep import claim
 directory = tempfile.mkdtemp(prefix="outlook-tui-sweep-test-")
 claim(directory=directory)
-server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", directory],
+server = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()", directory],
                           start_new_session=True)
 print(directory, flush=True)
 """

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.effective import EffectiveSettingsScreen
 from outlook_tui.app.screens.history import HistoryScreen
-from outlook_tui.app.screens.matrix import FILTER_DELAY, MatrixScreen
+from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore, OrganizationChange, SettingChange
 from outlook_tui.store.identity import current_user
@@ -159,7 +159,7 @@ async def test_matrix_filter_by_name_and_only_overrides_narrow_the_rows(
         await pilot.pause()
         assert table.row_count == 4
         await pilot.press("slash", "b", "r", "e")  # only Umbrella has "bre" in its name
-        await pilot.pause(FILTER_DELAY + 0.1)
+        await settle(pilot, lambda: table.row_count == 1, "the filter")
         await pilot.press("enter")
         await pilot.pause()
         assert table.row_count == 1
@@ -181,7 +181,7 @@ async def test_escape_in_the_matrix_filter_clears_it_and_enter_opens_effective_s
         await pilot.pause()
         table = app.screen.query_one(VirtualTable)
         await pilot.press("slash", "i", "n", "i")
-        await pilot.pause(FILTER_DELAY + 0.1)
+        await settle(pilot, lambda: table.row_count == 1, "the filter")
         assert table.row_count == 1
         await pilot.press("escape")
         await pilot.pause()

@@ -13,6 +13,8 @@ Helpers shared by several test modules are here, not imported from one test modu
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,3 +243,43 @@ def write_document(store: JsonStore, document: dict[str, Any]) -> bytes:
     data = serialize(document)
     store.path.write_bytes(data)
     return data
+
+
+# -- writers in other processes -------------------------------------------------------------------
+
+#: Forked processes: a writer in a child is another admin's process, with its own locks.
+fork = multiprocessing.get_context("fork")
+
+
+def writers_at_once(target: Callable[..., None], args: Sequence[tuple[Any, ...]], *,
+                    timeout: float) -> list[Any]:
+    """One forked writer per item of ``args``, each running ``target(*item, start, results)``:
+    they wait for ``start`` and go together; what each put in ``results``, once every one has
+    exited cleanly."""
+    start, results = fork.Event(), fork.Queue()
+    processes = [fork.Process(target=target, args=(*item, start, results)) for item in args]
+    for process in processes:
+        process.start()
+    start.set()
+    collected = [results.get(timeout=timeout) for _ in processes]
+    for process in processes:
+        process.join(timeout)
+        assert process.exitcode == 0
+    return collected
+
+
+def opened_here(path: Path) -> int:
+    """How many file descriptors of this process are open on the file now at ``path``: a
+    thread of this test waiting for the lock has opened it (Linux's /proc)."""
+    try:
+        target = os.stat(path)
+    except FileNotFoundError:
+        return 0
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            held = os.stat(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        count += (held.st_dev, held.st_ino) == (target.st_dev, target.st_ino)
+    return count

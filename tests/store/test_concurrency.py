@@ -4,7 +4,6 @@ holds. (Writers that lose nothing, on any backend: test_contract.py.)"""
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 from pathlib import Path
 from typing import Any
@@ -13,25 +12,19 @@ import pytest
 
 from outlook_tui.catalog import BY_NAME
 from outlook_tui.store import ConflictError, JsonStore, NewOrganization, SettingChange
-from tests.store.conftest import CRM_INTERVAL, OUTLOOK_INTERVAL, history_lines
+from tests.store.conftest import (
+    CRM_INTERVAL,
+    OUTLOOK_INTERVAL,
+    history_lines,
+    writers_at_once,
+)
 
-fork = multiprocessing.get_context("fork")
 WRITERS = 4
 
 
 def start_writers(target, store: JsonStore, args_for) -> list[Any]:  # type: ignore[no-untyped-def]
-    start = fork.Event()
-    results = fork.Queue()
-    processes = [fork.Process(target=target, args=(store.path, *args_for(i), start, results))
-                 for i in range(WRITERS)]
-    for process in processes:
-        process.start()
-    start.set()
-    collected = [results.get(timeout=120) for _ in processes]
-    for process in processes:
-        process.join(30)
-        assert process.exitcode == 0
-    return collected
+    return writers_at_once(target, [(store.path, *args_for(i)) for i in range(WRITERS)],
+                           timeout=120)
 
 
 def organizations(store: JsonStore) -> list[int]:

@@ -7,8 +7,6 @@ Runs once per backend (``store_factory`` in conftest.py)."""
 
 from __future__ import annotations
 
-import multiprocessing
-
 import pytest
 
 from outlook_tui.catalog import CATALOG, SettingType
@@ -32,6 +30,7 @@ from tests.store.conftest import (
     StoreFactory,
     ids,
     require,
+    writers_at_once,
 )
 
 
@@ -371,7 +370,6 @@ def test_new_organizations_by_two_admins_get_distinct_ids(two_admins: StoreBacke
 
 # -- several admins at once ----------------------------------------------------------------------
 
-fork = multiprocessing.get_context("fork")
 WRITERS = 4
 SAVES = 30
 
@@ -405,16 +403,8 @@ def test_four_admins_saving_at_once_lose_nothing(store_factory: StoreFactory) ->
     org_ids = [o.id for o in store.load().organizations() if o.name.startswith("Org ")]
     first = store.load()
     initial = first.revision
-    start, results = fork.Event(), fork.Queue()
-    processes = [fork.Process(target=_writer, args=(store.location, org_id, start, results))
-                 for org_id in org_ids]
-    for process in processes:
-        process.start()
-    start.set()
-    outcomes = [results.get(timeout=300) for _ in processes]
-    for process in processes:
-        process.join(60)
-        assert process.exitcode == 0
+    outcomes = writers_at_once(_writer, [(store.location, org_id) for org_id in org_ids],
+                               timeout=300)
     final = store_factory.again(store).load()
     for org_id in org_ids:  # every admin's last value is there
         assert final.get(org_id).overrides[CRM_INTERVAL] == SAVES  # type: ignore[union-attr]

@@ -3,7 +3,6 @@ committed revision, and a history that matches it or records the gap."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
 import signal
@@ -14,9 +13,7 @@ import pytest
 
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.json.document import serialize
-from tests.store.conftest import CRM_INTERVAL, OUTLOOK_INTERVAL, history_lines, temp_files
-
-fork = multiprocessing.get_context("fork")
+from tests.store.conftest import CRM_INTERVAL, OUTLOOK_INTERVAL, fork, history_lines, temp_files
 
 
 def value_for(revision: int) -> int:
@@ -50,7 +47,7 @@ def kill_a_saving_writer(path: Path, delay: float, after_first_save: bool = Fals
     if after_first_save:
         kind, reported = parent.recv()
         assert kind == "saved"
-    time.sleep(delay)
+    time.sleep(delay)  # fault point: the kill lands at a random moment, not a wait
     os.kill(process.pid, signal.SIGKILL)  # type: ignore[arg-type]
     process.join(5)
     while parent.poll():

@@ -20,7 +20,14 @@ import pytest
 from outlook_tui.store import JsonStore, StoreError, StoreWriteError
 from outlook_tui.store.fileops import FileOps
 from outlook_tui.store.lock import locked
-from tests.store.conftest import CRM_INTERVAL, files_of, history_lines, set_system
+from tests.conftest import wait_until
+from tests.store.conftest import (
+    CRM_INTERVAL,
+    files_of,
+    history_lines,
+    opened_here,
+    set_system,
+)
 
 Plant = Callable[[Path, Path], None]
 
@@ -225,16 +232,22 @@ def test_a_writer_that_waited_on_a_deleted_lock_file_waits_again(tmp_path: Path)
             hold()
             inside.remove(name)
 
+    def t3_hold() -> None:
+        # Until T1 has let go and T2 either waits on T3's file (right) or got in (wrong).
+        t3_holds.set()
+        t1.join()
+        wait_until(lambda: opened_here(path) == 2 or not t2.is_alive(),
+                   "T2 to wait on the new lock file, or to get in")
+
     t1 = threading.Thread(target=critical, args=("T1", lambda: (t1_holds.set(),
                                                                 t1_release.wait(10))))
     t1.start()
     t1_holds.wait(10)
     t2 = threading.Thread(target=critical, args=("T2", lambda: None))
     t2.start()
-    time.sleep(0.1)  # T2 is now waiting on the first lock file
+    wait_until(lambda: opened_here(path) == 2, "T2 to wait on the first lock file")
     path.unlink()
-    t3 = threading.Thread(target=critical, args=("T3", lambda: (t3_holds.set(),
-                                                                time.sleep(0.5))))
+    t3 = threading.Thread(target=critical, args=("T3", t3_hold))
     t3.start()
     t3_holds.wait(10)
     t1_release.set()

@@ -3,11 +3,9 @@ A killed holder leaves no stale lock."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,29 +13,24 @@ import pytest
 from outlook_tui.store import CommitResult, JsonStore, LockTimeout
 from outlook_tui.store.identity import current_user
 from outlook_tui.store.lock import locked
-from tests.store.conftest import CRM_INTERVAL, files_of, set_system
-
-fork = multiprocessing.get_context("fork")
-
-
-def _hold(lock_path: Path, ready, seconds: float) -> None:  # type: ignore[no-untyped-def]
-    with locked(lock_path, 5):
-        ready.set()
-        time.sleep(seconds)
-
-
-def holder(lock_path: Path, seconds: float):  # type: ignore[no-untyped-def]
-    ready = fork.Event()
-    process = fork.Process(target=_hold, args=(lock_path, ready, seconds), daemon=True)
-    process.start()
-    assert ready.wait(10)
-    return process
+from tests.conftest import wait_until
+from tests.store.conftest import CRM_INTERVAL, files_of, fork, opened_here, set_system
 
 
 def _hold_until(lock_path: Path, ready, release) -> None:  # type: ignore[no-untyped-def]
     with locked(lock_path, 5):
         ready.set()
         release.wait(60)
+
+
+def holder(lock_path: Path):  # type: ignore[no-untyped-def]
+    """Another process holding the lock until it is killed."""
+    ready = fork.Event()
+    process = fork.Process(target=_hold_until, args=(lock_path, ready, fork.Event()),
+                           daemon=True)
+    process.start()
+    assert ready.wait(10)
+    return process
 
 
 def test_a_second_writer_waits_for_the_first(store: JsonStore) -> None:
@@ -52,9 +45,9 @@ def test_a_second_writer_waits_for_the_first(store: JsonStore) -> None:
             snapshot, [set_system(snapshot, CRM_INTERVAL, 300)])))
     writer.start()
     try:
-        writer.join(0.3)
-        # Still waiting while the first writer holds the lock (whatever the machine's speed:
-        # only a commit that skipped the lock could have finished), and nothing written.
+        wait_until(lambda: opened_here(store.lock_path) or not writer.is_alive(),
+                   "the second writer to reach the lock")
+        # Still waiting while the first writer holds the lock, and nothing written.
         assert writer.is_alive() and not results
         assert store.load().revision == 0
     finally:
@@ -66,7 +59,7 @@ def test_a_second_writer_waits_for_the_first(store: JsonStore) -> None:
 
 def test_past_the_timeout_the_message_names_the_holder(store: JsonStore) -> None:
     snapshot = store.load()
-    first = holder(store.lock_path, 5)
+    first = holder(store.lock_path)
     try:
         before = files_of(store)
         with pytest.raises(LockTimeout) as raised:
@@ -84,7 +77,7 @@ def test_past_the_timeout_the_message_names_the_holder(store: JsonStore) -> None
 
 def test_a_killed_holder_leaves_no_stale_lock(store: JsonStore) -> None:
     snapshot = store.load()
-    first = holder(store.lock_path, 60)
+    first = holder(store.lock_path)
     os.kill(first.pid, signal.SIGKILL)  # type: ignore[arg-type]
     first.join(5)
     # A stale lock would make this raise LockTimeout: the commit going through is the proof.
