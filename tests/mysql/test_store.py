@@ -167,10 +167,12 @@ def test_a_lost_connection_is_reopened(mysql_server: MariaDBServer, mysql_db: st
 
 
 def test_a_row_whose_name_differs_only_in_case_is_left_as_oro_leaves_it(
-        mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore) -> None:
+        mysql_server: MariaDBServer, database: str) -> None:
     """utf8_unicode_ci takes 'CONTACTS_SYNC_INTERVAL_OROCRM ' for our setting's name; Oro's
     PHP does not, and neither does outlook-tui: it is not read as the organization's value,
-    and a save that would collide with it says why, writing nothing."""
+    and a save that would collide with it says why, writing nothing. On Oro 1.x-3.x's utf8
+    tables and on later utf8mb4 ones alike."""
+    mysql_db, mysql_store = database, MySQLStore(mysql_server.uri(database))
     mysql_server.execute(mysql_db, "INSERT INTO oro_config_value (config_id, name, section, "
                          "text_value, object_value, array_value, type, created_at, updated_at) "
                          "VALUES (2, %s, 'oro_crm_pro_outlook', '900', 'Tjs=', 'Tjs=', "
