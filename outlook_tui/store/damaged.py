@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from outlook_tui.text import quoted
+
 
 @dataclass(frozen=True, slots=True)
 class DamagedValue:
@@ -30,7 +32,8 @@ class DamagedValue:
     @property
     def stored(self) -> str:
         """What is stored and where: ``'90000' (oro_config_value row 17): <reason>``."""
-        return f"{self.text_value!r} (oro_config_value row {self.row_id}): {self.reason}"
+        text = "NULL" if self.text_value is None else quoted(self.text_value)
+        return f"{text} (oro_config_value row {self.row_id}): {self.reason}"
 
     def same_row(self, other: DamagedValue) -> bool:
         """Still the row as it was shown (not rewritten meanwhile)."""

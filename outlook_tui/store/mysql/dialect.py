@@ -247,7 +247,7 @@ VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""", list(rows), Mode
                 limit: int | None) -> Statement:
         return Statement(f"""
 SELECT DATE_FORMAT(time, {_TIME}), os_user, ssh_client, db_user, revision, scope,
-       organization_id, organization_name, setting_key, old_value, new_value, event, detail
+       organization_id, organization_name, setting_key, old_value, new_value, event, detail, id
 FROM {HISTORY_TABLE}
 WHERE revision > %(after)s
   AND (%(organization_id)s IS NULL OR organization_id = %(organization_id)s)
@@ -261,7 +261,7 @@ ORDER BY revision DESC, id DESC LIMIT %(limit)s""", {
     def newest_history(self, organization_id: int | None, system: bool) -> Statement:
         return Statement(f"""
 SELECT DATE_FORMAT(time, {_TIME}), os_user, ssh_client, db_user, revision, scope,
-       organization_id, organization_name, setting_key, old_value, new_value, event, detail
+       organization_id, organization_name, setting_key, old_value, new_value, event, detail, id
 FROM {HISTORY_TABLE} WHERE id IN (SELECT newest FROM (
   SELECT max(id) AS newest FROM {HISTORY_TABLE}
   WHERE event IS NULL AND setting_key IS NOT NULL

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from outlook_tui.catalog import Setting, SettingType, Value
+from outlook_tui.text import quoted
 
 #: base64 of PHP's serialize(null): what Oro writes into the unused columns of a scalar.
 SERIALIZED_NULL = "Tjs="
@@ -80,14 +81,22 @@ def decode(setting: Setting, text_value: str | None, type_: str) -> Value:
         raise Damaged(f"no value (NULL); must be {setting.allowed}")
     if setting.type is SettingType.INTEGER:
         if _INTEGER.fullmatch(text_value) is None:
-            raise Damaged(f"{text_value!r} is not a whole number; must be {setting.allowed}")
-        number = int(text_value)
+            raise Damaged(f"{quoted(text_value)} is not a whole number; must be "
+                          f"{setting.allowed}")
+        # Measured before int(): Python reads at most 4,300 digits. Leading zeros are read as
+        # PHP's (int) reads them (no digit more).
+        sign = "-" if text_value.strip().startswith("-") else ""
+        digits = text_value.strip().lstrip("+-").lstrip("0") or "0"
+        if len(digits) > 20:
+            raise Damaged(f"a number of {len(digits):,} digits is out of range; must be "
+                          f"{setting.allowed}")
+        number = int(sign + digits)
         assert setting.minimum is not None and setting.maximum is not None
         if not setting.minimum <= number <= setting.maximum:
             raise Damaged(f"{number} is out of range; must be {setting.allowed}")
         return number
     if not any(choice.value == text_value for choice in setting.choices):
-        raise Damaged(f"{text_value!r} is not a known choice; must be {setting.allowed}")
+        raise Damaged(f"{quoted(text_value)} is not a known choice; must be {setting.allowed}")
     return text_value
 
 
@@ -99,5 +108,5 @@ def _boolean_reason(text: str) -> str:
         meaning = f"every Oro reads it as {before}, but not as written by Oro's settings page"
     else:
         meaning = f"Oro up to 5.0 reads it as {before}, Oro 5.1+ as {after}"
-    return f"{text!r} is no boolean Oro versions agree on ({meaning}); must be '1' (true) or '' " \
-        "(false)"
+    return (f"{quoted(text)} is no boolean Oro versions agree on ({meaning}); must be '1' (true) "
+            "or '' (false)")

@@ -11,6 +11,7 @@ from typing import Any
 from outlook_tui.store.changes import AppliedChange
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.oro.sql import Row
+from outlook_tui.text import quoted
 
 #: outlook-tui's own table: Oro keeps no history of configuration changes.
 HISTORY_TABLE = "outlook_tui_history"
@@ -34,6 +35,8 @@ COLUMNS = (
     ("event", "VARCHAR(50) DEFAULT NULL", ""),
     ("detail", "TEXT", ""),
 )
+#: The largest revision the INT column holds: a save after it is refused (saving.py).
+LAST_REVISION = 2**31 - 1
 #: Its indexes: name suffix, columns.
 INDEXES = (("revision", "revision, id"), ("organization", "organization_id, revision, id"))
 
@@ -55,13 +58,26 @@ def _json(value: object) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _unjson(text: str | None) -> Any:
+#: The longest old_value/new_value text read as a value: a save writes a setting's value (a
+#: few characters); anything longer was written by someone else.
+LONGEST_VALUE = 1000
+
+
+def _unjson(text: str | None, row_id: int) -> Any:
+    """The value a history row's old_value/new_value holds (JSON: null, a boolean, a number, a
+    text), or, for anything else a hand or a script may have put there (deep arrays, a
+    5,000-digit number, no JSON at all), words saying so with the row: never an exception."""
     if text is None:
         return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+    if len(text) <= LONGEST_VALUE:
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            if value is None or isinstance(value, bool | int | str):
+                return value
+    return f"(not a value: {quoted(text)}, outlook_tui_history row {row_id})"
 
 
 def rows_of(applied: Sequence[AppliedChange], *, revision: int, time: dt.datetime, user: str,
@@ -76,6 +92,6 @@ def entries(rows: Sequence[Row]) -> list[HistoryEntry]:
     """Entries from the rows of ``Dialect.history``."""
     return [HistoryEntry(time=row[0], user=row[1], ssh_client=row[2], db_user=row[3],
                          revision=row[4], scope=row[5], organization_id=row[6],
-                         organization_name=row[7], key=row[8], old=_unjson(row[9]),
-                         new=_unjson(row[10]), event=row[11], detail=row[12])
+                         organization_name=row[7], key=row[8], old=_unjson(row[9], row[13]),
+                         new=_unjson(row[10], row[13]), event=row[11], detail=row[12])
             for row in rows]

@@ -32,6 +32,53 @@ def damaged_value(row_id: int, org: dict[str, Any] | None, name: str, text_value
                         text_value, type_, reason)
 
 
+Values = tuple[dict[str, Value], dict[int, dict[str, Value]], list[DamagedValue], bool]
+
+
+def _values(rows: Sequence[Row], records: list[dict[str, Any]], positions: dict[int, int],
+            seconds: dict[int, int]) -> Values:
+    """The system's values, each organization's, the damaged ones, and whether a setting of a
+    scope was found twice (then ``seconds``, see :func:`_second_values`, says which rows are
+    the second ones)."""
+    system: dict[str, Value] = {}
+    overrides: dict[int, dict[str, Value]] = {}
+    damaged: list[DamagedValue] = []
+    damaged_at: set[tuple[int | None, str]] = set()
+    twice = False
+    for row_id, entity, record_id, name, text_value, type_ in rows:
+        at = positions.get(record_id) if entity == "organization" else None
+        if entity == "organization" and at is None:
+            continue  # a scope left behind by a deleted organization: Oro ignores it too
+        org = None if at is None else records[at]
+        if row_id in seconds:
+            damaged.append(damaged_value(row_id, org, name, text_value, type_, (
+                f"a second value of this setting here (the other: oro_config_value row "
+                f"{seconds[row_id]}): the scope is stored twice in oro_config and Oro reads "
+                "only one of them; remove the row Oro does not use")))
+            continue
+        target = system if org is None else overrides.setdefault(org["id"], {})
+        where = (None if org is None else org["id"], name)
+        twice = twice or name in target or where in damaged_at
+        try:
+            target[name] = decode(BY_NAME[name], text_value, type_)
+        except Damaged as reason:
+            damaged.append(damaged_value(row_id, org, name, text_value, type_, str(reason)))
+            damaged_at.add(where)
+    return system, overrides, damaged, twice
+
+
+def _second_values(rows: Sequence[Row]) -> dict[int, int]:
+    """Row id -> the row kept instead, for each row holding a setting of a scope that another
+    row holds too (a scope stored twice in oro_config, its unique index lost): the lowest row
+    id is the value, the others are reported."""
+    kept: dict[tuple[object, object, str], int] = {}
+    for row_id, entity, record_id, name, *_ in rows:
+        key = (entity, record_id, name)
+        kept[key] = min(kept.get(key, row_id), row_id)
+    return {row[0]: kept[(row[1], row[2], row[3])] for row in rows
+            if kept[(row[1], row[2], row[3])] != row[0]}
+
+
 def ordered(values: dict[str, Value]) -> dict[str, Value]:
     """Values in the catalog's order."""
     return {s.name: values[s.name] for s in CATALOG if s.name in values}
@@ -94,21 +141,10 @@ class Reader:
         if positions is None:
             records.sort(key=lambda r: sort_key(r["name"]))
             positions = {r["id"]: i for i, r in enumerate(records)}
-        system: dict[str, Value] = {}
-        overrides: dict[int, dict[str, Value]] = {}
-        damaged: list[DamagedValue] = []
-        for row_id, entity, record_id, name, text_value, type_ in rows:
-            at = positions.get(record_id) if entity == "organization" else None
-            if entity == "organization" and at is None:
-                continue  # a scope left behind by a deleted organization: Oro ignores it too
-            org = None if at is None else records[at]
-            try:
-                value = decode(BY_NAME[name], text_value, type_)
-            except Damaged as reason:
-                damaged.append(damaged_value(row_id, org, name, text_value, type_, str(reason)))
-                continue
-            target = system if org is None else overrides.setdefault(org["id"], {})
-            target[name] = value
+        system, overrides, damaged, twice = _values(rows, records, positions, {})
+        if twice:  # a scope stored twice: read again, each setting once, the rest reported
+            system, overrides, damaged, _ = _values(rows, records, positions,
+                                                    _second_values(rows))
         organizations = list(records)
         for organization_id, values in overrides.items():
             at = positions[organization_id]

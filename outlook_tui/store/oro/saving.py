@@ -114,7 +114,15 @@ def lock_scopes(save: Save) -> dict[int | None, int]:
         return config_ids
     for config_id, entity, record_id in save.session.rows(
             save.sql.lock_scopes(save.system_touched, save.org_ids)):
-        config_ids[None if entity == "app" else record_id] = config_id
+        scope = None if entity == "app" else record_id
+        if scope in config_ids:  # the unique index (entity, record_id) was lost
+            where = "the system" if scope is None else f"organization id {scope}"
+            raise InputError(
+                f"{where} has two scope rows in oro_config (ids {config_ids[scope]} and "
+                f"{config_id}): Oro reads only one of them, so nothing was saved; a DBA "
+                "removes the one Oro does not use (and restores the unique index on "
+                "entity, record_id)")
+        config_ids[scope] = config_id
     return config_ids
 
 
@@ -286,6 +294,12 @@ def save_once(session: Session, sql: Dialect, token: ChangeToken, base: Snapshot
               changes: Sequence[SettingChange], revision_now: int, db_user: str,
               ) -> CommitResult:
     """Every step of one save, in the save's transaction (the caller's)."""
+    if revision_now >= history.LAST_REVISION:
+        raise InputError(
+            f"{history.HISTORY_TABLE} holds revision {revision_now}, the largest its revision "
+            "column holds: no save can follow it, so nothing was saved. If outlook-tui did not "
+            f"write that row, a DBA removes it (DELETE FROM {history.HISTORY_TABLE} WHERE "
+            f"revision = {revision_now}); otherwise renumbers the history from 1")
     save = Save(session, sql, base, list(changes), revision_now)
     orgs_now = check_organizations(save)
     stored = read_stored(save, lock_scopes(save))

@@ -238,7 +238,8 @@ class Dialect(Protocol):
     def history(self, after: int, organization_id: int | None, system: bool,
                 limit: int | None) -> Statement:
         """time (text), os_user, ssh_client, db_user, revision, scope, organization_id,
-        organization_name, setting_key, old_value, new_value, event, detail; newest first."""
+        organization_name, setting_key, old_value, new_value, event, detail, id; newest
+        first."""
 
     # -- changes made outside outlook-tui, and which Oro --
     def newest_history(self, organization_id: int | None, system: bool) -> Statement:

@@ -184,7 +184,8 @@ FROM unnest(%s::int[], %s::varchar[], %s::text[]) AS u(config_id, name, text_val
                 limit: int | None) -> Statement:
         return Statement(f"""
 SELECT to_char(time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), os_user, ssh_client, db_user, revision,
-       scope, organization_id, organization_name, setting_key, old_value, new_value, event, detail
+       scope, organization_id, organization_name, setting_key, old_value, new_value, event, detail,
+       id
 FROM {HISTORY_TABLE}
 WHERE revision > %(after)s
   AND (%(organization_id)s::int IS NULL OR organization_id = %(organization_id)s)
@@ -200,7 +201,8 @@ ORDER BY revision DESC, id DESC LIMIT %(limit)s""", {
         serialized), for one organization, the system, or all; columns as :meth:`history`."""
         return Statement(f"""
 SELECT to_char(time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), os_user, ssh_client, db_user, revision,
-       scope, organization_id, organization_name, setting_key, old_value, new_value, event, detail
+       scope, organization_id, organization_name, setting_key, old_value, new_value, event, detail,
+       id
 FROM {HISTORY_TABLE} WHERE id IN (
   SELECT max(id) FROM {HISTORY_TABLE}
   WHERE event IS NULL AND setting_key IS NOT NULL
