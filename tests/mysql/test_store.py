@@ -284,3 +284,23 @@ def test_a_server_that_accepts_and_never_answers_is_given_up_with_a_one_line_mes
     message = str(refused.value)
     assert message.startswith(f"cannot connect to mysql://oro@127.0.0.1:{port}/oro")
     assert "timed out" in message and "\n" not in message
+
+
+def test_a_table_locked_by_a_dba_bounds_the_save_too(
+        mysql_server: MariaDBServer, mysql_uri: str, mysql_db: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """LOCK TABLES (or an ALTER TABLE running) holds the table's metadata lock, which MySQL
+    waits for a day by default: the save waits the lock timeout, then nothing is written."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "1")
+    store = MySQLStore(mysql_uri)
+    base = store.load()
+    dba = mysql_server.connect(mysql_db)
+    with dba.cursor() as cursor:
+        cursor.execute("LOCK TABLES oro_config_value WRITE")
+    with pytest.raises(StoreError, match=re.escape("(OUTLOOK_TUI_LOCK_TIMEOUT); nothing was "
+                                                   "saved")):
+        store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
+    dba.close()
+    assert store.history() == []
+    assert store.load().get(1).overrides == {}  # type: ignore[union-attr]
+    store.close()

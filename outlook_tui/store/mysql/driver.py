@@ -156,6 +156,10 @@ class PyMySQLDriver:
                                           write_timeout=timeout)
         connection._read_timeout = connection._write_timeout = (
             lock_wait_seconds() + ANSWER_MARGIN)
+        # A table's metadata lock (a DBA's LOCK TABLES, an ALTER TABLE running) is waited for
+        # lock_wait_timeout, a day or a year by default: the lock timeout instead.
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION lock_wait_timeout = %s", (lock_wait_seconds(),))
         self.dialect.server_is(connection.get_server_info())
         return PyMySQLSession(connection, self.pymysql)
 
