@@ -333,3 +333,11 @@ def test_reset_on_every_or_matching_organization_is_one_revision(acme: Path) -> 
     assert document["revision"] == before + 2
     assert all("contacts_sync_interval_outlook" not in o["overrides"]
                for o in document["organizations"])
+
+
+def test_an_organization_named_with_a_digit_int_cannot_read_is_found_by_name(
+        store_path: Path) -> None:
+    write_store(store_path, ["Default Organization", "²"])
+    assert run(store_path, "show", "²").stdout.startswith("² (id 2, Active)")
+    run(store_path, "set", "²", "tasks_enabled", "no")
+    assert overrides_of(store_path, "²") == {"tasks_enabled": False}

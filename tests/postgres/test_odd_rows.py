@@ -14,6 +14,7 @@ from outlook_tui import cli
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.history import HistoryScreen
+from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store.postgres import PostgresStore
 from tests.conftest import settle
 from tests.postgres.fixtures import ORO_TABLES
@@ -125,6 +126,10 @@ async def test_the_app_paints_opens_the_configuration_and_the_history(
     app = OutlookApp(store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
+        table = app.screen.query_one(VirtualTable)
+        grid = "\n".join(table.render_line(y).text for y in range(table.size.height))
+        for words in row.listed:  # the organizations grid tells the names apart
+            assert f" {words} " in grid, grid
         app.open_configuration(row.org)
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                      and app.screen.form.loaded, "the configuration form")
@@ -155,3 +160,13 @@ def test_a_reset_where_the_scope_is_stored_twice_is_refused_naming_both_rows(
     finally:
         pg_server.execute(db, "TRUNCATE oro_config_value, oro_config CASCADE; CREATE UNIQUE "
                           "INDEX IF NOT EXISTS config_uq_entity ON oro_config (entity, record_id)")
+
+
+def test_an_organization_named_with_a_digit_int_cannot_read_is_found_by_its_name(
+        pg_server: PostgresServer, oro_uri: str, capfd: pytest.CaptureFixture[str]) -> None:
+    db = oro_uri.split("/")[3].split("?")[0]
+    pg_server.execute(db, "INSERT INTO oro_organization (id, name, enabled) VALUES (7, '²', true)")
+    status, out, _ = command(oro_uri, capfd, "show", "²")
+    assert status == 0 and out.startswith("² (id 7, Active)")
+    status, out, _ = command(oro_uri, capfd, "set", "²", "tasks_enabled", "no")
+    assert status == 0 and "saved revision 1: ²: " in out
