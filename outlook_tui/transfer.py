@@ -38,6 +38,7 @@ from outlook_tui.store import (
     Snapshot,
     jsontext,
 )
+from outlook_tui.store.changes import description_problem
 from outlook_tui.text import name_problem
 
 FORMAT = "outlook-tui-export"
@@ -172,6 +173,10 @@ def plan_import(snapshot: Snapshot, data: Any, path: Path, *,
         description = entry.get("description")
         if description is not None and not isinstance(description, str):
             problems.append(f"{where}.description: must be text, got {description!r}")
+        elif manage_organizations and description is not None and \
+                (problem := description_problem(description)):
+            problems.append(f"{where}.description: {problem} (organization {name!r})")
+            description = None
         wanted = _settings(entry.get("settings", {}), f"{where}.settings", problems)
         org = snapshot.by_name(name)
         if org is None and not manage_organizations:

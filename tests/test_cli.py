@@ -236,6 +236,21 @@ def test_an_import_with_one_bad_value_applies_nothing_and_names_each_problem(
     assert acme.read_bytes() == before
 
 
+def test_an_import_with_a_20_mb_description_is_refused_naming_the_organization(
+        acme: Path, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({"organizations": [
+        {"name": "Acme", "description": "short"},
+        {"name": "Globex", "description": "G" * 20_000_000},
+    ]}))
+    before = acme.read_bytes()
+    result = run(acme, "import", str(huge), ok=None)
+    assert result.returncode == 1
+    assert "organizations[1].description: 20,000,000 characters, more than the 10,000 " \
+        "outlook-tui writes (organization 'Globex')" in result.stderr
+    assert acme.read_bytes() == before
+
+
 def test_an_import_that_is_not_json_names_line_and_column(acme: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{\n  "organizations": [\n    {"name": "Acme",,}\n  ]\n}\n')

@@ -17,11 +17,30 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from outlook_tui.catalog import BY_NAME, CATALOG, InvalidValue, Scope, Setting, Value, same_value
-from outlook_tui.store.errors import Conflict, DuplicateNameError, InputError, InvalidNameError
+from outlook_tui.store.errors import (
+    Conflict,
+    DescriptionTooLongError,
+    DuplicateNameError,
+    InputError,
+    InvalidNameError,
+)
 from outlook_tui.store.snapshot import column_of, organization_record, sort_key
 from outlook_tui.text import name_problem
 
 Column = Literal["name", "description", "enabled"]
+
+#: The longest organization description outlook-tui writes (import, ``orgs add``, the Edit
+#: dialog), in characters: a field every key of which stays quick to edit. A longer one
+#: already stored is read, shown cut and kept as it is.
+DESCRIPTION_MAX_LENGTH = 10_000
+
+
+def description_problem(description: str) -> str | None:
+    """Why ``description`` is too long to write, or None."""
+    if len(description) <= DESCRIPTION_MAX_LENGTH:
+        return None
+    return (f"{len(description):,} characters, more than the {DESCRIPTION_MAX_LENGTH:,} "
+            "outlook-tui writes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +111,13 @@ def _check_new_name(name: str) -> None:
         raise InvalidNameError(f"Name: {problem}")
 
 
+def _check_description(organization: str, description: object) -> None:
+    problem = description_problem(description) if isinstance(description, str) else None
+    if problem is not None:
+        raise DescriptionTooLongError(f"the description of {organization!r}: {problem}; "
+                                      "nothing was saved")
+
+
 def _ordered(overrides: dict[str, Any]) -> dict[str, Any]:
     return {s.name: overrides[s.name] for s in CATALOG if s.name in overrides}
 
@@ -142,6 +168,7 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
     for change in changes:
         if isinstance(change, NewOrganization):
             _check_new_name(change.name)
+            _check_description(change.name, change.description)
             if change.name.casefold() in names():
                 raise DuplicateNameError(change.name, names()[change.name.casefold()])
             next_id = max((r["id"] for r in records), default=0) + 1
@@ -184,6 +211,8 @@ def apply(document: dict[str, Any], changes: Sequence[Change], now: str,
                 names().pop(str(current).casefold(), None)
                 names()[change.new.casefold()] = change.new
                 resort = True
+            if change.column == "description":
+                _check_description(target["name"], change.new)
             target[change.column] = change.new
             target["updated_at"] = now
             applied.append(AppliedChange(

@@ -71,6 +71,13 @@ class InvalidNameError(InputError):
     field = "name"
 
 
+class DescriptionTooLongError(InputError):
+    """A description longer than outlook-tui writes
+    (:data:`outlook_tui.store.changes.DESCRIPTION_MAX_LENGTH`)."""
+
+    field = "description"
+
+
 class DuplicateNameError(InputError):
     """An organization name that another organization already has (names are unique,
     case-insensitively, as Oro's are)."""

@@ -440,3 +440,47 @@ async def test_bulk_dialogs_say_how_many_marked_organizations_the_filter_hides(
             assert "3 of the 5 are hidden by the filter" in str(hidden.render())
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_a_huge_stored_description_is_shown_cut_and_kept_whole_unless_edited(
+        make_store: Any, store_path: Path) -> None:
+    """Acme's description came in by an old import: 1.4 million characters. Editing Acme's
+    status keeps it whole; replacing it writes what the admin typed."""
+    from outlook_tui.store.changes import DESCRIPTION_MAX_LENGTH
+
+    huge = "Road runners. " * 100_000
+    app = make_app(make_store([{"name": "Acme", "description": huge}, "Globex"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("e")  # Acme
+        modal = await showing(pilot, OrganizationFormModal)
+        field = modal.query_one("#description", Input)
+        assert field.value == huge[:DESCRIPTION_MAX_LENGTH]
+        assert field.max_length == DESCRIPTION_MAX_LENGTH
+        note = str(modal.query_one("#description-note").render())
+        assert "The stored description has 1,400,000 characters: the first 10,000 are " \
+               "shown. It is kept whole unless you edit it." in note
+        await pilot.press("tab", "right", "space", "enter")  # Inactive, nothing else
+        await showing(pilot, OrganizationsScreen)
+        await settle(pilot)
+        acme = JsonStore(store_path).load().by_name("Acme")
+        assert acme is not None and acme.enabled is False and acme.description == huge
+
+        await pilot.press("e")
+        modal = await showing(pilot, OrganizationFormModal)
+        await pilot.press("tab", "tab", "home", "ctrl+k", *"Road runners")
+        await pilot.press("enter")
+        await showing(pilot, OrganizationsScreen)
+        await settle(pilot)
+    acme = JsonStore(store_path).load().by_name("Acme")
+    assert acme is not None and acme.description == "Road runners"
+
+
+async def test_a_short_description_has_no_note(make_store: Any) -> None:
+    app = make_app(make_store([{"name": "Acme", "description": "Road runners"}]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("e")
+        modal = await showing(pilot, OrganizationFormModal)
+        assert modal.query_one("#description", Input).value == "Road runners"
+        assert not modal.query_one("#description-note").display

@@ -331,6 +331,28 @@ def test_organization_columns_conflict_or_agree(store_factory: StoreFactory,
     assert store_factory.picture(store) == before
 
 
+def test_a_description_longer_than_outlook_tui_writes_is_refused_naming_the_organization(
+        store_factory: StoreFactory, two_admins: StoreBackend) -> None:
+    from outlook_tui.store.changes import DESCRIPTION_MAX_LENGTH
+
+    store = two_admins
+    require(store, Capability.ORGANIZATION_EDITING)
+    base = store.load()
+    before = store_factory.picture(store)
+    too_long = "x" * (DESCRIPTION_MAX_LENGTH + 1)
+    with pytest.raises(InputError, match="description of 'Acme': 10,001 characters") as raised:
+        store.commit(base, [OrganizationChange(ids(store)["Acme"], "description", "", too_long)])
+    assert raised.value.field == "description"
+    with pytest.raises(InputError, match="description of 'Initech'"):
+        store.commit(base, [NewOrganization("Initech", description=too_long)])
+    assert store_factory.picture(store) == before
+    # At the limit, it is written whole.
+    whole = "y" * DESCRIPTION_MAX_LENGTH
+    store.commit(base, [NewOrganization("Initech", description=whole)])
+    initech = store.load().by_name("Initech")
+    assert initech is not None and initech.description == whole
+
+
 def test_renaming_to_a_taken_name_is_refused(two_admins: StoreBackend) -> None:
     store = two_admins
     require(store, Capability.ORGANIZATION_EDITING)

@@ -26,6 +26,7 @@ from outlook_tui.store import (
     OrganizationChange,
     StoreError,
 )
+from outlook_tui.store.changes import DESCRIPTION_MAX_LENGTH
 from outlook_tui.text import name_problem, printable
 
 
@@ -84,7 +85,9 @@ class OrganizationFormModal(SessionModal[int | None]):
                 yield RadioChoice("Active", value=self._base["enabled"], id="active")
                 yield RadioChoice("Inactive", value=not self._base["enabled"], id="inactive")
             yield Label("Description", classes="field-label")
-            yield TextInput(printable(self._base["description"]), id="description")
+            yield TextInput(self._shown("description", self._base["description"]),
+                            id="description", max_length=DESCRIPTION_MAX_LENGTH)
+            yield Static("", id="description-note", classes="note")
             yield Static("", id="form-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Enter)", variant="primary", id="save")
@@ -94,9 +97,27 @@ class OrganizationFormModal(SessionModal[int | None]):
     def on_mount(self) -> None:
         self.query_one("#name-error").display = False
         self.query_one("#form-error").display = False
+        self._note_cut_description()
         self.query_one("#name", Input).focus()
 
     # -- fields ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _shown(field: str, value: object) -> str:
+        """A stored value as its field shows it: escaped, and a description cut to what the
+        field edits (a 20 MB one would make every key take seconds)."""
+        text = str(value)
+        if field == "description":
+            return printable(text[:DESCRIPTION_MAX_LENGTH])[:DESCRIPTION_MAX_LENGTH]
+        return printable(text)
+
+    def _note_cut_description(self) -> None:
+        stored = len(self._base["description"])
+        note = self.query_one("#description-note", Static)
+        note.update(f"The stored description has {stored:,} characters: the first "
+                    f"{DESCRIPTION_MAX_LENGTH:,} are shown. It is kept whole unless you "
+                    "edit it.")
+        note.display = stored > DESCRIPTION_MAX_LENGTH
 
     def _enabled(self) -> bool:
         return self.query_one("#active", RadioButton).value
@@ -146,7 +167,8 @@ class OrganizationFormModal(SessionModal[int | None]):
             else:
                 widget = self.query_one(f"#{field}", Input)
                 with self.prevent(Input.Changed):
-                    widget.value = printable(str(value))
+                    widget.value = self._shown(field, value)
+        self._note_cut_description()
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -158,9 +180,17 @@ class OrganizationFormModal(SessionModal[int | None]):
         return [
             OrganizationChange(org_id, column, self._base[column], value)  # type: ignore[arg-type]
             for column, value in wanted.items()
-            if value != self._base[column]
-            and not (isinstance(value, str) and value == printable(self._base[column]))
+            if not self._unchanged(column, value)
         ]
+
+    def _unchanged(self, column: str, value: object) -> bool:
+        """The field still shows what is stored (escaped, cut, trimmed as the field shows
+        it): saving keeps the stored value whole."""
+        base = self._base[column]
+        if value == base:
+            return True
+        shown = self._shown(column, base)
+        return isinstance(value, str) and value in (shown, shown.strip())
 
     def action_save(self) -> None:
         focused = self.focused
@@ -193,7 +223,9 @@ class OrganizationFormModal(SessionModal[int | None]):
                                    RadioButton).value = True
             else:
                 with self.prevent(Input.Changed):
-                    self.query_one(f"#{conflict.key}", Input).value = str(conflict.theirs)
+                    self.query_one(f"#{conflict.key}", Input).value = \
+                        self._shown(conflict.key, conflict.theirs)
+        self._note_cut_description()
 
     @work(exclusive=True, group="organization-save", exit_on_error=False,
           description="Saving the organization")
