@@ -1,13 +1,12 @@
 """System > User Management > Organizations: the grid, its filter, marks and row actions.
 
-The rows are positions into ``snapshot.records`` (already in name order), so sorting and
-filtering 100k organizations is list work on integers, and the table renders only what is on
-screen. Names are casefolded once per snapshot, not on every keystroke of the filter.
+What the grid shows (sort, filter, marks, finding an organization) is
+:class:`outlook_tui.grid_model.GridModel`; this screen draws it (the table renders only the rows
+on screen) and turns keys into its calls and into the app's other screens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -15,6 +14,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.widgets import Header, Input, Label, Static
 
 from outlook_tui.app.icons import ICONS
@@ -25,6 +25,7 @@ from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner, refusal
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
+from outlook_tui.grid_model import GridModel
 from outlook_tui.store import (
     Capability,
     Change,
@@ -46,14 +47,6 @@ COLUMNS = (
 def when(stamp: str) -> str:
     """``2026-01-15T09:30:00Z`` as ``2026-01-15 09:30`` (UTC, as stored)."""
     return stamp[:16].replace("T", " ")
-
-
-def _sort_key(column: str, records: list[dict[str, Any]]) -> Callable[[int], Any]:
-    if column == "status":
-        return lambda i: not column_of(records[i], "enabled")  # Active first
-    if column == "overrides":
-        return lambda i: len(column_of(records[i], "overrides"))
-    return lambda i: records[i][column]
 
 
 #: Actions that write: hidden from the footer in read-only mode, explained when pressed anyway.
@@ -119,16 +112,8 @@ class OrganizationsScreen(SessionScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._snapshot: Snapshot | None = None
-        self._records: list[dict[str, Any]] = []
-        self._folded_names: list[str] | None = None
-        #: Record positions in the current sort order (None: name order, the records' own).
-        self._order: list[int] | None = None
-        #: Record positions shown, after the filter.
-        self._view: Sequence[int] = range(0)
-        self._needle = ""
-        self._sort: tuple[str, bool] = ("name", False)
-        self._marks: set[int] = set()
+        #: The rows, their order, the filter and the marks.
+        self.grid = GridModel()
         self._reason = ""
         #: An organization to put the cursor on once the snapshot that holds it arrives.
         self._wanted_id: int | None = None
@@ -162,11 +147,8 @@ class OrganizationsScreen(SessionScreen[None]):
 
     # -- rows ------------------------------------------------------------------------------
 
-    def _record(self, index: int) -> dict[str, Any]:
-        return self._records[self._view[index]]
-
     def _row(self, index: int) -> list[str | Text]:
-        record = self._record(index)
+        record = self.grid.record(index)
         enabled = column_of(record, "enabled")
         count = len(column_of(record, "overrides"))
         status: str | Text = "Active" if enabled else Text("Inactive", style="italic")
@@ -179,116 +161,61 @@ class OrganizationsScreen(SessionScreen[None]):
         ]
 
     def _is_marked(self, index: int) -> bool:
-        return self._records[self._view[index]]["id"] in self._marks
+        return self.grid.is_marked(index)
 
     @property
     def highlighted(self) -> dict[str, Any] | None:
         """The record under the cursor, or None when no row is shown."""
         table = self.query_one(VirtualTable)
-        if not self._view or table.cursor_row >= len(self._view):
+        if not self.grid.view or table.cursor_row >= len(self.grid.view):
             return None
-        return self._record(table.cursor_row)
+        return self.grid.record(table.cursor_row)
 
     def _load(self, snapshot: Snapshot) -> None:
         """Take a new snapshot: index it once, keep the sort, filter, marks and the cursor on
         the same organization."""
         current = self.highlighted
         keep_id = current["id"] if current is not None else None
-        hint = self._view[self.query_one(VirtualTable).cursor_row] if current else None
+        hint = self.grid.view[self.query_one(VirtualTable).cursor_row] if current else None
         if self._wanted_id is not None:
             keep_id, hint, self._wanted_id = self._wanted_id, None, None
-        self._snapshot = snapshot
-        self._records = snapshot.records
-        self._folded_names = None
-        if self._marks:
-            self._marks &= {r["id"] for r in self._records}
-        self._order = None
-        self._apply_sort()
-        self._apply_filter(self._needle, incremental=False)
+        self.grid.load(snapshot)
         self._show(keep_id, hint=hint)
         # The footer is rebuilt on refresh_bindings: only when what it shows may differ
         # (marks pruned, or read-only found while validating), not on every snapshot.
-        footer_state = (bool(self._marks), self.session.read_only)
+        footer_state = (bool(self.grid.marks), self.session.read_only)
         if footer_state != self._footer_state:
             self._footer_state = footer_state
             self.refresh_bindings()
-
-    def _apply_sort(self) -> None:
-        column, reverse = self._sort
-        if column == "name" and not reverse:
-            self._order = None
-        elif column == "name":
-            self._order = list(range(len(self._records) - 1, -1, -1))
-        else:
-            # Stable on the name order underneath, so ties stay alphabetical.
-            self._order = sorted(range(len(self._records)),
-                                 key=_sort_key(column, self._records), reverse=reverse)
-
-    @property
-    def _folded(self) -> list[str]:
-        """Casefolded names, made once per snapshot when the filter is first used."""
-        if self._folded_names is None:
-            self._folded_names = [r["name"].casefold() for r in self._records]
-        return self._folded_names
-
-    def _apply_filter(self, needle: str, *, incremental: bool = True) -> None:
-        if not needle:
-            self._view = self._order if self._order is not None else range(len(self._records))
-            self._needle = needle
-            return
-        folded = self._folded
-        if incremental and self._needle and needle.startswith(self._needle):
-            self._view = [i for i in self._view if needle in folded[i]]
-        else:
-            source = self._order if self._order is not None else range(len(folded))
-            self._view = [i for i in source if needle in folded[i]]
-        self._needle = needle
 
     def _show(self, keep_id: int | None = None, *, cursor: int | None = None,
               hint: int | None = None) -> None:
         table = self.query_one(VirtualTable)
         if cursor is None and keep_id is not None:
-            cursor = self._find(keep_id, hint)
-        if self._snapshot is not None:
-            table.empty_text = ("No organization matches the filter." if self._needle
+            cursor = self.grid.find(keep_id, hint)
+        if self.grid.snapshot is not None:
+            table.empty_text = ("No organization matches the filter." if self.grid.needle
                                 else "No organizations.")
-        table.set_rows(len(self._view), cursor=cursor)
+        table.set_rows(len(self.grid.view), cursor=cursor)
         self._update_status()
 
-    def _find(self, organization_id: int, hint: int | None = None) -> int | None:
-        """The organization's row in the view, or None when it is not shown."""
-        if self._snapshot is None:
-            return None
-        if hint is not None and hint < len(self._records) and \
-                self._records[hint]["id"] == organization_id:
-            at: int | None = hint  # where it was: usually still there (no index to build)
-        else:
-            at = self._snapshot.position(organization_id)
-        if at is None:
-            return None
-        if isinstance(self._view, range):
-            return self._view.index(at) if at in self._view else None
-        try:
-            return self._view.index(at)
-        except ValueError:
-            return None
-
     def _update_status(self) -> None:
-        snapshot = self._snapshot
+        grid = self.grid
+        snapshot = grid.snapshot
         parts: list[str] = []
         if snapshot is None or self._reason == "preview":
             # A preview holds only the first screenful of a big store.
             parts.append("loading…")
         else:
-            total = len(self._records)
+            total = len(grid.records)
             parts.append(f"{total:,} organization{'s' if total != 1 else ''}")
             if not snapshot.validated:
                 parts.append("checking…")
-        if self._needle:
-            parts.append(f"filter “{self._needle}”: {len(self._view):,} shown")
-        if self._marks:
-            parts.append(f"{len(self._marks):,} marked")
-        column, reverse = self._sort
+        if grid.needle:
+            parts.append(f"filter “{grid.needle}”: {len(grid.view):,} shown")
+        if grid.marks:
+            parts.append(f"{len(grid.marks):,} marked")
+        column, reverse = grid.sort
         label = next(c.label for c in COLUMNS if c.key == column)
         parts.append(f"sorted by {label} "
                      f"{ICONS.descending if reverse else ICONS.ascending}")
@@ -311,13 +238,9 @@ class OrganizationsScreen(SessionScreen[None]):
 
     def action_sort(self) -> None:
         table = self.query_one(VirtualTable)
-        column = COLUMNS[table.cursor_column].key
-        current, reverse = self._sort
-        self._sort = (column, not reverse if column == current else False)
         keep = self.highlighted
-        self._apply_sort()
-        self._apply_filter(self._needle, incremental=False)
-        table.set_sort(*self._sort)
+        self.grid.sort_by(COLUMNS[table.cursor_column].key)
+        table.set_sort(*self.grid.sort)
         self._show(keep["id"] if keep else None)
 
     # -- the filter ------------------------------------------------------------------------
@@ -329,9 +252,9 @@ class OrganizationsScreen(SessionScreen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        if self._snapshot is None:
+        if self.grid.snapshot is None:
             return
-        self._apply_filter(event.value.casefold())
+        self.grid.filter(event.value)
         self._show(cursor=0)
 
     @on(Input.Submitted, "#filter")
@@ -350,7 +273,7 @@ class OrganizationsScreen(SessionScreen[None]):
         if filter_input.value:
             with filter_input.prevent(Input.Changed):
                 filter_input.value = ""
-            self._apply_filter("")
+            self.grid.filter("")
             self._show(keep["id"] if keep else None)
 
     def on_key(self, event: events.Key) -> None:
@@ -362,35 +285,35 @@ class OrganizationsScreen(SessionScreen[None]):
 
     # -- read-only and bulk visibility -----------------------------------------------------
 
-    def footer_omits(self, action: str) -> bool:
+    def _unavailable(self, action: str) -> tuple[str, str, SeverityLevel] | None:
+        """Why ``action`` cannot be used now (a title, what to say, how strongly), or None:
+        the one rule both for the footer (the key is left out) and for the key pressed
+        anyway (it says this)."""
+        store = self.session.store
         if action in EDITING_ACTIONS and self.session.read_only:
-            return True
+            return ("View only", refusal(self.session.read_only_reason, REFUSED[action]),
+                    "warning")
         if action in ORGANIZATION_EDITING_ACTIONS and \
-                not self.session.store.supports(Capability.ORGANIZATION_EDITING):
-            return True
-        if action in BULK_ACTIONS:
-            return not self._marks  # bulk keys appear only while something is marked
-        # New and Edit step aside for the bulk keys while something is marked.
-        return action in ORGANIZATION_EDITING_ACTIONS and bool(self._marks)
+                not store.supports(Capability.ORGANIZATION_EDITING):
+            return ("Not available", "Organizations cannot be created or edited here: "
+                    f"{store.unsupported_reason(Capability.ORGANIZATION_EDITING)}.", "warning")
+        if action in BULK_ACTIONS and not self.grid.marks:
+            return ("Nothing marked", "Mark organizations first: space marks one, a marks "
+                    "every one shown.", "information")
+        return None
+
+    def footer_omits(self, action: str) -> bool:
+        # New and Edit also step aside for the bulk keys while something is marked.
+        return self._unavailable(action) is not None or \
+            (action in ORGANIZATION_EDITING_ACTIONS and bool(self.grid.marks))
 
     def _refused(self, action: str) -> bool:
         """Say why ``action`` cannot be used now (its key is out of the footer then)."""
-        store = self.session.store
-        if action in EDITING_ACTIONS and self.session.read_only:
-            self.notify(refusal(self.session.read_only_reason, REFUSED[action]),
-                        title="View only", severity="warning")
-            return True
-        if action in ORGANIZATION_EDITING_ACTIONS and \
-                not store.supports(Capability.ORGANIZATION_EDITING):
-            self.notify(f"Organizations cannot be created or edited here: "
-                        f"{store.unsupported_reason(Capability.ORGANIZATION_EDITING)}.",
-                        title="Not available", severity="warning")
-            return True
-        if action in BULK_ACTIONS and not self._marks:
-            self.notify("Mark organizations first: space marks one, a marks every one shown.",
-                        title="Nothing marked")
-            return True
-        return False
+        why = self._unavailable(action)
+        if why is not None:
+            title, message, severity = why
+            self.notify(message, title=title, severity=severity)
+        return why is not None
 
     # -- row actions -----------------------------------------------------------------------
 
@@ -416,7 +339,7 @@ class OrganizationsScreen(SessionScreen[None]):
 
     def action_matrix(self) -> None:
         # With organizations marked, those side by side; else every organization.
-        self.session.open_matrix(set(self._marks) or None)
+        self.session.open_matrix(set(self.grid.marks) or None)
 
     def action_history(self) -> None:
         record = self._highlighted_or_say()
@@ -425,7 +348,7 @@ class OrganizationsScreen(SessionScreen[None]):
         self.session.open_history(record["id"])
 
     def _ready_to_write(self) -> bool:
-        if not self.session.validated or self._snapshot is None:
+        if not self.session.validated or self.grid.snapshot is None:
             self.notify("The store is still loading; try again in a moment.",
                         severity="warning")
             return False
@@ -450,12 +373,12 @@ class OrganizationsScreen(SessionScreen[None]):
         """Put the cursor on the organization just saved (now, or when its snapshot comes)."""
         if organization_id is None:
             return
-        if self._snapshot is not self.session.snapshot:
+        if self.grid.snapshot is not self.session.snapshot:
             self._wanted_id = organization_id
             return
-        if self._needle and self._find(organization_id) is None:
+        if self.grid.needle and self.grid.find(organization_id) is None:
             self.action_clear_filter()
-        at = self._find(organization_id)
+        at = self.grid.find(organization_id)
         if at is not None:
             self.query_one(VirtualTable).cursor_row = at
 
@@ -464,11 +387,10 @@ class OrganizationsScreen(SessionScreen[None]):
     def action_toggle_mark(self) -> None:
         if self._refused("toggle_mark"):
             return
-        record = self.highlighted
-        if record is None:
+        if self.highlighted is None:
             return
         table = self.query_one(VirtualTable)
-        self._marks ^= {record["id"]}
+        self.grid.toggle_mark(table.cursor_row)
         table.refresh_row(table.cursor_row)
         table.action_cursor_down()
         self._marks_changed()
@@ -476,11 +398,7 @@ class OrganizationsScreen(SessionScreen[None]):
     def action_mark_all(self) -> None:
         if self._refused("mark_all"):
             return
-        ids = {self._records[i]["id"] for i in self._view}
-        if ids and ids <= self._marks:
-            self._marks -= ids
-        else:
-            self._marks |= ids
+        self.grid.mark_all()
         self.query_one(VirtualTable).refresh_rows()
         self._marks_changed()
 
@@ -488,35 +406,26 @@ class OrganizationsScreen(SessionScreen[None]):
         self._update_status()
         self.refresh_bindings()
 
-    def marked_records(self) -> list[dict[str, Any]]:
-        """The marked organizations, in name order."""
-        return [r for r in self._records if r["id"] in self._marks]
-
-    def hidden_marks(self) -> int:
-        """Marked organizations the filter does not show (a bulk change names them)."""
-        if not self._needle:
-            return 0
-        shown = sum(1 for i in self._view if self._records[i]["id"] in self._marks)
-        return len(self._marks) - shown
-
     def action_apply_setting(self) -> None:
         if self._refused("apply_setting") or not self._ready_to_write():
             return
         from outlook_tui.app.screens.bulk import ApplySettingModal
 
-        assert self._snapshot is not None
-        self.app.push_screen(ApplySettingModal(self.marked_records(), self._snapshot.system,
-                                               hidden=self.hidden_marks()), self._bulk_chosen)
+        grid = self.grid
+        assert grid.snapshot is not None
+        self.app.push_screen(ApplySettingModal(grid.marked_records(), grid.snapshot.system,
+                                               hidden=grid.hidden_marks()), self._bulk_chosen)
 
     def action_reset_overrides(self) -> None:
         if self._refused("reset_overrides") or not self._ready_to_write():
             return
         from outlook_tui.app.screens.bulk import ResetOverridesModal
 
-        assert self._snapshot is not None
-        self.app.push_screen(ResetOverridesModal(self.marked_records(),
-                                                 hidden=self.hidden_marks(),
-                                                 damaged=self._snapshot.damaged),
+        grid = self.grid
+        assert grid.snapshot is not None
+        self.app.push_screen(ResetOverridesModal(grid.marked_records(),
+                                                 hidden=grid.hidden_marks(),
+                                                 damaged=grid.snapshot.damaged),
                              self._bulk_chosen)
 
     def _bulk_chosen(self, plan: Any) -> None:
