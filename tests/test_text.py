@@ -159,13 +159,13 @@ def test_what_the_app_draws_from_any_name_has_no_hidden_character_and_fits(
     from rich.cells import cell_len
 
     from outlook_tui.app.screens.configuration import breadcrumb
-    from outlook_tui.app.widgets.virtual_table import _fit
+    from outlook_tui.app.widgets.cells import fit
     from outlook_tui.catalog import PAGE_PATH
 
-    for drawn in (_fit(name, width, "left"), clip(name, width),
+    for drawn in (fit(name, width, "left"), clip(name, width),
                   breadcrumb(["Organizations", name, "Configuration", *PAGE_PATH], width + 20)):
         assert hidden_characters(drawn) == []
-    assert cell_len(_fit(name, width, "left")) == width  # as Rich, which draws it, counts
+    assert cell_len(fit(name, width, "left")) == width  # as Rich, which draws it, counts
     assert cells(breadcrumb(["Organizations", name, "Configuration", *PAGE_PATH], width + 20)) \
         <= width + 20
 

@@ -10,10 +10,8 @@ Generic on purpose: the organizations screen and the settings matrix both use it
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,86 +24,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from outlook_tui.app.icons import ICONS
-from outlook_tui.text import clip, is_printable, printable
+from outlook_tui.app.widgets.cells import Cell, Column, fit, fit_text
 
-Cell = str | Text
 RowGetter = Callable[[int], Sequence[Cell]]
-Align = Literal["left", "right", "center"]
 
 #: Shown in the gutter of a marked row. In code page 437, so the Linux console draws it too.
 MARK = ICONS.mark
 SORT_ASCENDING = ICONS.ascending
 SORT_DESCENDING = ICONS.descending
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: ``key`` for the owner, ``label`` for the header. A ``flexible`` column takes
-    the width the others leave (never less than ``width``; with several, the room beyond their
-    widths is shared, and one that reaches ``max_width`` leaves the rest to the others)."""
-
-    key: str
-    label: str
-    width: int = 10
-    align: Align = "left"
-    flexible: bool = False
-    max_width: int | None = None
-    #: Where text too long for the column is cut: at its end, or in its middle (names: "Atlas
-    #: Cedar Forest" and "Atlas Cedar Foundry" keep the ends that tell them apart).
-    cut: Literal["end", "middle"] = "end"
-
-
-def _fit(text: str, width: int, align: Align, cut: Literal["end", "middle"] = "end") -> str:
-    """``text`` (data: hidden code points escaped) cut with an ellipsis, or padded, to exactly
-    ``width`` cells."""
-    if width <= 0:
-        return ""
-    if not is_printable(text):
-        text = clip(text, width)  # never cuts an escape or a wide character in half
-    length = cell_len(text)
-    if length > width and cut == "middle" and width > 4 and text.isprintable():
-        # The start and the end, the end a little longer: names share their beginnings.
-        tail = width // 2
-        head = width - 1 - tail
-        return set_cell_size(text, head) + ICONS.more + _last_cells(text, tail)
-    if length > width:
-        return set_cell_size(text, width - 1) + ICONS.more if width > 1 else ICONS.more
-    gap = width - length
-    if align == "right":
-        return " " * gap + text
-    if align == "center":
-        return " " * (gap // 2) + text + " " * (gap - gap // 2)
-    return text + " " * gap
-
-
-def _last_cells(text: str, width: int) -> str:
-    """The end of ``text`` that fills ``width`` cells (a wide character that would straddle
-    the edge is replaced by a space)."""
-    kept = ""
-    for char in reversed(text):
-        if cell_len(char + kept) > width:
-            break
-        kept = char + kept
-    return " " * (width - cell_len(kept)) + kept
-
-
-def _fit_text(text: Text, width: int, align: Align) -> Text:
-    if not is_printable(text.plain):
-        # Styled cells hold data too: escape it, keeping the style of the whole cell.
-        text = Text(printable(text.plain), style=text.style, end="")
-    else:
-        text = text.copy()
-    text.truncate(width, overflow="ellipsis")
-    gap = width - text.cell_len
-    if gap > 0:
-        if align == "right":
-            text.pad_left(gap)
-        elif align == "center":
-            text.pad_left(gap // 2)
-            text.pad_right(gap - gap // 2)
-        else:
-            text.pad_right(gap)
-    return text
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -450,7 +376,7 @@ class VirtualTable(ScrollView, can_focus=True):
             if index >= self._count:
                 if index == 0 and self._count == 0 and self.empty_text:
                     style = self._style("virtual-table--empty")
-                    strip = Strip([Segment(_fit(self.empty_text, width, "left"), style)])
+                    strip = Strip([Segment(fit(self.empty_text, width, "left"), style)])
                 else:
                     strip = Strip.blank(width, base)
                 return strip.crop_extend(0, width, base)
@@ -482,7 +408,7 @@ class VirtualTable(ScrollView, can_focus=True):
             if index:
                 segments.append(Segment(" ", style))
             is_focused = index == self.cursor_column and self.has_focus
-            segments.append(Segment(_fit(label, width, column.align),
+            segments.append(Segment(fit(label, width, column.align),
                                     focused if is_focused else style))
         return Strip(segments, self._line_width())
 
@@ -505,10 +431,10 @@ class VirtualTable(ScrollView, can_focus=True):
             value: Cell = cells[column_index] if column_index < len(cells) else ""
             style = cell_style if column_index == self.cursor_column else row_style
             if isinstance(value, Text):
-                fitted = _fit_text(value, width, column.align)
+                fitted = fit_text(value, width, column.align)
                 segments.extend(Segment.apply_style(fitted.render(console), style))
             else:
-                segments.append(Segment(_fit(value, width, column.align, column.cut), style))
+                segments.append(Segment(fit(value, width, column.align, column.cut), style))
         return Strip(segments, self._line_width())
 
     def on_focus(self) -> None:
