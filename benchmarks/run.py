@@ -317,6 +317,73 @@ def _key_settled(term: Terminal, key: str, first: Samples, settled: Samples,
     settled.add(last_output - sent)
 
 
+# -- a 20 MB description ---------------------------------------------------------------------
+
+#: Characters in the description of the one organization of the description store (20 MB).
+HUGE_DESCRIPTION = 20_000_000
+DESCRIBED_NAME = "Described Organization"
+#: In the Edit dialog: Tab to Status, Tab to Description, then moves and edits in it.
+DESCRIPTION_KEYS = ["tab", "tab", "end", *["backspace", "x"] * 5, "home", "right", "right"]
+
+
+def _edit_dialog_keys(args: argparse.Namespace, length: int,
+                      problems: list[str]) -> tuple[Samples, Samples]:
+    """Open Edit organization on the one organization of a store whose description has
+    ``length`` characters, then the keys: (opening, keys) samples."""
+    from outlook_tui.store.json.document import serialize
+
+    document = generate.make_document(1)
+    record = document["organizations"][0]
+    record["name"] = DESCRIBED_NAME
+    record["description"] = ("Road runners. " * (length // 14 + 1))[:length]
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"described-{length}.json"
+    path.write_bytes(serialize(document))
+    opened, keys = Samples(), Samples()
+    term = Terminal(app_command(path), env=environment(), cwd=str(ROOT))
+    try:
+        term.wait_until(term.contains(DESCRIBED_NAME), args.load_timeout, "the organization",
+                        since=term.started)
+        wait_loaded(term, lambda t: t.contains("1 organization")(t), args.load_timeout)
+        term.settle(0.3, 10.0)
+        _key(term, "e", opened, max(args.key_timeout, 30.0))
+        for key in DESCRIPTION_KEYS:
+            _key(term, key, keys, args.key_timeout)
+    except Timeout as error:
+        problems.append(f"description of {length:,} characters: {error}; screen: {_tail(term)}")
+    finally:
+        term.kill()
+    for samples, what in ((opened, "opening the dialog"), (keys, "keys in the dialog")):
+        if samples.problem:
+            problems.append(f"description of {length:,} characters, {what}: {samples.problem}")
+    return opened, keys
+
+
+def description_figures(args: argparse.Namespace, problems: list[str],
+                        progress: Callable[[str], None]) -> list[Figure]:
+    """Keys in the Edit organization dialog of an organization whose stored description is
+    20 MB (an import used to accept it), against the same dialog over a short description in
+    the same run."""
+    progress("keys: Edit organization, a short and a 20 MB description")
+    short_opened, short_keys = _edit_dialog_keys(args, 14, problems)
+    opened, keys = _edit_dialog_keys(args, HUGE_DESCRIPTION, problems)
+    worst = max(keys.values) if keys.values and not keys.timeouts else None
+    note = f"{len(DESCRIPTION_KEYS)} keys"
+    return [
+        Figure("Edit organization opened (e), short description", short_opened.median, "ms",
+               note="baseline", missing=short_opened.missing),
+        Figure("Edit organization opened (e), 20 MB description", opened.median, "ms",
+               target="<= 1.5x short", limit=1.5, relative_to=short_opened.median,
+               missing=opened.missing),
+        Figure("Key in Edit organization, short description, median", short_keys.median, "ms",
+               note=note, missing=short_keys.missing),
+        Figure("Key in Edit organization, 20 MB description, median", keys.median, "ms",
+               note=note, missing=keys.missing),
+        Figure("Key in Edit organization, 20 MB description, max", worst, "ms",
+               target="<= 100 ms", limit=100, note=note, missing=keys.missing),
+    ]
+
+
 # -- the store, in process -------------------------------------------------------------------
 
 def store_figures(path: Path, runs: int) -> tuple[Samples, Samples, str]:
@@ -525,7 +592,11 @@ METHOD = (
     "setting, and `load()` again after it (the organizations reused), in process, a new connection "
     "per run. Oro's database on MySQL: the same on a throwaway MariaDB server "
     "(`tests/mysql/server.py`: mariadbd on a Unix socket in a temp dir) with Oro's utf8 tables "
-    "(`oro_db.fill_mysql`), `--store mysql://...`, `MySQLStore`."
+    "(`oro_db.fill_mysql`), `--store mysql://...`, `MySQLStore`. A 20 MB description: a store of "
+    "one organization whose description is 20,000,000 characters (more than outlook-tui writes; "
+    "an older import let it in), opened once loaded; `e` opens Edit organization (timed until "
+    "the dialog shows), then Tab, Tab to Description, End, five Backspace/x pairs, Home, Right, "
+    "Right, each key timed as above."
 )
 
 
@@ -744,6 +815,8 @@ def main(argv: list[str] | None = None) -> int:
                    target="<= 300 MB", limit=300, missing="not measured"),
             Figure("Peak RSS, bare app", bare_keys.peak_rss, "MB", missing="not measured"),
         ]
+
+        figures += description_figures(args, problems, progress)
 
     progress(f"store: load and save at {BIG:,}")
     try:
