@@ -27,9 +27,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets._toast import ToastRack
 from textual.worker import Worker, WorkerState
 
+from outlook_tui.app import plain_glyphs
 from outlook_tui.app.after_save import STOP_ID, STOP_KEY, AfterSaveRunner
 from outlook_tui.app.commands import AppCommands, OrganizationCommands
-from outlook_tui.app.icons import ICONS
+from outlook_tui.app.icons import ICONS, PLAIN
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
 from outlook_tui.app.safe import plain
@@ -109,7 +110,7 @@ class OutlookApp(App[None]):
     TITLE = "outlook-tui"
     # The organizations grid's styles are parsed with the app's: loading a screen's CSS_PATH
     # later reparses the whole stylesheet (~40 ms before the first frame).
-    CSS_PATH = ["styles/app.tcss", "styles/organizations.tcss"]
+    CSS_PATH = ["styles/app.tcss", "styles/organizations.tcss", "styles/plain.tcss"]
     COMMANDS = {AppCommands, OrganizationCommands}
 
     BINDINGS = [
@@ -191,7 +192,7 @@ class OutlookApp(App[None]):
     def _subtitle(self) -> str:
         where = self.location_label
         if self.store.read_only:
-            return f"{where} · {view_only(self.store.read_only_reason).lower()}"
+            return f"{where} {ICONS.dot} {view_only(self.store.read_only_reason).lower()}"
         return where
 
     async def on_event(self, event: events.Event) -> None:
@@ -222,8 +223,17 @@ class OutlookApp(App[None]):
     # -- text from data is only ever text ---------------------------------------------------
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        # Titles name organizations and store paths: escaped like every other piece of data.
-        return super().format_title(plain(title), plain(sub_title))
+        # Titles name organizations and store paths: escaped like every other piece of data;
+        # joined as Textual does, with a dash the terminal can draw.
+        if not sub_title:
+            return Content(plain(title))
+        return Content.assemble(Content(plain(title)), (ICONS.title_separator, "dim"),
+                                Content(plain(sub_title)).stylize("dim"))
+
+    def get_key_display(self, binding: Binding) -> str:
+        # ⏎, ↑ and the like, on a terminal that draws ASCII only: the key's name instead.
+        shown = super().get_key_display(binding)
+        return shown if shown.isascii() or not PLAIN else binding.key
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -246,6 +256,7 @@ class OutlookApp(App[None]):
         return OrganizationsScreen()
 
     def on_mount(self) -> None:
+        plain_glyphs.start(self)
         self.sub_title = self._subtitle()
         self._catch_terminate()
         self.sync.start()
@@ -447,7 +458,9 @@ class OutlookApp(App[None]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            self.push_screen(_Palette(id="--command-palette"))
+            # Textual's placeholder ends with "…", which a Linux console may not draw.
+            self.push_screen(_Palette(id="--command-palette",
+                                      placeholder="Type a command or an organization's name"))
 
     # Textual's screenshot writes an SVG file into the working directory: not from this app
     # (no key, no palette entry, no action markup can reach it).

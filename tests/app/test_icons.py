@@ -37,18 +37,16 @@ async def main():
         while not app.validated:
             await pilot.pause()
         await settled(pilot)
-        await pilot.press("space")
-        await settled(pilot)
-        seen.append(drawn(app))
-        await pilot.press("up", "enter")
-        await settled(pilot)
-        seen.append(drawn(app))
-        await pilot.press("escape", "n")
-        await settled(pilot)
-        seen.append(drawn(app))
-        await pilot.press("escape", "ctrl+p")
-        await settled(pilot)
-        seen.append(drawn(app))
+        # Marked rows, a form (tree, choice lists, a stale warning), the unsaved question,
+        # the bulk dialog, Compare, Help, Effective, History, the organization form, the
+        # palette: every screen and the widgets Textual draws on them.
+        for keys in (["space"], ["up", "enter"], ["tab", "space", "tab", "enter"],
+                     ["escape", "escape"], ["d"], ["space", "b"], ["escape", "m"],
+                     ["escape", "f1"], ["escape", "i"], ["escape", "h"], ["escape", "n"],
+                     ["escape", "ctrl+p"]):
+            await pilot.press(*keys)
+            await settled(pilot)
+            seen.append(drawn(app))
     print("\n".join(seen))
 
 asyncio.run(main())
@@ -80,17 +78,16 @@ def test_the_table_follows_term() -> None:
     assert all(getattr(ASCII, name).isascii() for name in ASCII.__slots__)
 
 
-@pytest.mark.parametrize(("term", "absent"), [
-    ("linux", "⭘⚠🔎●"),
-    ("vt100", "⭘⚠🔎●•▲▶"),
-])
-def test_no_symbol_the_terminal_cannot_draw(store: Path, term: str, absent: str) -> None:
+@pytest.mark.parametrize("term", ["linux", "vt100"])
+def test_no_symbol_the_terminal_cannot_draw(store: Path, term: str) -> None:
+    """Not ours (⚠, ▐X▌, ▲, …) nor Textual's (borders ▔▁▕, scrollbars ▃▇, tree guides └─,
+    the choice list's ▼, the header's —): a Linux console's fonts differ, ASCII is in all."""
     shown = drawn_with(term, store)
     assert "Acme" in shown and "Sync Direction" in shown and "Create organization" in shown
-    for symbol in absent:
-        assert symbol not in shown, (term, symbol)
+    assert "Compare" in shown and "Keys of outlook-tui" in shown and "[X] Use System" in shown
+    assert sorted({c for c in shown if not c.isascii()}) == [], term
 
 
 def test_a_modern_terminal_keeps_its_symbols(store: Path) -> None:
     shown = drawn_with("xterm-256color", store)
-    assert "⭘" in shown and "⚠" in shown and "●" in shown
+    assert "⭘" in shown and "⚠" in shown and "▐X▌" in shown and "▼" in shown

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import plain
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.text_input import TextInput
@@ -180,10 +181,10 @@ class ApplySettingModal(_BulkModal):
         # Arrows go between the setting list and its values, as between two columns.
         # Priority: the lists would scroll sideways; check_action lets the number field keep
         # its arrows.
-        Binding("right", "to_values", "Values", key_display="→", priority=True,
+        Binding("right", "to_values", "Values", key_display=ICONS.right, priority=True,
                 id="bulk.to_values",
                 tooltip="From the setting list to its values"),
-        Binding("left", "to_settings", "Settings", key_display="←", priority=True,
+        Binding("left", "to_settings", "Settings", key_display=ICONS.left, priority=True,
                 id="bulk.to_settings",
                 tooltip="From the values back to the setting list"),
     ]

@@ -15,6 +15,7 @@ from textual.widgets import Header, Static, Tree
 
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.plain_glyphs import plain_widgets
 from outlook_tui.app.session import SessionScreen
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.read_only_banner import ReadOnlyBanner, refusal
@@ -111,6 +112,7 @@ class ConfigurationScreen(SessionScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        plain_widgets(self)
         tree = self.query_one("#configuration-tree", Tree)
         tree.move_cursor(self._page_node)
         self._names()

@@ -140,7 +140,7 @@ class EffectiveSettingsScreen(SessionScreen[None]):
         overridden = sum(1 for ev in values.values() if ev.overridden)
         title.update(Content.assemble(
             (plain(organization.name), "bold"), "  ",
-            (f"id {organization.id} · {organization.status} · {overridden} of "
+            (f"id {organization.id} {ICONS.dot} {organization.status} {ICONS.dot} {overridden} of "
              f"{len(CATALOG)} settings overridden", "dim")))
         notes: list[str] = []
         for setting in CATALOG:

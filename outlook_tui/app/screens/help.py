@@ -30,9 +30,10 @@ from outlook_tui.app.widgets.text_input import TextInput
 WIDGET_KEYS: tuple[tuple[str, str], ...] = (
     ("tab / shift+tab", "Move to the next / previous control"),
     ("space", "Tick or clear a checkbox (Use System, Contacts, Tasks...)"),
-    ("enter", "Open a choice (Sync Direction...), then pick with ↑/↓ and Enter; press a button"),
+    ("enter", "Open a choice (Sync Direction...), then pick with "
+              f"{ICONS.up_down} and Enter; press a button"),
     ("escape", "Close an open choice without changing it"),
-    ("↑ / ↓, pgup / pgdn", "Move in lists and the tree; scroll"),
+    (f"{ICONS.up_down}, pgup / pgdn", "Move in lists and the tree; scroll"),
     ("ctrl+p", "Command palette: Open organization..., System configuration"),
 )
 

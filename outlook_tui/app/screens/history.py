@@ -130,7 +130,7 @@ class HistoryScreen(SessionScreen[None]):
         table.set_rows(len(entries), self._row, cursor=max(cursor, 0))
         shown = counted(len(entries), "change") + ("" if complete else " and older ones")
         self.query_one("#heading", Static).update(
-            data(f"{self._heading()} · {shown}, newest first"))
+            data(f"{self._heading()} {ICONS.dot} {shown}, newest first"))
         self._show_detail(table.cursor_row)
 
     def _arrived(self, entries: list[HistoryEntry]) -> int:
@@ -173,9 +173,10 @@ class HistoryScreen(SessionScreen[None]):
             return
         entry = self._describe(index)
         revision = self.entries[index].revision
-        where = f"{entry.where} · " if entry.where else ""
-        detail.update(assemble(data(f"{entry.when} UTC · {entry.who} · revision {revision}"),
-                               "\n", data(f"{where}{entry.what}: {entry.change}")))
+        where = f"{entry.where} {ICONS.dot} " if entry.where else ""
+        dot = ICONS.dot
+        heading = f"{entry.when} UTC {dot} {entry.who} {dot} revision {revision}"
+        detail.update(assemble(data(heading), "\n", data(f"{where}{entry.what}: {entry.change}")))
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -161,7 +161,7 @@ class MatrixScreen(SessionScreen[None]):
             parts.append("only those with overrides")
         if snapshot is not None and not snapshot.validated:
             parts.append("loading…")
-        self.query_one("#status", Static).update(data(" · ".join(parts)))
+        self.query_one("#status", Static).update(data(f" {ICONS.dot} ".join(parts)))
 
     def _show_detail(self) -> None:
         """The highlighted organization's overrides with full labels, and the focused column."""
@@ -172,7 +172,7 @@ class MatrixScreen(SessionScreen[None]):
         # The column's full name, and what its compact values stand for in Oro's words.
         setting = CATALOG[table.cursor_column - 1] if table.cursor_column else None
         legend.update(
-            f"{OVERRIDE_MARK} own value  {STALE_MARK} stale override  ·  "
+            f"{OVERRIDE_MARK} own value  {STALE_MARK} stale override  {ICONS.dot}  "
             + (f"{column.label}: {setting.label}" if setting is not None
                else "left/right: full column names and values")
             + (f"\n{setting.legend()}" if setting is not None and setting.short_forms else ""))

@@ -129,7 +129,7 @@ class OrganizationsScreen(SessionScreen[None]):
         with Horizontal(id="filter-bar"):
             yield Label("Filter:", id="filter-label")
             yield TextInput(placeholder="name contains…", id="filter", compact=True)
-            yield Label("Enter: first match · Esc: clear", id="filter-hint")
+            yield Label(f"Enter: first match {ICONS.dot} Esc: clear", id="filter-hint")
         yield Static("loading…", id="status")
         yield KeysFooter(show_command_palette=False)
 
@@ -155,7 +155,7 @@ class OrganizationsScreen(SessionScreen[None]):
         return [
             shown_name(record["name"]),
             status,
-            str(count) if count else Text("–", style="dim"),
+            str(count) if count else Text(ICONS.none, style="dim"),
             when(record["created_at"]),
             when(record["updated_at"]),
         ]

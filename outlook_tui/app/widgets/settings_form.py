@@ -107,7 +107,7 @@ class SettingField(Vertical):
         line = Text("from ")
         line.append(source, style="bold")
         if field.dirty:
-            line.append(" · not saved", style="italic")
+            line.append(f" {ICONS.dot} not saved", style="italic")
         self.query_one(f"#source-{setting.name}", Static).update(line)
 
         error = field.error
