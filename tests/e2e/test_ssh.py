@@ -435,16 +435,60 @@ def test_a_dropped_connection_leaves_no_process_behind(server: Server, session: 
 
 
 
-def test_support_staff_over_ssh_read_but_cannot_save(server: Server) -> None:
+def test_support_staffs_first_hour_over_ssh_at_80x24(server: Server) -> None:
+    """The support person's story: their login forces view only; the footer offers Compare and
+    History; Compare shows the stale overrides; a key that would write says what they can do
+    instead; a key that does nothing says so; q leaves and the connection ends."""
     before = server.store.read_bytes()
     terminal = Tmux(server.ssh("-tt", user=server.support))
     try:
         terminal.wait_for("View only: you can read every setting")
+        screen = terminal.wait_for("h History")
+        assert "--read-only" not in screen and "m Compare" in screen
+        terminal.send("m")
+        terminal.wait_for("Compare organizations")
+        terminal.send("s")
+        terminal.wait_for("only those with a stale override")
+        # Escape is sent alone: with a letter in the same write it reads as alt+letter.
+        terminal.send("Escape")
+        terminal.wait_for("sorted by Name")
+        terminal.send("e")                    # toasts wrap: short pieces are looked for
+        terminal.wait_for("not possible here")
+        terminal.send("z")
+        terminal.wait_for("does nothing in")
         terminal.send("Enter")                # an organization's Configuration, to look at
         terminal.wait_for("MS Outlook Settings")
-        terminal.send("C-s", "Escape", "C-q")  # saving is refused; leaving ends the connection
+        terminal.send("C-s")                  # saving is refused, in words for the person
+        terminal.wait_for("resetting is not possible here")
+        terminal.send("Escape")
+        terminal.wait_for("sorted by Name")
+        terminal.send("q")                    # q leaves from the top screen
         assert terminal.wait_for_exit() == 0
     finally:
         terminal.close()
     nothing_left_of(server)
     assert server.store.read_bytes() == before
+
+
+def test_an_admins_first_hour_over_ssh_at_80x24(server: Server, session: Tmux) -> None:
+    """The admin's story: Mark all is in the footer; two organizations marked, b, the CRM
+    interval, -> and 600 typed straight into its field, saved for both in one revision;
+    Compare shows the two marked side by side; q leaves."""
+    screen = session.wait_for("3 organizations")
+    assert "a Mark all" in screen
+    session.send("Space", "Space", "b")     # Acme and Default Organization
+    session.wait_for("Apply setting to 2 organizations")
+    session.send("Down", "Down", "Right", "6", "0", "0", "Enter")
+    session.wait_for("Apply setting to 2 organizations?")
+    session.send("y")
+    session.wait_for("Configuration saved")
+    document = json.loads(server.store.read_text())
+    crm = {o["name"]: o.get("overrides", {}).get("contacts_sync_interval_orocrm")
+           for o in document["organizations"]}
+    assert crm["Acme"] == 600 and crm["Default Organization"] == 600
+    session.send("m")
+    session.wait_for("Compare 2 marked organizations")
+    session.send("Escape")
+    session.wait_for("sorted by Name")
+    session.send("q")
+    assert session.wait_for_exit() == 0

@@ -36,7 +36,7 @@ from outlook_tui.store.snapshot import column_of
 from outlook_tui.text import shown_name
 
 COLUMNS = (
-    Column("name", "Name", 16, flexible=True, cut="middle"),
+    Column("name", "Name", 16, flexible=True),
     Column("status", "Status", 8),
     Column("overrides", "Overrides", 10, align="right"),
     Column("created_at", "Created At", 16),

@@ -42,9 +42,10 @@ def fit(text: str, width: int, align: Align, cut: Literal["end", "middle"] = "en
     if not is_printable(text):
         text = clip(text, width)  # never cuts an escape or a wide character in half
     length = cell_len(text)
-    if length > width and cut == "middle" and width > 4 and text.isprintable():
-        # The start and the end, the end a little longer: names share their beginnings.
-        tail = width // 2
+    if length > width and cut == "middle" and width > 4 and "\\" not in text:
+        # Two thirds of the start, a third of the end: alike names differ at their ends. Text
+        # with escapes (\x1b...) is cut at its end, never inside an escape.
+        tail = width // 3
         head = width - 1 - tail
         return set_cell_size(text, head) + ICONS.more + _last_cells(text, tail)
     if length > width:
