@@ -9,6 +9,7 @@ the ones in force, after the user's keymap. Which classes those are is the app's
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -105,9 +106,17 @@ def _refuse_clashes(config: Config, classes: Classes) -> None:
 
 
 def _normal(key: str) -> str:
-    from textual.keys import _character_to_key
+    """A key as bindings name it: ``?`` is ``question_mark``, ``/`` is ``slash`` (Unicode's
+    name, with Textual's friendlier replacements)."""
+    from textual.keys import KEY_NAME_REPLACEMENTS
 
-    return _character_to_key(key) if len(key) == 1 else key
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return key  # a control character: no binding is named by one
+    return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
 __all__ = ["Classes", "KeyedBinding", "all_bindings", "binding_ids", "check_config",

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 #: Actions shown first on every footer: a person must always see how to get help and out.
 PINNED_ACTIONS = ("help", "quit")
@@ -29,10 +28,10 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
 
-        def rank(widget: object) -> int:
-            if isinstance(widget, FooterKey) and widget.action in PINNED_ACTIONS:
-                return PINNED_ACTIONS.index(widget.action)
-            return len(PINNED_ACTIONS)
+        def rank(widget: Widget) -> int:
+            action = getattr(widget, "action", None)
+            return PINNED_ACTIONS.index(action) if action in PINNED_ACTIONS \
+                else len(PINNED_ACTIONS)
 
         ordered = sorted(widgets, key=rank)  # stable: the others keep their order
         self._fit(ordered)
@@ -46,7 +45,7 @@ class KeysFooter(Footer):
         width = self.size.width
         if width <= 0:
             return  # not laid out yet: the first resize fits them
-        keys = [w for w in widgets if isinstance(w, FooterKey)]
+        keys = [w for w in widgets if _is_key(w)]
         palette = [k for k in keys if k.has_class("-command-palette")]
         room = width - sum(_width(k) + 2 for k in palette)  # its border and padding
         used, fits = 0, True
@@ -58,7 +57,15 @@ class KeysFooter(Footer):
             key.display = fits
 
 
-def _width(key: FooterKey) -> int:
+def _is_key(widget: Widget) -> bool:
+    """One of the footer's keys (Textual's FooterKey, known by its public fields: the class
+    itself is not part of Textual's public API)."""
+    return all(isinstance(getattr(widget, field, None), str)
+               for field in ("key_display", "description", "action"))
+
+
+def _width(key: Widget) -> int:
     """What a compact key takes: "^s Save Settings"."""
-    width = cell_len(key.key_display)
-    return width + 1 + cell_len(key.description) if key.description else width
+    display, description = getattr(key, "key_display", ""), getattr(key, "description", "")
+    width = cell_len(display)
+    return width + 1 + cell_len(description) if description else width

@@ -3,33 +3,41 @@ Textual draws the same mark on and off and tells them apart by colour only."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.widgets import Checkbox, RadioButton, RadioSet
 
 from outlook_tui.app.icons import ICONS
+
+#: The class RadioSet gives the button its cursor is on.
+SELECTED = "-selected"
 
 
 class TickBox(Checkbox):
     """X ticked, blank cleared."""
 
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "X" if self.value else " "
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.BUTTON_LEFT, self.BUTTON_RIGHT = ICONS.box_left, ICONS.box_right
-        return super()._button
+        self.BUTTON_INNER = "X" if self.value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
 
 
 class RadioChoice(RadioButton):
     """● chosen, blank otherwise."""
 
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = ICONS.chosen if self.value else " "
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.BUTTON_LEFT, self.BUTTON_RIGHT = ICONS.box_left, ICONS.box_right
-        return super()._button
+        self.BUTTON_INNER = ICONS.chosen if self.value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = ICONS.chosen if self.value else " "
+        super().watch_value()
 
 
 class ArrowChoice(RadioSet):
@@ -47,8 +55,11 @@ class ArrowChoice(RadioSet):
 
     def on_mount(self) -> None:
         # Start on the chosen button (RadioSet starts on the first one).
-        if self.pressed_index >= 0:
-            self._selected = self.pressed_index
+        chosen = self.pressed_button
+        for _ in self.query(RadioButton):
+            if chosen is None or chosen.has_class(SELECTED):
+                break
+            self.action_next_button()
 
     def action_next_choice(self) -> None:
         self.action_next_button()
@@ -59,8 +70,7 @@ class ArrowChoice(RadioSet):
         self._choose()
 
     def _choose(self) -> None:
-        if self._selected is None:
-            return
-        button = self._nodes[self._selected]
-        if isinstance(button, RadioButton) and not button.value:
-            button.toggle()
+        """Press the button RadioSet's cursor is on (it marks it with ``-selected``)."""
+        for button in self.query(RadioButton):
+            if button.has_class(SELECTED) and not button.value:
+                button.toggle()
