@@ -246,6 +246,15 @@ class OutlookApp(App[None]):
         super().notify(notice.message, title=notice.title, severity=notice.severity,
                        timeout=notice.timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c outside a field (where it copies): Textual's hint on how to quit, its markup
+        rendered (the key in bold), the key itself escaped like any other text."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                super().notify(f"Press [b]{escape_markup(key)}[/b] to quit the app",
+                               title="Do you want to quit?", markup=True)
+                return
+
     # -- start-up ----------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
