@@ -13,7 +13,8 @@ from tests.conftest import settle
 
 
 @pytest.mark.usefixtures("no_cursor_blink")
-@pytest.mark.parametrize("state", ["entry", "override", "invalid", "help", "conflict"])
+@pytest.mark.parametrize("state", ["entry", "override", "invalid", "help", "conflict",
+                                   "choices"])
 def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path, state,
                                            monkeypatch) -> None:
     store = make_store(
@@ -23,7 +24,7 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
     app = OutlookApp(store, watch_seconds=0, location_label="store.json")
 
     async def run_before(pilot: Pilot[None]) -> None:
-        if state == "override":
+        if state in ("override", "choices"):
             await open_configuration(pilot, 2)
         else:
             await open_configuration(pilot, 1)
@@ -35,6 +36,10 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             await app.workers.wait_for_complete()
         elif state == "help":
             await pilot.press("f1")
+        elif state == "choices":  # the open choice list has a frame: nothing runs into it
+            await pilot.press("tab", "enter")
+            await settle(pilot, lambda: app.screen.query_one(
+                "#value-contacts_sync_direction").has_class("-expanded"), "the choice list")
         elif state == "conflict":
             await to_checkbox(pilot, CRM)
             await pilot.press("space", "tab")
