@@ -114,6 +114,11 @@ class AfterSaveRun:
         if self._stop_reason is None and not self._ended.is_set():
             self._stop_reason = reason
         self._wake.set()
+        # Signalled here too, not only by the waiting thread: a process about to end (the
+        # terminal gone) may not live to let that thread run.
+        if self._process is not None and not self._ended.is_set():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGTERM)
 
     def run(self, started: Callable[[], None] | None = None) -> AfterSave:
         """Run the command through ``/bin/sh -c`` and wait for it and every process holding its

@@ -57,7 +57,8 @@ def no_terminal_message(stream: str, commands: Iterable[str],
             f"Without a terminal, use a command: {listed}.")
 
 
-def exit_on_hangup(saving: Callable[[], bool], fds: Iterable[int] = (0, 1)) -> None:
+def exit_on_hangup(saving: Callable[[], bool], fds: Iterable[int] = (0, 1),
+                   before_exit: Callable[[], object] = lambda: None) -> None:
     """End the process at once when the terminal goes away: on SIGHUP, or when a terminal
     stream reports a hang-up (the other side closed it, which is all a process that is not the
     terminal's session leader gets; ``nohup`` ignores the signal too).
@@ -83,6 +84,7 @@ def exit_on_hangup(saving: Callable[[], bool], fds: Iterable[int] = (0, 1)) -> N
         deadline = time.monotonic() + SAVE_GRACE_SECONDS
         while saving() and time.monotonic() < deadline:
             time.sleep(0.02)
+        before_exit()  # what must not outlive the process (a command still running)
         os._exit(HANGUP_STATUS)
 
     signal.signal(signal.SIGHUP, on_sighup)

@@ -89,3 +89,51 @@ def test_stop_ends_it_at_once_saying_why(tmp_path: Path) -> None:
     assert outcome[0].warnings == [f"after_save_command stopped with ctrl+g: echo $$ > {started}; "
                                    f"cat {release}; the save itself is committed"]
     assert gone(pid)
+
+
+HANGING_UP = r"""
+import sys, threading
+from outlook_tui.after_save import AfterSaveRun
+from outlook_tui.terminal import exit_on_hangup
+started, release = sys.argv[1], sys.argv[2]
+run = AfterSaveRun(f"echo $$ > {started}; cat {release}", revision=1,
+                   environment={"PATH": "/usr/bin:/bin"})
+exit_on_hangup(saving=lambda: False, fds=(),
+               before_exit=lambda: run.stop("stopped: the terminal went away"))
+threading.Thread(target=run.run, daemon=True).start()
+threading.Event().wait()
+"""
+
+
+def test_the_command_does_not_outlive_a_terminal_that_went_away(tmp_path: Path) -> None:
+    """The app ends at once on a hang-up (os._exit): the command, in a session of its own,
+    would run on unbounded, with nobody left to stop it at its timeout."""
+    import signal
+    import subprocess
+    import sys
+
+    from outlook_tui.terminal import HANGUP_STATUS
+
+    started, release = tmp_path / "started", tmp_path / "release"
+    os.mkfifo(started)
+    os.mkfifo(release)
+    app = subprocess.Popen([sys.executable, "-c", HANGING_UP, str(started), str(release)])
+    pid = int(started.read_text())  # blocks until the command runs
+    app.send_signal(signal.SIGHUP)
+    assert app.wait(timeout=60) == HANGUP_STATUS
+    # SIGTERM was sent before the process ended: the command's shell ends of it.
+    assert ended_within(pid, 60)
+
+
+def ended_within(pid: int, seconds: float) -> bool:
+    """Waits for the process to end (a pidfd is readable once it has), whoever its parent."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], seconds)[0]) or gone(pid)
+    finally:
+        os.close(fd)

@@ -25,7 +25,8 @@ def cmd_tui(args: argparse.Namespace) -> None:
     from outlook_tui.app.app import OutlookApp
 
     app = OutlookApp(open_for(args, writes=True), config=args.config)
-    exit_on_hangup(saving=lambda: app.saving)
+    exit_on_hangup(saving=lambda: app.saving,
+                   before_exit=lambda: app.after_save.stop("stopped: the terminal went away"))
     status = crash.run(app)
     if status:  # a crash: Textual printed the report and returned as if all was well
         raise SystemExit(status)
