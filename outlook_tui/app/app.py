@@ -10,14 +10,13 @@ import signal
 import weakref
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Sequence
-from functools import partial
 from typing import Any, Protocol, cast, runtime_checkable
 from urllib.parse import unquote
 
 from textual import events
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette, SearchIcon
+from textual.command import CommandPalette
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
@@ -29,7 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from outlook_tui.app import plain_glyphs
 from outlook_tui.app.after_save import STOP_ID, STOP_KEY, AfterSaveRunner
-from outlook_tui.app.commands import AppCommands, OrganizationCommands
+from outlook_tui.app.commands import AppCommands, OrganizationCommands, Palette, binding_commands
 from outlook_tui.app.icons import ICONS, PLAIN
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
@@ -71,15 +70,6 @@ class GuardsEdits(Protocol):
 def _top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
     """The screen a person is on: the topmost one that is not a dialog over it."""
     return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
-
-
-class _Palette(CommandPalette):
-    """Textual's palette, its magnifying glass taken from the icon table (a Linux console's
-    font has none)."""
-
-    def on_mount(self) -> None:
-        for icon in self.query(SearchIcon):
-            icon.icon = ICONS.search
 
 
 def _shorten(path: str) -> str:
@@ -251,8 +241,11 @@ class OutlookApp(App[None]):
         rendered (the key in bold), the key itself escaped like any other text."""
         for key, active in self.active_bindings.items():
             if active.binding.action in ("quit", "app.quit"):
-                super().notify(f"Press [b]{escape_markup(key)}[/b] to quit the app",
-                               title="Do you want to quit?", markup=True)
+                hint = Notification(f"Press [b]{escape_markup(key)}[/b] to quit the app",
+                                    "Do you want to quit?", "information",
+                                    self.NOTIFICATION_TIMEOUT, markup=True)
+                self.notified.append(hint)
+                super().notify(hint.message, title=hint.title, markup=True)
                 return
 
     # -- start-up ----------------------------------------------------------------------------
@@ -442,34 +435,15 @@ class OutlookApp(App[None]):
         yield SystemCommand("Compare organizations",
                             "Effective values of every organization side by side",
                             lambda: self.open_matrix())
-        yield from self._binding_commands(screen)
+        yield from binding_commands(self, screen)
         yield SystemCommand("Theme", "Change the colours of outlook-tui",
                             self.action_change_theme)
-
-    def _binding_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        seen: set[tuple[int, str]] = set()
-        # The footer's keys first, then the others of this app (they have ids), Textual's
-        # own (Copy selected text) last.
-        actives = sorted(screen.active_bindings.values(),
-                         key=lambda a: (a.binding.id is None, not a.binding.show))
-        for active in actives:
-            node, binding = active.node, active.binding
-            if not binding.description or not active.enabled \
-                    or not isinstance(node, App | Screen) \
-                    or binding.action == "command_palette" or (id(node), binding.action) in seen:
-                continue
-            seen.add((id(node), binding.action))
-            keys = self.get_key_display(binding)
-            what = binding.tooltip or binding.description
-            # Textual reads a command's help as markup; the keys come from the user's keymap.
-            yield SystemCommand(binding.description, escape_markup(f"{what} ({keys})"),
-                                partial(self.run_action, binding.action, node))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             # Textual's placeholder ends with "…", which a Linux console may not draw.
-            self.push_screen(_Palette(id="--command-palette",
-                                      placeholder="Type a command or an organization's name"))
+            self.push_screen(Palette(id="--command-palette",
+                                     placeholder="Type a command or an organization's name"))
 
     # Textual's screenshot writes an SVG file into the working directory: not from this app
     # (no key, no palette entry, no action markup can reach it).

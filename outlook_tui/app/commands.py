@@ -7,11 +7,19 @@ first few hundred candidates are scored.
 
 from __future__ import annotations
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.markup import escape as escape_markup
+from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
 
+from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import content, plain
 from outlook_tui.app.session import Session, session_of
 from outlook_tui.text import shown_name
@@ -91,3 +99,34 @@ class AppCommands(SystemCommandsProvider):
         for name, help_text, callback, discover in self.app.get_system_commands(self.screen):
             if discover:
                 yield DiscoveryHit(name, callback, help=help_text)
+
+
+class Palette(CommandPalette):
+    """Textual's palette, its magnifying glass taken from the icon table (a Linux console's
+    font has none)."""
+
+    def on_mount(self) -> None:
+        for icon in self.query(SearchIcon):
+            icon.icon = ICONS.search
+
+
+def binding_commands(app: App[Any], screen: Screen[object]) -> Iterable[SystemCommand]:
+    """Every key of ``screen`` as a palette command (so a key shown nowhere else can still be
+    found by name), the footer's first."""
+    seen: set[tuple[int, str]] = set()
+    # The footer's keys first, then the others of this app (they have ids), Textual's
+    # own (Copy selected text) last.
+    actives = sorted(screen.active_bindings.values(),
+                     key=lambda a: (a.binding.id is None, not a.binding.show))
+    for active in actives:
+        node, binding = active.node, active.binding
+        if not binding.description or not active.enabled \
+                or not isinstance(node, App | Screen) \
+                or binding.action == "command_palette" or (id(node), binding.action) in seen:
+            continue
+        seen.add((id(node), binding.action))
+        keys = app.get_key_display(binding)
+        what = binding.tooltip or binding.description
+        # Textual reads a command's help as markup; the keys come from the user's keymap.
+        yield SystemCommand(binding.description, escape_markup(f"{what} ({keys})"),
+                            partial(app.run_action, binding.action, node))

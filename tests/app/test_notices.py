@@ -9,13 +9,13 @@ from textual.content import Content
 
 from outlook_tui.app.app import OutlookApp
 from tests.app.conftest import loaded
-from tests.conftest import settle
+from tests.conftest import notices, settle
 
 
 def shown(app: OutlookApp) -> list[str]:
     """Each notice as the person reads it (markup rendered, or shown as typed)."""
     return [(Content.from_markup(n.message) if n.markup else Content(n.message)).plain
-            for n in app._notifications]
+            for n in notices(app)]
 
 
 async def test_ctrl_c_says_how_to_quit_in_words_not_markup(make_store: Any) -> None:
