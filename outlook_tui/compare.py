@@ -16,7 +16,7 @@ from typing import Any
 from outlook_tui.catalog import BY_NAME, CATALOG, Setting, Value, same_value
 from outlook_tui.scopes import EffectiveValue, effective
 from outlook_tui.store.snapshot import Snapshot, column_of
-from outlook_tui.text import cells, shown_name
+from outlook_tui.text import cells, printable, shown_name
 
 #: Beside a value the organization stores itself (its Use System checkbox is cleared).
 OVERRIDE_MARK = "*"
@@ -228,7 +228,7 @@ def format_table(rows: Iterable[ComparedRow], *, legend: bool = True) -> str:
     marks instead of color, then the legend and the full column names."""
     name_header = "Organization"
     materialized = list(rows)
-    names = [shown_name(r.name) for r in materialized]  # data: escaped, measured in cells
+    names = [printable(shown_name(r.name)) for r in materialized]  # escaped, measured in cells
     name_width = max([len(name_header), *(cells(n) for n in names)])
     widths = [column_width(s) for s in CATALOG]
     lines = ["  ".join([name_header.ljust(name_width),

@@ -154,16 +154,17 @@ EMPTY_NAME = "(empty name)"
 def shown_name(name: str) -> str:
     """An organization's name as every list shows it (the CLI's tables, the app's tables): the
     spaces around it made visible (``␣``, other blank characters escaped as ``\\u3000``), an
-    empty name as ``(empty name)``, and the rest through ``printable``. Inside a name, spaces
-    are left as they are."""
+    empty name as ``(empty name)``. Inside a name, spaces are left as they are; the rest is
+    left to ``printable``/``clip``, which every list applies to its cells (a table clips an
+    escape as one piece only when it escapes it itself)."""
     if name and not name[0].isspace() and not name[-1].isspace():
-        return printable(name)
+        return name
     if not name:
         return EMPTY_NAME
     core = name.strip()
     start = len(name) - len(name.lstrip())
     lead, trail = name[:start], name[start + len(core):]
-    return _visible_spaces(lead) + printable(core) + _visible_spaces(trail)
+    return _visible_spaces(lead) + core + _visible_spaces(trail)
 
 
 def _visible_spaces(spaces: str) -> str:
