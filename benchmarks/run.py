@@ -60,6 +60,7 @@ class Figure:
     target: str = "—"
     limit: float | None = None  # in the figure's own unit (after scaling)
     relative_to: float | None = None  # the baseline value, for "x bare"
+    relative_name: str = "bare"  # what the baseline is, in the ratio column
     note: str = ""
     missing: str = "timeout"
 
@@ -91,7 +92,8 @@ class Figure:
         ratio = self.ratio
         if ratio is None:
             return "—"
-        return f"{ratio:.2f}x bare" if self.relative_to else f"{ratio:.2f}x target"
+        return f"{ratio:.2f}x {self.relative_name}" if self.relative_to else \
+            f"{ratio:.2f}x target"
 
     @property
     def result(self) -> str:
@@ -463,7 +465,8 @@ def database_figures(args: argparse.Namespace, database: Database, first_row: st
     name = database.name
     with database.running() as server:
         progress(f"{name}: {BIG:,} organizations, {oro_db.CONFIG_ROWS:,} config rows")
-        uri = server.uri(database.fill(server, BIG))
+        big_database = database.fill(server, BIG)
+        uri = server.uri(big_database)
         if not args.skip_tui:
             bare, paint = Samples(), Samples()
             for _ in range(args.runs):
@@ -503,6 +506,8 @@ def database_figures(args: argparse.Namespace, database: Database, first_row: st
                 Figure(f"Peak RSS, {BIG:,}, {name} (after the keys)", keys.peak_rss, "MB",
                        target="<= 300 MB", limit=300, missing="not measured"),
             ]
+        figures += one_organization_figures(args, database, server, big_database, progress,
+                                            problems)
         progress(f"{name}: load and save at {BIG:,}")
         loads, reloads, saves, tokens = Samples(), Samples(), Samples(), Samples()
         for run in range(args.runs):
@@ -538,6 +543,30 @@ def database_figures(args: argparse.Namespace, database: Database, first_row: st
                    target="<= 150 ms", limit=150, note=saves.note),
         ]
     return figures, problems
+
+
+def one_organization_figures(args: argparse.Namespace, database: Database, server: Any,
+                             big_database: str, progress: Callable[[str], None],
+                             problems: list[str]) -> list[Figure]:
+    """``show/set/reset/history ORG`` at 100k against the same at 3 organizations: within
+    1.5x (one organization costs one query, not a load of every organization)."""
+    import one_org
+
+    command = app_command("{store}")[:-2]  # outlook-tui, without --store
+    timings = one_org.measure(server, database.fill, big_database, command, args.runs,
+                              lambda text: progress(f"{database.name}: {text}"))
+    figures = []
+    for timing in timings:
+        small, big = timing.median(timing.small), timing.median(timing.big)
+        figures.append(Figure(f"`{timing.command} ORG`, {one_org.SMALL} organizations, "
+                              f"{database.name}", small, "ms", note="informative"))
+        figures.append(Figure(f"`{timing.command} ORG`, {BIG:,} organizations, {database.name}",
+                              big, "ms", target=f"<= 1.5x at {one_org.SMALL}", limit=1.5,
+                              relative_to=small, relative_name=f"at {one_org.SMALL}",
+                              note=f"{len(timing.big)} runs"))
+        problems.extend(f"{timing.command} ORG on {database.name}: {p}"
+                        for p in timing.problems[:3])
+    return figures
 
 
 # -- the report ------------------------------------------------------------------------------

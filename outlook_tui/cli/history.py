@@ -23,7 +23,7 @@ def cmd_history(args: argparse.Namespace) -> None:
     store = open_for(args)
     org_id = None
     if args.org:
-        org_id = store.load().find(args.org).id
+        org_id = store.load_named([args.org]).find(args.org).id
     entries = store.history(org_id, system=args.system, limit=args.limit)
     if args.json:
         print_json([e.to_json() for e in entries])

@@ -117,6 +117,11 @@ class StoreBackend(Protocol):
         """The current revision, validated (``pause`` is called between chunks of work so a UI
         thread keeps painting)."""
 
+    def load_named(self, refs: Sequence[str | int]) -> Snapshot:
+        """A validated snapshot holding at least the system and the organizations ``refs``
+        name (ids or exact names; ``find`` on it answers as on :meth:`load`'s), for a command
+        about a few organizations: on Oro's database only those are read."""
+
     def change_token(self) -> Hashable | None:
         """Cheap: changes whenever anyone (another admin, Oro, a hand edit) changed the store."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from outlook_tui.store import ConflictError, SettingChange, StoreError
+from outlook_tui.store import ConflictError, InputError, SettingChange, StoreError
 from outlook_tui.store.oro import store as oro_store
 from outlook_tui.store.postgres import PostgresStore
 from tests.postgres.server import PostgresServer
@@ -250,3 +250,25 @@ def test_db_init_dry_run_prints_the_sql_it_would_run_and_creates_nothing(
     assert plan["exists"] is False and "CREATE TABLE" in plan["sql"]
     run(uri, "db", "init")
     assert "nothing would change" in run(uri, "db", "init", "--dry-run").stdout
+
+
+# -- one organization costs one query ------------------------------------------------------------
+
+
+def test_one_organization_is_read_without_the_others(acme: str) -> None:
+    """`show Acme` reads Acme and the system through indexes, not every organization; a name
+    that is no organization's still gets the whole store's "did you mean"."""
+    store = PostgresStore(acme)
+    try:
+        part = store.load_named(["Acme"])
+        assert [o.name for o in part.organizations()] == ["Acme"]
+        assert part.find("Acme").overrides == {INTERVAL: 600}
+        assert [o.name for o in store.load_named(["3"]).organizations()] == ["Globex"]
+        whole = store.load_named(["acm"])  # no such organization: the whole store, to say so
+        assert len(whole) == 3
+        with pytest.raises(InputError, match="did you mean 'Acme'"):
+            whole.find("acm")
+    finally:
+        store.close()
+    shown = run(acme, "show", "Acme").stdout
+    assert "600" in shown

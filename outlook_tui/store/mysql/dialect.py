@@ -162,6 +162,10 @@ JOIN (SELECT id FROM oro_organization ORDER BY BINARY LOWER(name), BINARY name L
     def organizations_by_id(self, ids: Sequence[int]) -> Statement:
         return Statement(_ORGANIZATIONS + " WHERE o.id IN %s", (_listed(ids),))
 
+    def organizations_named(self, ids: Sequence[int], names: Sequence[str]) -> Statement:
+        return Statement(_ORGANIZATIONS + " WHERE o.id IN %s OR o.name IN %s",
+                         (_listed(ids), _listed(names)))
+
     def values(self) -> Statement:
         # record_id 0 is the system scope ('app'); organization scopes carry the organization's
         # id. The entity is compared as Oro's queries compare it, and given back as Oro's word.
@@ -271,7 +275,8 @@ FROM {HISTORY_TABLE} WHERE id IN (SELECT newest FROM (
                          {"organization_id": organization_id, "system": system})
 
     def history_began(self) -> Statement:
-        return Statement(f"SELECT DATE_FORMAT(min(time), {_TIME}) FROM {HISTORY_TABLE}", {})
+        return Statement(f"SELECT DATE_FORMAT(time, {_TIME}) FROM {HISTORY_TABLE} "
+                         "ORDER BY revision, id LIMIT 1", {})
 
     def dated_values(self, organization_id: int | None, system: bool) -> Statement:
         return Statement(f"""
@@ -279,10 +284,9 @@ SELECT v.id, IF(c.entity = 'app', 'app', 'organization'), c.record_id, v.name, v
        v.type, DATE_FORMAT(v.created_at, {_TIME}), DATE_FORMAT(v.updated_at, {_TIME})
 FROM oro_config c JOIN oro_config_value v ON v.config_id = c.id
 WHERE {_EXACTLY_OURS}
-  AND CASE WHEN %(organization_id)s IS NOT NULL
-           THEN c.entity = 'organization' AND c.record_id = %(organization_id)s
-           WHEN %(system)s THEN c.entity = 'app' AND c.record_id = 0
-           ELSE (c.entity = 'app' AND c.record_id = 0) OR c.entity = 'organization' END""",
+  AND ((c.entity = 'organization' AND c.record_id = %(organization_id)s)
+       OR (%(organization_id)s IS NULL AND c.entity = 'app' AND c.record_id = 0)
+       OR (%(organization_id)s IS NULL AND NOT %(system)s AND c.entity = 'organization'))""",
                          {**_SECTION, "organization_id": organization_id, "system": system})
 
     def oro_migrations(self, bundles: Sequence[str]) -> Statement:

@@ -30,7 +30,8 @@ def changes_outside(session: Session, sql: Dialect, organization_id: int | None,
         stored[(None if entity == "app" else record_id, name)] = Stored(value, created, updated)
     recorded = newest_recorded(history.entries(session.rows(
         sql.newest_history(organization_id, system))))
-    began = session.rows(sql.history_began())[0][0]
+    first = session.rows(sql.history_began())
+    began = first[0][0] if first else None  # no history yet
     found = outside_changes(stored, recorded, organization_names={}, history_began=began)
     ids = sorted({e.organization_id for e in found if e.organization_id is not None})
     if not ids:

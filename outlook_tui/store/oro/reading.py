@@ -124,6 +124,22 @@ class Reader:
         self._organizations = (token[2:], records, positions)
         return records, positions
 
+    def named(self, session: Session, refs: Sequence[str | int]) -> Snapshot:
+        """The organizations ``refs`` may name (by id or by exact name) and the system, with
+        their values: indexed queries only, the same cost at 3 and at 100k organizations."""
+        # An id is a database INT: longer digit strings can only be names.
+        ids = [int(r) for r in refs if isinstance(r, int) or (
+            str(r).strip().isdigit() and len(str(r).strip()) <= 10)]
+        ids = [i for i in ids if 0 <= i <= 2**31 - 1]
+        names = [str(r) for r in refs]
+        with session.transaction(self.sql.read_transaction()):
+            revision = self.revision(session)
+            records = [record(row) for row in session.rows(
+                self.sql.organizations_named(ids, names))]
+            rows = session.rows(self.sql.values_of_scopes([r["id"] for r in records]))
+            # No token: a part of the store, for one command, never watched.
+            return self.snapshot(records, rows, revision, None, validated=True)
+
     def peek(self, session: Session, limit: int) -> Snapshot:
         with session.transaction(self.sql.read_transaction()):
             revision = self.revision(session)

@@ -131,6 +131,18 @@ class OroStore:
         consistent view of the database."""
         return self.connection.reading(lambda session: self.reader.load(session, pause))
 
+    def load_named(self, refs: Sequence[str | int]) -> Snapshot:
+        """The system and the organizations ``refs`` name, as :meth:`load` has them; found
+        through indexes (one organization costs the same at 3 and at 100k). A ref found in no
+        organization here is looked up in the whole store, whose ``find`` says what is near."""
+        part = self.connection.reading(lambda session: self.reader.named(session, refs))
+        try:
+            for ref in refs:
+                part.find(ref)
+        except InputError:
+            return self.load()
+        return part
+
     def peek(self, limit: int) -> Snapshot | None:
         """The first ``limit`` organizations by name and their values: indexed queries only."""
         return self.connection.reading(lambda session: self.reader.peek(session, limit))

@@ -101,6 +101,10 @@ WHERE id IN (SELECT id FROM oro_organization ORDER BY lower(name), name LIMIT %s
     def organizations_by_id(self, ids: Sequence[int]) -> Statement:
         return Statement(_ORGANIZATIONS + " WHERE id = ANY(%s)", (list(ids),))
 
+    def organizations_named(self, ids: Sequence[int], names: Sequence[str]) -> Statement:
+        return Statement(_ORGANIZATIONS + " WHERE id = ANY(%s) OR name = ANY(%s)",
+                         (list(ids), list(names)))
+
     def values(self) -> Statement:
         # record_id 0 is the system scope ('app'); organization scopes carry the organization's id.
         return Statement("""
@@ -212,8 +216,10 @@ FROM {HISTORY_TABLE} WHERE id IN (
                          {"organization_id": organization_id, "system": system})
 
     def history_began(self) -> Statement:
+        # The first revision's time, through the revision index (min(time) reads every row).
         return Statement(f"""
-SELECT to_char(min(time), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM {HISTORY_TABLE}""")
+SELECT to_char(time, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') FROM {HISTORY_TABLE}
+ORDER BY revision, id LIMIT 1""")
 
     def dated_values(self, organization_id: int | None, system: bool) -> Statement:
         """The section's values with their rows' times: id, entity, record_id, name,
@@ -225,10 +231,10 @@ SELECT v.id, c.entity, c.record_id, v.name, v.text_value, v.type,
        to_char(v.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 FROM oro_config c JOIN oro_config_value v ON v.config_id = c.id
 WHERE v.section = %(section)s AND v.name = ANY(%(names)s)
-  AND CASE WHEN %(organization_id)s::int IS NOT NULL
-           THEN c.entity = 'organization' AND c.record_id = %(organization_id)s
-           WHEN %(system)s THEN c.entity = 'app' AND c.record_id = 0
-           ELSE (c.entity = 'app' AND c.record_id = 0) OR c.entity = 'organization' END""",
+  AND ((c.entity = 'organization' AND c.record_id = %(organization_id)s)
+       OR (%(organization_id)s::int IS NULL AND c.entity = 'app' AND c.record_id = 0)
+       OR (%(organization_id)s::int IS NULL AND NOT %(system)s
+           AND c.entity = 'organization'))""",
                          {**_SECTION, "organization_id": organization_id, "system": system})
 
     def oro_migrations(self, bundles: Sequence[str]) -> Statement:
