@@ -443,7 +443,7 @@ class OutlookApp(App[None]):
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             # Textual's placeholder ends with "…", which a Linux console may not draw.
             self.push_screen(Palette(id="--command-palette",
-                                     placeholder="Type a command or an organization's name"))
+                                     placeholder="Search commands and organizations"))
 
     # Textual's screenshot writes an SVG file into the working directory: not from this app
     # (no key, no palette entry, no action markup can reach it).
