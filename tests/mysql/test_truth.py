@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import run_cli as run
 from tests.mysql.server import MariaDBServer
-from tests.postgres.test_cli import run
 
 INTERVAL = "contacts_sync_interval_orocrm"
 ALL_ROWS = "SELECT * FROM oro_config_value ORDER BY id"

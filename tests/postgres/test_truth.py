@@ -15,8 +15,8 @@ import pytest
 from outlook_tui.store import ConflictError, InputError, SettingChange, StoreError
 from outlook_tui.store.oro import store as oro_store
 from outlook_tui.store.postgres import PostgresStore
+from tests.conftest import run_cli as run
 from tests.postgres.server import PostgresServer
-from tests.postgres.test_cli import run
 
 INTERVAL = "contacts_sync_interval_orocrm"
 ALL_ROWS = "SELECT * FROM oro_config_value ORDER BY id"
