@@ -129,7 +129,7 @@ class Reader:
         their values: indexed queries only, the same cost at 3 and at 100k organizations."""
         # An id is a database INT: longer digit strings can only be names.
         ids = [int(r) for r in refs if isinstance(r, int) or (
-            str(r).strip().isdigit() and len(str(r).strip()) <= 10)]
+            str(r).strip().isascii() and str(r).strip().isdigit() and len(str(r).strip()) <= 10)]
         ids = [i for i in ids if 0 <= i <= 2**31 - 1]
         names = [str(r) for r in refs]
         with session.transaction(self.sql.read_transaction()):
