@@ -8,6 +8,7 @@ level): 999,999 lines, newest last, as the store writes them.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import random
@@ -88,6 +89,10 @@ def write_history(store: Path, target: Path, bulks: int = BULKS,
     document["revision"] = revision
     copy = target.with_name(target.name.removesuffix(".history.jsonl") + ".json")
     copy.write_bytes(serialize(document))
+    # Saved with the history's lines, as a store is: a file written after its last line would
+    # be a hand edit to compare with the whole history (outlook_tui/store/json/hand_edits.py).
+    saved = dt.datetime(2026, 6, 1, tzinfo=dt.UTC).timestamp()
+    os.utime(copy, (saved, saved))
     return copy, lines, revision
 
 
