@@ -258,9 +258,9 @@ def said(app: Any) -> str:
 
 
 def shown_notices(app: Any) -> list[Any]:
-    """The notifications on screen now (gone once expired, withdrawn or left with their
-    screen). The one place tests read how the app keeps them: Textual's own list today."""
-    return list(app._notifications)
+    """The notifications on screen now (gone once expired, dismissed, withdrawn or left with
+    their screen), oldest first: ``OutlookApp.shown_notices``."""
+    return list(app.shown_notices())
 
 
 def wait_until(condition: Callable[[], object], what: str) -> None:

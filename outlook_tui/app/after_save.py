@@ -11,7 +11,7 @@ import os
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.notifications import Notification, Notify
+from textual.notifications import Notification
 
 from outlook_tui.after_save import AfterSave, AfterSaveRun, command_environment
 from outlook_tui.app.safe import plain
@@ -91,8 +91,7 @@ class AfterSaveRunner:
         self._notice = Notification(plain(message, keep="\n", width=480), TITLE, "information",
                                     timeout,
                                     markup=False)
-        app.notices_everywhere.add(self._notice.identity)
-        app.post_message(Notify(self._notice))
+        app.notice_board.add(self._notice, everywhere=True)
         app.refresh_bindings()
 
     def _hide(self) -> None:

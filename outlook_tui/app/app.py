@@ -7,23 +7,19 @@ import asyncio
 import contextlib
 import os
 import signal
-import weakref
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol, cast, runtime_checkable
 from urllib.parse import unquote
 
 from textual import events
-from textual.app import App, ScreenStackError, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.content import Content
-from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.markup import escape as escape_markup
-from textual.notifications import Notification, Notify, SeverityLevel
-from textual.screen import ModalScreen, Screen
-from textual.widgets._toast import ToastRack
+from textual.notifications import Notification, SeverityLevel
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from outlook_tui.app import plain_glyphs
@@ -32,6 +28,7 @@ from outlook_tui.app.commands import AppCommands, OrganizationCommands, Palette,
 from outlook_tui.app.icons import ICONS, PLAIN
 from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
+from outlook_tui.app.notices import DISMISS_ID, DISMISS_KEY, NoticeBoard
 from outlook_tui.app.safe import plain
 from outlook_tui.app.session import Session
 from outlook_tui.app.sync import WATCH_SECONDS, FromSync, StoreSync
@@ -54,8 +51,6 @@ from outlook_tui.text import is_printable, name_problem
 
 #: A toast longer than this is clipped (a message quoting a 10,000-character name).
 TOAST_CELLS = 480
-#: How many of the last notifications ``OutlookApp.notified`` keeps.
-NOTIFIED_KEPT = 100
 
 
 @runtime_checkable
@@ -65,11 +60,6 @@ class GuardsEdits(Protocol):
     def before_leaving(self, leave: Callable[[], object]) -> None:
         """Call ``leave`` once the person has said what becomes of unsaved edits (at once
         when there are none); never call it when they cancel."""
-
-
-def _top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
-    """The screen a person is on: the topmost one that is not a dialog over it."""
-    return next((s for s in reversed(stack) if not isinstance(s, ModalScreen)), None)
 
 
 def _shorten(path: str) -> str:
@@ -109,6 +99,8 @@ class OutlookApp(App[None]):
                 tooltip="Every key, on one screen"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="app.palette",
                 tooltip="Open organization..., System configuration, ..."),
+        Binding(DISMISS_KEY, "dismiss_notices", "Dismiss notices", show=False, id=DISMISS_ID,
+                tooltip="Take the notices shown away"),
         Binding(STOP_KEY, "stop_after_save", "Stop command", id=STOP_ID,
                 tooltip="Stop the after_save_command still running (the save stays committed)"),
     ]
@@ -133,13 +125,10 @@ class OutlookApp(App[None]):
         #: The store and its snapshot, kept up to date (loading, the disk watch, saving).
         self.sync = StoreSync(self, store, watch_seconds=watch_seconds,
                               store_changed=self._retitle, published=self._settled)
-        #: What the app told the person lately, oldest first (for tests and the log: whatever
-        #: draws the notifications).
-        self.notified: deque[Notification] = deque(maxlen=NOTIFIED_KEPT)
-        #: The screen each notification belongs to: it is dropped when that screen is left.
-        self._notice_screens: dict[str, weakref.ref[Screen[Any]]] = {}
-        #: Notifications that stay whatever screen is shown (a command still running).
-        self.notices_everywhere: set[str] = set()
+        #: Every notification, drawn above the footer where it covers nothing (see notices).
+        self.notice_board = NoticeBoard(self)
+        #: What the app told the person lately, oldest first (for tests and the log).
+        self.notified = self.notice_board.notified
         #: The config's after_save_command, run after each save to Oro's database.
         self.after_save = AfterSaveRunner(self)
 
@@ -232,9 +221,7 @@ class OutlookApp(App[None]):
         notice = Notification(plain(message, keep="\n", width=TOAST_CELLS), plain(title),
                               severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
                               markup=False)
-        self.notified.append(notice)
-        super().notify(notice.message, title=notice.title, severity=notice.severity,
-                       timeout=notice.timeout, markup=False)
+        self.notice_board.add(notice)
 
     def action_help_quit(self) -> None:
         """ctrl+c outside a field (where it copies): Textual's hint on how to quit, its markup
@@ -244,8 +231,7 @@ class OutlookApp(App[None]):
                 hint = Notification(f"Press [b]{escape_markup(key)}[/b] to quit the app",
                                     "Do you want to quit?", "information",
                                     self.NOTIFICATION_TIMEOUT, markup=True)
-                self.notified.append(hint)
-                super().notify(hint.message, title=hint.title, markup=True)
+                self.notice_board.add(hint)
                 return
 
     # -- start-up ----------------------------------------------------------------------------
@@ -259,6 +245,7 @@ class OutlookApp(App[None]):
 
     def on_mount(self) -> None:
         plain_glyphs.start(self)
+        self.notice_board.start()
         self.sub_title = self._subtitle()
         self._catch_terminate()
         self.sync.start()
@@ -308,51 +295,21 @@ class OutlookApp(App[None]):
         with contextlib.suppress(RuntimeError, NotImplementedError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
 
-    # -- notifications: never over the line in use, never on the next screen -----------------
+    # -- notifications: above the footer, on the screen they were given on ------------------
 
-    def on_notify(self, event: Notify) -> None:
-        # Runs before Textual adds the notification: remember whose it is.
-        here = _top_screen(self.screen_stack)
-        if here is not None and event.notification.identity not in self.notices_everywhere:
-            self._notice_screens[event.notification.identity] = weakref.ref(here)
-
-    def _refresh_notifications(self) -> None:
-        # A notice belongs to the screen it was given on (a dialog's, to the screen beneath
-        # it): once that screen is left, "Configuration saved" must not follow the person.
-        here = _top_screen(self.screen_stack)
-        for notification in list(self._notifications):
-            owner = self._notice_screens.get(notification.identity)
-            if owner is not None and owner() is not here:
-                del self._notifications[notification]
-        live = {n.identity for n in self._notifications}
-        self._notice_screens = {k: v for k, v in self._notice_screens.items() if k in live}
-        self._place_toasts()
-        super()._refresh_notifications()
+    def shown_notices(self) -> list[Notification]:
+        """The notifications on the screen the person is on now, oldest first."""
+        return self.notice_board.shown()
 
     def withdraw_notice(self, notification: Notification) -> None:
         """Take a notification away before its time (a status that no longer holds)."""
-        self.notices_everywhere.discard(notification.identity)
-        if notification in self._notifications:
-            del self._notifications[notification]
-            self._refresh_notifications()
+        self.notice_board.withdraw(notification)
 
-    def on_descendant_focus(self) -> None:
-        self._place_toasts()
+    def clear_notifications(self) -> None:
+        self.notice_board.dismiss()
 
-    def _place_toasts(self) -> None:
-        """Toasts go to the half of the screen away from the focused line (top right when
-        working in the lower half, bottom right otherwise)."""
-        try:
-            screen = self.screen
-            rack = screen.get_child_by_type(ToastRack)
-        except (NoMatches, ScreenStackError):
-            return
-        focused = screen.focused
-        line = getattr(focused, "working_line", None)
-        if focused is not None and line is None:
-            region = focused.region
-            line = region.y + region.height // 2
-        rack.set_class(line is not None and line >= screen.size.height // 2, "-top")
+    def action_dismiss_notices(self) -> None:
+        self.notice_board.dismiss()
 
     # -- errors of background work --------------------------------------------------------------
 
@@ -378,6 +335,8 @@ class OutlookApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_after_save":  # in the footer only while the command runs
             return self.after_save.running
+        if action == "dismiss_notices":
+            return bool(self.notice_board.shown())
         return True
 
     def action_stop_after_save(self) -> None:

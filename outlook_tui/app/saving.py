@@ -11,7 +11,7 @@ from textual.screen import Screen
 
 from outlook_tui.app.screens.conflict import ask_about_conflict
 from outlook_tui.app.session import session_of
-from outlook_tui.store import Change, Conflict
+from outlook_tui.store import Change, CommitResult, Conflict
 from outlook_tui.store.saving import MAX_ROUNDS, Outcome, Resolution, SaveResult, save
 
 
@@ -34,3 +34,14 @@ async def save_changes(
                       "nothing was saved. Try again in a moment.", title="Not saved",
                       severity="error", timeout=10)
     return result
+
+
+def notify_saved(screen: Screen[Any], message: str, result: CommitResult | None, *,
+                 title: str = "Saved") -> None:
+    """The one notice of a save: ``message`` (what the screen saved), then what the store
+    said about it (the result's notices: a merge, Oro's configuration cache; its warnings),
+    so that one save never stacks several notices."""
+    notes = [*result.notices, *result.warnings] if result is not None else []
+    screen.notify("\n".join([message, *notes]), title=title,
+                  severity="warning" if result is not None and result.warnings else "information",
+                  timeout=15 if notes else None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
@@ -269,7 +270,9 @@ class StoreSync:
 
         Runs in a thread so the screen keeps painting; the lock is held only inside it, never
         while a person looks at a dialog. Raises the store's errors (ConflictError...) for the
-        screen to show. Publishes the new snapshot to every screen.
+        screen to show. Publishes the new snapshot to every screen. The result's notices (a
+        merge, Oro's cache) and warnings are for the screen to say in its one notice of the
+        save (:func:`outlook_tui.app.saving.notify_saved`).
         """
         assert self.snapshot is not None
         base = self.snapshot
@@ -284,12 +287,9 @@ class StoreSync:
             entries = [e for e in since if e.revision != result.snapshot.revision]
         self.validated = True
         self.publish(result.snapshot, "saved", entries)
-        if entries:
+        if entries:  # said with the save's other notices, in the saving screen's one notice
             who = sorted({e.who for e in entries})
-            self.app.notify(f"merged with {counted(len(entries), 'change')} saved meanwhile "
-                            f"by {', '.join(who)}", title="Merged")
-        for warning in result.warnings:
-            self.app.notify(warning, severity="warning", timeout=10)
-        if result.notices:
-            self.app.notify("\n".join(result.notices), title="Saved", timeout=15, markup=False)
+            merged = (f"Merged with {counted(len(entries), 'change')} saved meanwhile by "
+                      f"{', '.join(who)}.")
+            result = replace(result, notices=[merged, *result.notices])
         return result

@@ -47,7 +47,8 @@ def explain(app: App[Any], event: events.Key) -> None:
         message = f"{shown} ({what}) cannot be used right now."
     else:
         message = f"{shown} does nothing in {where(screen)}. F1 lists the keys that work here."
-    if any(n.message == message for n in app._notifications):
+    on_screen = getattr(app, "shown_notices", list)  # the app's own notice board
+    if any(n.message == message for n in on_screen()):
         return  # already said: the same key pressed again does not stack notices
     app.notify(message, title="Key not used", timeout=NOTICE_SECONDS)
 

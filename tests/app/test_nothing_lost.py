@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input
-from textual.widgets._toast import ToastRack
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
@@ -134,38 +133,3 @@ async def test_a_dialogs_notice_stays_on_the_screen_beneath(make_store: Any) -> 
         await burst(pilot, "n", *"Initech", "enter")
         assert isinstance(app.screen, OrganizationsScreen)
         assert any("Initech" in n.message for n in shown_notices(app))
-
-
-async def test_toasts_stay_away_from_the_focused_line(make_store: Any) -> None:
-    app = make_app(make_store(["Acme"]))
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        screen = await open_configuration(pilot, 1)
-        app.notify("first field focused")
-        await pilot.pause()
-        rack = screen.get_child_by_type(ToastRack)
-        focused = app.focused
-        assert focused is not None and focused.region.y < 12
-        assert not rack.has_class("-top")  # at the bottom, away from the top field
-        await to_checkbox(pilot, "calendar_events_enabled")
-        await pilot.pause()
-        focused = app.focused
-        assert focused is not None and focused.region.y >= 12
-        assert rack.has_class("-top")
-        toast_rows = {y for toast in rack.query("Toast") for y in range(
-            toast.region.y, toast.region.bottom)}
-        assert focused.region.y not in toast_rows
-
-
-async def test_toasts_stay_away_from_the_highlighted_row(make_store: Any) -> None:
-    app = make_app(make_store([f"Organization {n:02}" for n in range(1, 30)]))
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        rack = screen.get_child_by_type(ToastRack)
-        app.notify("cursor on the first row")
-        await pilot.pause()
-        assert not rack.has_class("-top")  # the first row is at the top: toasts at the bottom
-        await pilot.press(*["down"] * 18)
-        app.notify("cursor near the bottom")
-        await pilot.pause()
-        assert rack.has_class("-top")

@@ -121,17 +121,10 @@ def _uses_in(tree: ast.Module, known: dict[str, type], theirs: frozenset[str]) -
     return found
 
 
-#: Uses still to be replaced, each by what it is (not where): notices (Textual's toast rack and
-#: its private list, issue 20's "Nothing covers the work") and the key order's look at message
+#: Uses still to be replaced, each by what it is (not where): the key order's look at message
 #: queues (replaced by barriers of public call_later callbacks once proven on a loaded machine).
 #: Nothing may be added here; an entry no longer found must be removed.
 NOT_YET: set[tuple[str, str]] = {
-    ("outlook_tui/app/app.py", "imports textual.widgets._toast"),
-    ("outlook_tui/app/app.py", "OutlookApp overrides Textual's _refresh_notifications"),
-    ("outlook_tui/app/app.py", "self._notifications"),
-    ("outlook_tui/app/app.py", "super()._refresh_notifications"),
-    ("outlook_tui/app/app.py", "self._refresh_notifications"),
-    ("outlook_tui/app/unused_keys.py", "app._notifications"),
     ("outlook_tui/app/key_order.py", "pump._message_queue"),
     ("outlook_tui/app/key_order.py", "pump._next_callbacks"),
     ("outlook_tui/app/key_order.py", "app._registry"),

@@ -259,7 +259,7 @@ class ConfigurationScreen(SessionScreen[None]):
             if then is not None:
                 then()
             return
-        from outlook_tui.app.saving import save_changes
+        from outlook_tui.app.saving import notify_saved, save_changes
         from outlook_tui.app.screens.conflict import ask_about_conflict
         from outlook_tui.store.saving import Outcome, Resolution
 
@@ -300,8 +300,8 @@ class ConfigurationScreen(SessionScreen[None]):
             self.notify("Nothing to save: the store already holds your values.")
             return
         form.load(result.snapshot)
-        self.notify(f"Revision {result.snapshot.revision}; the form shows what the store "
-                    "holds now.", title="Configuration saved")
+        notify_saved(self, f"Revision {result.snapshot.revision}; the form shows what the "
+                     "store holds now.", result, title="Configuration saved")
         if then is not None:
             then()
 

@@ -249,7 +249,7 @@ class OrganizationFormModal(SessionModal[int | None]):
             return
         self._saving = True
         self._show_error("#form-error", None)
-        from outlook_tui.app.saving import save_changes
+        from outlook_tui.app.saving import notify_saved, save_changes
         from outlook_tui.store.saving import Outcome
 
         try:
@@ -277,10 +277,10 @@ class OrganizationFormModal(SessionModal[int | None]):
         if own_id is None:
             created = next((a.organization_id for a in applied
                             if a.key == "organization"), None)
-            self.notify(f"Organization “{name}” created.", title="Saved")
+            notify_saved(self, f"Organization “{name}” created.", saved.result)
             self.dismiss(created)
         else:
-            self.notify(f"Organization “{name}” saved.", title="Saved")
+            notify_saved(self, f"Organization “{name}” saved.", saved.result)
             self.dismiss(own_id)
 
 

@@ -446,7 +446,7 @@ class OrganizationsScreen(SessionScreen[None]):
         """Save a bulk change in one revision. On a conflict the person keeps theirs or takes
         the other writer's values for the organizations concerned; the rest is saved (there is
         no form to come back to)."""
-        from outlook_tui.app.saving import save_changes
+        from outlook_tui.app.saving import notify_saved, save_changes
         from outlook_tui.store.saving import Outcome
 
         try:
@@ -455,8 +455,8 @@ class OrganizationsScreen(SessionScreen[None]):
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return
         if saved.outcome is Outcome.SAVED and saved.result is not None:
-            self.notify(f"{summary} (revision {saved.result.snapshot.revision}).",
-                        title="Configuration saved")
+            notify_saved(self, f"{summary} (revision {saved.result.snapshot.revision}).",
+                         saved.result, title="Configuration saved")
         elif saved.outcome is Outcome.NOTHING_TO_SAVE:
             self.notify("Nothing to save: every marked organization already had it.")
         elif saved.outcome is Outcome.CANCELLED:
