@@ -453,7 +453,7 @@ def test_support_staffs_first_hour_over_ssh_at_80x24(server: Server) -> None:
         terminal.send("Escape")
         terminal.wait_for("sorted by Name")
         terminal.send("e")                    # toasts wrap: short pieces are looked for
-        terminal.wait_for("not possible here")
+        terminal.wait_for("is not possible")
         terminal.send("z")
         terminal.wait_for("does nothing in")
         terminal.send("Enter")                # an organization's Configuration, to look at
