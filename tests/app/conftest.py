@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Static
 
 from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.notices import NoticeArea
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore
@@ -118,3 +121,23 @@ def support_snapshot_app(make_store: Callable[..., JsonStore], store_path: Path)
          "new": "OroCRMToOutlook"},
     ])
     return app
+
+
+def uncovered(widget: Widget, within: Widget | None = None) -> bool:
+    """Every cell of ``widget`` (of the part inside ``within``'s window) shows ``widget`` or
+    what it holds: nothing lies over it."""
+    screen = widget.screen
+    region = widget.region.intersection((within or screen).region)
+    assert region.area, f"{widget!r} is not on the screen"
+    return all(
+        (hit := screen.get_widget_at(x, y)[0]) is widget or widget in hit.ancestors
+        for y in range(region.y, region.bottom) for x in range(region.x, region.right))
+
+
+def notice_on_screen(screen: Any) -> Static:
+    """The newest notice as drawn (its cells are its own: it is really on the screen)."""
+    area = screen.query_one(NoticeArea)
+    assert area.display
+    notice = area.query(".notice").first(Static)
+    assert uncovered(notice)
+    return notice

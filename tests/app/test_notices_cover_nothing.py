@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from outlook_tui.app.app import OutlookApp
@@ -15,36 +14,17 @@ from outlook_tui.app.notices import NoticeArea
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore, SettingChange
-from tests.app.conftest import CRM, open_configuration
-from tests.app.test_nothing_lost import edit_crm
+from tests.app.conftest import CRM, notice_on_screen, open_configuration, to_checkbox, uncovered
 from tests.conftest import settle, shown_notices
-
-
-def uncovered(widget: Widget, within: Widget | None = None) -> bool:
-    """Every cell of ``widget`` (of the part inside ``within``'s window) shows ``widget`` or
-    what it holds: nothing lies over it."""
-    screen = widget.screen
-    region = widget.region.intersection((within or screen).region)
-    assert region.area, f"{widget!r} is not on the screen"
-    return all(
-        (hit := screen.get_widget_at(x, y)[0]) is widget or widget in hit.ancestors
-        for y in range(region.y, region.bottom) for x in range(region.x, region.right))
-
-
-def notice_on_screen(screen: Any) -> Static:
-    """The newest notice as drawn (its cells are its own: it is really on the screen)."""
-    area = screen.query_one(NoticeArea)
-    assert area.display
-    notice = area.query(".notice").first(Static)
-    assert uncovered(notice)
-    return notice
 
 
 async def test_a_save_says_everything_in_one_notice_that_covers_no_label(
         make_store: Any, store_path: Path) -> None:
     app = OutlookApp(make_store(["Acme", "Initech"]), watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await edit_crm(pilot, "300")
+        screen = await open_configuration(pilot, 1)
+        await to_checkbox(pilot, CRM)
+        await pilot.press("space", "tab", "end", "ctrl+u", *"300")
         # Meanwhile Bob saves Initech's interval: Acme's save merges over it.
         other = JsonStore(store_path)
         other.commit(other.load(), [SettingChange(2, CRM, None, 500)])
