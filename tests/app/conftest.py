@@ -17,7 +17,7 @@ from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore
 from outlook_tui.store.history import HistoryEntry, encode
-from tests.conftest import settle
+from tests.conftest import settle, shown_notices
 
 CRM = "contacts_sync_interval_orocrm"
 
@@ -141,3 +141,24 @@ def notice_on_screen(screen: Any) -> Static:
     notice = area.query(".notice").first(Static)
     assert uncovered(notice)
     return notice
+
+
+def form_readable(screen: Any, field_id: str) -> bool:
+    """Every label of the form in its window, and the field ``field_id`` (the one in use),
+    show with nothing over them."""
+    form = screen.query_one("#settings-form")
+    labels = [label for label in screen.query(".field-label")
+              if label.region.intersection(form.region).area]
+    assert len(labels) >= 2
+    field = screen.app.focused
+    assert field is not None and field.id == field_id
+    return all(uncovered(widget, form) for widget in [*labels, field])
+
+
+async def the_saves_one_notice(pilot: Pilot[Any]) -> Any:
+    """Save the form (ctrl+s); the one notice the save left on the screen."""
+    await pilot.press("ctrl+s")
+    await settle(pilot, lambda: bool(shown_notices(pilot.app)), "the save's notice")
+    await settle(pilot)
+    [saved] = shown_notices(pilot.app)
+    return saved

@@ -7,14 +7,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.notices import NoticeArea
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore, SettingChange
-from tests.app.conftest import CRM, notice_on_screen, open_configuration, to_checkbox, uncovered
+from tests.app.conftest import (
+    CRM,
+    form_readable,
+    notice_on_screen,
+    open_configuration,
+    the_saves_one_notice,
+    to_checkbox,
+    uncovered,
+)
 from tests.conftest import settle, shown_notices
 
 
@@ -28,23 +36,12 @@ async def test_a_save_says_everything_in_one_notice_that_covers_no_label(
         # Meanwhile Bob saves Initech's interval: Acme's save merges over it.
         other = JsonStore(store_path)
         other.commit(other.load(), [SettingChange(2, CRM, None, 500)])
-        await pilot.press("ctrl+s")
-        await settle(pilot, lambda: bool(shown_notices(app)), "the save's notice")
-        await settle(pilot)
-
-        [saved] = shown_notices(app)
+        saved = await the_saves_one_notice(pilot)
         assert saved.title == "Configuration saved"
         assert "Merged with 1 change saved meanwhile" in saved.message
         notice = notice_on_screen(screen)
         assert "Merged with 1 change" in str(notice.render())
-        form = screen.query_one("#settings-form")
-        labels = [label for label in screen.query(".field-label")
-                  if label.region.intersection(form.region).area]
-        assert len(labels) >= 2
-        assert all(uncovered(label, form) for label in labels)
-        field = app.focused
-        assert isinstance(field, Input) and field.id == f"value-{CRM}"
-        assert uncovered(field, form)  # the field just saved is in view, not under the notice
+        assert form_readable(screen, f"value-{CRM}")
 
 
 async def test_the_status_line_and_the_row_stay_readable_under_notices(
