@@ -284,13 +284,18 @@ async def showing(pilot: Any, kind: type[T]) -> T:
 
 
 async def _ended(worker: Any) -> None:
+    import asyncio
     import contextlib
 
     from textual.worker import WorkerCancelled, WorkerFailed
 
     # A failure is the app's to report (OutlookApp.report_worker); the test looks at that.
+    # Shielded: Worker.wait awaits the worker's own task, and settle() cancels this wait when
+    # it looks again 20 ms later. Unshielded, that cancel reached the worker itself: on a busy
+    # machine a save still running after 20 ms was cancelled by the test watching it (the
+    # Create organization burst left its dialog open, fields filled, nothing saved).
     with contextlib.suppress(WorkerFailed, WorkerCancelled):
-        await worker.wait()
+        await asyncio.shield(worker.wait())
 
 
 @pytest.fixture
