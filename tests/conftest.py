@@ -181,6 +181,7 @@ async def burst(pilot: Any, *keys: str) -> None:
     from textual.keys import _character_to_key, _get_unicode_name_from_key
 
     app = pilot.app
+    read = _keys_read(app)
     for key in keys:
         if len(key) == 1 and not key.isalnum():
             key = _character_to_key(key)
@@ -191,9 +192,45 @@ async def burst(pilot: Any, *keys: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
-    key_order = getattr(app, "key_order", None)
-    await settle(pilot, lambda: key_order is None or not key_order.pending, "every key handled")
+    await keys_handled(pilot, read + len(keys))
     await settle(pilot)
+
+
+def _keys_read(app: Any) -> int:
+    key_order = getattr(app, "key_order", None)
+    return 0 if key_order is None else int(key_order.read)
+
+
+async def keys_handled(pilot: Any, read: int) -> None:
+    """Wait until the app has read ``read`` keys in all and every one has taken effect
+    (outlook_tui.app.key_order). Counting matters: a key sent reaches the app's queue, and is
+    read from it, a moment later (later still on a loaded machine), and until then nothing in
+    the app says a key is coming."""
+    app = pilot.app
+    key_order = getattr(app, "key_order", None)
+    if key_order is None:
+        return
+    await settle(pilot, lambda: not app.is_running
+                 or (key_order.read >= read and not key_order.pending), "every key handled")
+
+
+@pytest.fixture(autouse=True)
+def _presses_wait_for_their_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pilot.press`` returns once the keys it pressed have taken effect, whatever the load.
+
+    Textual's Pilot waits for the screen's queues and for the process to look idle (by the
+    clock); the app holds keys back until the previous key's effects have run, so a press can
+    return with its keys not even read yet. The press is Textual's; the wait is the app's own."""
+    from textual.pilot import Pilot
+
+    press = Pilot.press
+
+    async def press_and_wait(self: Pilot[Any], *keys: str) -> None:
+        read = _keys_read(self.app)
+        await press(self, *keys)
+        await keys_handled(self, read + sum(not key.startswith("wait:") for key in keys))
+
+    monkeypatch.setattr(Pilot, "press", press_and_wait)
 
 
 # -- waiting in app tests: one way, on Textual's own signals ---------------------------------------
@@ -229,7 +266,8 @@ async def settle(pilot: Any, until: Callable[[], object] | None = None,
             return
         # Idle twice in a row: what a finished worker set off (a dismissed dialog, a new
         # snapshot published) has been handled too.
-        idle = idle + 1 if not busy else 0
+        keys = getattr(app, "key_order", None)
+        idle = idle + 1 if not busy and (keys is None or not keys.pending) else 0
         if until is None and idle >= 2:
             return
         if time.monotonic() > deadline:

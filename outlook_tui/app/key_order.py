@@ -50,6 +50,15 @@ class KeyOrder:
         self._released: events.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._holds = 0
+        self._read = 0
+
+    @property
+    def read(self) -> int:
+        """How many keys (and pastes) the app has read so far, held here or already let
+        through. A key is read only once the app's own queue hands it over, a moment after
+        the terminal delivered it: ``pending`` says nothing about keys not read yet, so
+        whoever sent keys waits until ``read`` has counted them *and* nothing is pending."""
+        return self._read
 
     def take(self, event: events.Event) -> bool:
         """True when ``event`` is a key the app must not handle yet (it is queued here and
@@ -59,6 +68,7 @@ class KeyOrder:
         if event is self._released:
             self._released = None
             return False
+        self._read += 1
         self._waiting.append(event)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._release_in_order())
@@ -76,7 +86,7 @@ class KeyOrder:
 
     @property
     def pending(self) -> bool:
-        """Keys still waiting, or the last one's effects still running."""
+        """Keys read and still waiting, or the last one's effects still running."""
         return bool(self._waiting) or (self._task is not None and not self._task.done())
 
     async def _release_in_order(self) -> None:
