@@ -104,6 +104,9 @@ class AfterSaveRun:
         self._output = bytearray()
         self._more = 0  # bytes read beyond KEPT_BYTES
         self._process: subprocess.Popen[bytes] | None = None
+        #: Held while the process starts: a stop then waits for it to exist, or the command
+        #: could run before Popen returned and outlive a stop (the app ending on a hang-up).
+        self._starting = threading.Lock()
 
     @property
     def running_text(self) -> str:
@@ -116,19 +119,28 @@ class AfterSaveRun:
         self._wake.set()
         # Signalled here too, not only by the waiting thread: a process about to end (the
         # terminal gone) may not live to let that thread run.
-        if self._process is not None and not self._ended.is_set():
+        with self._starting:
+            process = self._process
+        if process is not None and not self._ended.is_set():
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGTERM)
+                os.killpg(process.pid, signal.SIGTERM)
 
     def run(self, started: Callable[[], None] | None = None) -> AfterSave:
         """Run the command through ``/bin/sh -c`` and wait for it and every process holding its
         output; ``started`` is called once it runs; ctrl+c from then on stops it."""
         result = AfterSave()
         try:
-            self._process = subprocess.Popen(
-                ["/bin/sh", "-c", self.command], stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self._environment,
-                start_new_session=True)
+            with self._starting:
+                if self._stop_reason is not None:  # stopped before it started
+                    result.stopped = True
+                    result.warnings.append(f"after_save_command {self._stop_reason} before "
+                                           f"it ran: {self.command}; the save itself is "
+                                           "committed")
+                    return result
+                self._process = subprocess.Popen(
+                    ["/bin/sh", "-c", self.command], stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self._environment,
+                    start_new_session=True)
         except OSError as error:
             result.warnings.append(f"after_save_command could not run: {error.strerror}; the "
                                    "save itself is committed")
