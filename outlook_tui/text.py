@@ -24,6 +24,7 @@ This module is the core's (no Textual); the app wraps it in ``outlook_tui.app.sa
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -146,7 +147,22 @@ def name_problem(name: str) -> str | None:
 
 
 #: Shown for each space around a name, so that ``Acme`` and ``Acme `` are told apart in a list.
-VISIBLE_SPACE = "\u2423"  # ␣ OPEN BOX, the usual sign of a typed space
+def terminal_glyphs(term: str | None) -> str:
+    """What a TERM can draw: ``"console"`` (a Linux console's font: ASCII is all it surely
+    has), ``"ascii"`` (dumb, vt100...) or ``"unicode"``. The one rule for the app's icons and
+    for the signs in data shown here."""
+    term = (term or "").lower()
+    if term in ("linux", "con", "cons25") or term.startswith(("linux-", "con")):
+        return "console"
+    if term == "dumb" or re.match(r"vt\d", term):
+        return "ascii"
+    return "unicode"
+
+
+#: ␣ (OPEN BOX, the usual sign of a typed space) where the terminal can draw it, else the
+#: escape every other blank character at a name's ends gets.
+VISIBLE_SPACE = ("\u2423" if terminal_glyphs(os.environ.get("TERM")) == "unicode"
+                 else "\\x20")
 #: Shown in a list for an organization whose name is empty (Oro's column allows '').
 EMPTY_NAME = "(empty name)"
 

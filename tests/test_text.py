@@ -188,3 +188,19 @@ def test_a_shown_name_never_has_a_hidden_character_or_surrounding_blank(name: st
 def test_a_long_argument_is_quoted_short_with_its_length() -> None:
     assert quoted("Acme") == "'Acme'"
     assert quoted("9" * 5000) == f"'{'9' * 40}'… (5,000 characters)"
+
+
+def test_a_linux_console_sees_a_names_surrounding_spaces_without_a_glyph_it_lacks() -> None:
+    """A support person on a Linux console (TERM=linux) tells "Acme" and "Acme " apart too,
+    without the ␣ its font lacks: the space at the end is shown escaped."""
+    import os
+    import subprocess
+    import sys
+
+    shown = subprocess.run(
+        [sys.executable, "-c", "from outlook_tui.text import shown_name; "
+         "print(shown_name('Acme '), shown_name(' Acme'), sep='|')"],
+        env={**os.environ, "TERM": "linux"}, capture_output=True, text=True, check=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))).stdout.strip()
+    assert shown == "Acme\\x20|\\x20Acme"
+    assert shown.isascii()

@@ -12,8 +12,9 @@ scrollbars, tree guides, the choice list's arrow) are replaced through public me
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
+
+from outlook_tui.text import terminal_glyphs
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +54,7 @@ CONSOLE = ASCII
 
 def for_terminal(term: str | None) -> Icons:
     """The table for a TERM value."""
-    term = (term or "").lower()
-    if term in ("linux", "con", "cons25") or term.startswith(("linux-", "con")):
-        return CONSOLE
-    if term == "dumb" or re.match(r"vt\d", term):
-        return ASCII
-    return UNICODE
+    return {"console": CONSOLE, "ascii": ASCII}.get(terminal_glyphs(term), UNICODE)
 
 
 ICONS = for_terminal(os.environ.get("TERM"))
