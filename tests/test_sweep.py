@@ -173,5 +173,7 @@ def test_the_session_start_sweeps(runs: list[Run]) -> None:
          "tests/test_sweep.py::test_a_claim_released_at_a_normal_end_is_not_swept"],
         cwd=ROOT, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stdout + done.stderr
+    # Gone: swept by that session's start. Its "swept what a killed test run left" line is not
+    # asserted: another test run on the machine starting meanwhile may have swept it first
+    # (two fresh clones tested side by side did), which is the sweep working too.
     assert not Path(killed.said[0]).exists()
-    assert "swept what a killed test run left" in done.stdout
