@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,20 @@ def _busy(pump: MessagePump) -> bool:
     queue: asyncio.Queue[object] = pump._message_queue
     # A queue's unfinished count falls to zero only once its last message has been handled.
     return bool(getattr(queue, "_unfinished_tasks", queue.qsize()) or pump._next_callbacks)
+
+
+class Hold:
+    """One :meth:`KeyOrder.hold`: keys wait until it is released (at the latest when the
+    ``with`` block ends)."""
+
+    def __init__(self, let_go: Callable[[], None]) -> None:
+        self._let_go: Callable[[], None] | None = let_go
+
+    def release(self) -> None:
+        """Let keys go from now on (a second release does nothing)."""
+        if self._let_go is not None:
+            let_go, self._let_go = self._let_go, None
+            let_go()
 
 
 class KeyOrder:
@@ -75,14 +89,20 @@ class KeyOrder:
         return True
 
     @contextmanager
-    def hold(self) -> Iterator[None]:
+    def hold(self) -> Iterator[Hold]:
         """Keys wait while this is open (a save in flight: keys typed during it act after it,
-        as they would have if typed a moment later)."""
+        as they would have if typed a moment later), or until the :class:`Hold` it gives is
+        released: a save that waits for a lock says so in a dialog whose keys (Escape cancels
+        the save) must act while the save still runs."""
+        held = Hold(self._let_go)
         self._holds += 1
         try:
-            yield
+            yield held
         finally:
-            self._holds -= 1
+            held.release()
+
+    def _let_go(self) -> None:
+        self._holds -= 1
 
     @property
     def pending(self) -> bool:

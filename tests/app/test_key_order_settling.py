@@ -35,3 +35,22 @@ async def test_keys_read_while_the_last_key_settles_are_not_stranded(make_store:
         screen = app.screen
         assert isinstance(screen, ConfigurationScreen)
         assert screen.organization_id == 2
+
+
+async def test_keys_held_for_a_save_act_as_soon_as_its_hold_is_released(
+        make_store: Any) -> None:
+    """A save holds keys while it runs; one that waits for a lock lets them go (its dialog's
+    Escape cancels it) while the save itself still runs."""
+    app = OutlookApp(make_store(["Acme", "Globex"]), watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        with app.key_order.hold() as held:
+            read = app.key_order.read
+            read_from_terminal(app, "c")
+            await settle(pilot, lambda: app.key_order.read > read, "the key to be read")
+            assert app.key_order.pending and not isinstance(app.screen, ConfigurationScreen)
+            held.release()
+            await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                         and not app.key_order.pending, "the configuration, no key pending")
+            held.release()  # again, as the end of the block does: nothing more is let go
+        assert app.key_order.pending is False
