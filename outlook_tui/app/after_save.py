@@ -8,27 +8,55 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from textual.notifications import Notification
+from textual.notifications import Notification, SeverityLevel
 
 from outlook_tui.after_save import AfterSave, AfterSaveRun, command_environment
 from outlook_tui.app.safe import plain
 from outlook_tui.store import Capability
 
 if TYPE_CHECKING:
-    from outlook_tui.app.app import OutlookApp
+    from outlook_tui.app.notices import NoticeBoard
+    from outlook_tui.config import Config
+    from outlook_tui.store.backend import StoreBackend
 
 #: The binding that stops it, and its default key.
 STOP_ID, STOP_KEY = "app.stop_after_save", "ctrl+g"
 TITLE = "after_save_command"
 
 
+class AfterSaveHost(Protocol):
+    """What the runner asks of the app (:class:`outlook_tui.app.app.OutlookApp` has it): the
+    config and the store, a thread worker, and the ways to tell the person."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def store(self) -> StoreBackend: ...
+
+    @property
+    def notice_board(self) -> NoticeBoard: ...
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None) -> None: ...
+
+    def refresh_bindings(self) -> None: ...
+
+    def run_worker(self, work: Callable[[], None], *, group: str, description: str,
+                   exit_on_error: bool, thread: bool) -> object: ...
+
+    def call_from_thread(self, callback: Callable[..., Any], *args: Any,
+                         **kwargs: Any) -> Any: ...
+
+
 class AfterSaveRunner:
     """The one command run at a time, and its toast."""
 
-    def __init__(self, app: OutlookApp) -> None:
+    def __init__(self, app: AfterSaveHost) -> None:
         self._app = app
         self._run: AfterSaveRun | None = None
         self._notice: Notification | None = None
@@ -97,7 +125,7 @@ class AfterSaveRunner:
     def _hide(self) -> None:
         notice, self._notice = self._notice, None
         if notice is not None:
-            self._app.withdraw_notice(notice)
+            self._app.notice_board.withdraw(notice)
 
 
-__all__ = ["STOP_ID", "STOP_KEY", "AfterSaveRunner"]
+__all__ = ["STOP_ID", "STOP_KEY", "AfterSaveHost", "AfterSaveRunner"]

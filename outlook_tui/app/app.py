@@ -301,10 +301,6 @@ class OutlookApp(App[None]):
         """The notifications on the screen the person is on now, oldest first."""
         return self.notice_board.shown()
 
-    def withdraw_notice(self, notification: Notification) -> None:
-        """Take a notification away before its time (a status that no longer holds)."""
-        self.notice_board.withdraw(notification)
-
     def clear_notifications(self) -> None:
         self.notice_board.dismiss()
 
