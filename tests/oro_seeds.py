@@ -1,6 +1,7 @@
-"""Seeding a store on Oro's database for the contract suite, whatever the database: the
-organizations are inserted as Oro would (the store cannot create them), then their overrides
-and the system values are saved through the store."""
+"""Seeding Oro's database, whatever the database: the rows every test database starts with
+(:data:`ORO_SEED`), and a store for the contract suite: the organizations are inserted as Oro
+would (the store cannot create them), then their overrides and the system values are saved
+through the store."""
 
 from __future__ import annotations
 
@@ -11,6 +12,31 @@ from outlook_tui.store import SettingChange, StoreBackend
 
 #: Ids the seeded organizations get: Oro's Default Organization is 1.
 FIRST_ID = 2
+
+#: What a real installation has besides our section, on either database: the Default
+#: Organization, the system scope, other bundles' settings there and at organization and user
+#: level. Never to be touched. (PostgreSQL's sequences are set after it: tests/postgres/server.py.)
+ORO_SEED = """
+INSERT INTO oro_organization (id, name, description, created_at, updated_at, enabled, is_global)
+  VALUES (1, 'Default Organization', NULL, '2026-01-15 09:30:00', '2026-01-15 09:30:00', TRUE,
+          TRUE);
+INSERT INTO oro_config (id, entity, record_id) VALUES (1, 'app', 0), (2, 'organization', 1),
+  (3, 'user', 1);
+INSERT INTO oro_config_value (config_id, name, section, text_value, object_value, array_value,
+  type, created_at, updated_at) VALUES
+  (1, 'language', 'oro_locale', 'en', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
+   '2026-01-15 09:30:00'),
+  (1, 'timezone', 'oro_locale', 'Europe/Berlin', 'Tjs=', 'Tjs=', 'scalar',
+   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
+  (2, 'navbar_position', 'oro_ui', 'left', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
+   '2026-01-15 09:30:00'),
+  (2, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook_other', '5', 'Tjs=', 'Tjs=',
+   'scalar', '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
+  (3, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook', '7', 'Tjs=', 'Tjs=', 'scalar',
+   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
+  (1, 'layouts', 'oro_crm_pro_outlook', NULL, NULL, 'YToxOntzOjM6InhtbCI7fQ==', 'array',
+   '2026-01-15 09:30:00', '2026-01-15 09:30:00');
+"""
 
 
 def seeds_of(organizations: Sequence[str | Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -108,21 +108,25 @@ def test_a_claim_released_at_a_normal_end_is_not_swept(tmp_path: Path) -> None:
     assert tmp_path.is_dir()
 
 
-def test_a_killed_runs_mariadb_server_is_stopped_and_removed(runs: list[Run]) -> None:
-    run = Run("""
-        from tests.mysql.server import MariaDBServer
-        server = MariaDBServer()
+@pytest.mark.parametrize("server", ["tests.mysql.server:MariaDBServer",
+                                    "tests.postgres.server:PostgresServer"])
+def test_a_killed_runs_database_server_is_stopped_and_removed(runs: list[Run],
+                                                               server: str) -> None:
+    module, name = server.split(":")
+    run = Run(f"""
+        from {module} import {name}
+        server = {name}()
         server.start()
         print(server.directory, flush=True)
     """)
     runs.append(run)
     directory = run.said[-1]
     run.kill()
-    assert processes_naming(directory), "mariadbd outlived the run that started it"
+    assert processes_naming(directory), f"{name} outlived the run that started it"
 
     sweep()
 
-    eventually(lambda: not processes_naming(directory), "the left mariadbd ended")
+    eventually(lambda: not processes_naming(directory), f"the left {name} ended")
     assert not Path(directory).exists()
 
 

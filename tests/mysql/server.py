@@ -1,33 +1,35 @@
 """A throwaway MariaDB server for the tests: ``mariadb-install-db`` into a temp dir, then
 ``mariadbd --no-defaults --datadir=TMP --socket=TMP/sock --skip-networking --user=root``; stopped
-and removed at the end (and swept at the next start when a killed run left it: tests/sweep.py).
+and removed at the end (and swept at the next start when a killed run left it:
+tests/throwaway_server.py).
 
 The tests connect over the socket as ``root`` (no password), make one database per store with
-Oro's tables as Oro's installers create them on MySQL (:data:`ORO_DDL`) and other bundles' rows
-that must never change (:data:`ORO_SEED`). If the server cannot start, the tests fail: nothing is
-skipped.
+Oro's tables as Oro's installers create them on MySQL (:func:`oro_ddl`) and other bundles' rows
+that must never change (``ORO_SEED``, tests/oro_seeds.py). If the server cannot start, the tests
+fail: nothing is skipped.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from tests.sweep import claim, release
+from tests.oro_seeds import ORO_SEED
+from tests.throwaway_server import (
+    WAIT_SECONDS,
+    ThrowawayServer,
+    credentials,
+    find_bin,
+    find_bins,
+)
 
-#: How long the server may take to start or stop before the test session fails.
-#: A bound, not an expectation: a loaded machine may start a server slowly.
-WAIT_SECONDS = 180.0
+#: Where Debian puts MariaDB's programs, when not on PATH.
+FOLDERS = ("/usr/sbin", "/usr/bin")
 #: Oro 1.x-3.x made their tables utf8 (MySQL's three-byte utf8), later ones utf8mb4.
 CHARSETS = {"utf8": "utf8_unicode_ci", "utf8mb4": "utf8mb4_unicode_ci"}
 
@@ -56,29 +58,6 @@ ALTER TABLE oro_config_value ADD CONSTRAINT FK_DAF6DF5524DB0683 FOREIGN KEY (con
 """
 
 
-#: What a real installation has besides our section: the Default Organization, the system scope,
-#: other bundles' settings there and at organization and user level. Never to be touched.
-ORO_SEED = """
-INSERT INTO oro_organization (id, name, description, created_at, updated_at, enabled, is_global)
-  VALUES (1, 'Default Organization', NULL, '2026-01-15 09:30:00', '2026-01-15 09:30:00', 1, 1);
-INSERT INTO oro_config (id, entity, record_id) VALUES (1, 'app', 0), (2, 'organization', 1),
-  (3, 'user', 1);
-INSERT INTO oro_config_value (config_id, name, section, text_value, object_value, array_value,
-  type, created_at, updated_at) VALUES
-  (1, 'language', 'oro_locale', 'en', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
-   '2026-01-15 09:30:00'),
-  (1, 'timezone', 'oro_locale', 'Europe/Berlin', 'Tjs=', 'Tjs=', 'scalar',
-   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
-  (2, 'navbar_position', 'oro_ui', 'left', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
-   '2026-01-15 09:30:00'),
-  (2, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook_other', '5', 'Tjs=', 'Tjs=',
-   'scalar', '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
-  (3, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook', '7', 'Tjs=', 'Tjs=', 'scalar',
-   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
-  (1, 'layouts', 'oro_crm_pro_outlook', NULL, NULL, 'YToxOntzOjM6InhtbCI7fQ==', 'array',
-   '2026-01-15 09:30:00', '2026-01-15 09:30:00');
-"""
-
 #: Rows of other sections and scopes, as the seed writes them: compared before and after. The
 #: section is compared in binary: under utf8_unicode_ci 'OROCRM_PRO_OUTLOOK' equals ours.
 OTHER_ROWS_SQL = """
@@ -95,34 +74,23 @@ READER = "oro_reader"
 READER_PASSWORD = "read only, p%ss"
 
 
-def find_bin(name: str) -> str | None:
-    return shutil.which(name) or next(
-        (str(p) for p in (Path("/usr/sbin") / name, Path("/usr/bin") / name) if p.exists()), None)
-
-
-class MariaDBServer:
+class MariaDBServer(ThrowawayServer):
     """One server; ``database()`` makes a fresh database of Oro's tables."""
 
+    PREFIX = "outlook-tui-mysql-"
+
     def __init__(self) -> None:
-        mariadbd, install_db = find_bin("mariadbd"), find_bin("mariadb-install-db")
-        if mariadbd is None or install_db is None:
-            raise RuntimeError("MariaDB's mariadbd/mariadb-install-db not found (PATH, "
-                               "/usr/sbin): `make test` installs Debian's mariadb-server package")
-        self.mariadbd, self.install_db = mariadbd, install_db
-        self.client = find_bin("mariadb") or find_bin("mysql") or "mariadb"
-        self.directory = Path(tempfile.mkdtemp(prefix="outlook-tui-mysql-"))
-        # Only root (running the tests and the server) may reach the socket: root has no password.
-        os.chmod(self.directory, 0o700)
-        self._claim = claim(directory=self.directory)
-        self.data = self.directory / "data"
+        self.mariadbd, self.install_db = find_bins("mariadbd", "mariadb-install-db",
+                                                   folders=FOLDERS, package="mariadb-server")
+        super().__init__()
+        self.client = find_bin("mariadb", *FOLDERS) or find_bin("mysql", *FOLDERS) or "mariadb"
         self.socket = str(self.directory / "sock")
-        self.log = self.directory / "server.log"
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self._run([self.install_db, "--no-defaults", f"--datadir={self.data}", "--user=root",
-                   "--auth-root-authentication-method=normal", "--skip-test-db",
-                   "--skip-name-resolve", "--innodb-buffer-pool-size=32M"])
+        self.run([self.install_db, "--no-defaults", f"--datadir={self.data}", "--user=root",
+                  "--auth-root-authentication-method=normal", "--skip-test-db",
+                  "--skip-name-resolve", "--innodb-buffer-pool-size=32M"])
         (self.directory / "tmp").mkdir()
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
@@ -139,7 +107,7 @@ class MariaDBServer:
         while True:
             if self._process.poll() is not None:
                 raise RuntimeError(f"mariadbd ended at start ({self._process.returncode}):\n"
-                                   f"{self._tail()}")
+                                   f"{self.tail()}")
             try:
                 self.execute(None, "SELECT 1")
                 break
@@ -150,28 +118,26 @@ class MariaDBServer:
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(f"mariadbd did not accept connections within "
-                                       f"{WAIT_SECONDS:.0f} s ({error}):\n{self._tail()}"
+                                       f"{WAIT_SECONDS:.0f} s ({error}):\n{self.tail()}"
                                        ) from None
             time.sleep(0.05)  # polling a starting server's socket, bounded by the deadline
         self.execute(None, f"CREATE USER {READER}@localhost IDENTIFIED BY %s",
                      (READER_PASSWORD,))
 
-    def _tail(self) -> str:
-        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
-
-    def _run(self, command: list[str]) -> None:
-        result = subprocess.run(command, capture_output=True, text=True, cwd="/", check=False,
-                                timeout=WAIT_SECONDS)
-        if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n"
-                               f"{result.stdout}{result.stderr}")
+    def halt(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=WAIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=WAIT_SECONDS)
 
     def uri(self, dbname: str, user: str = "root", password: str | None = None) -> str:
         """The store's URI over the socket (the host is only a name: ``unix_socket`` wins)."""
-        who = quote(user, safe="")
-        if password is not None:
-            who += ":" + quote(password, safe="")
-        return f"mysql://{who}@localhost/{dbname}?unix_socket={quote(self.socket, safe='')}"
+        return (f"mysql://{credentials(user, password)}@localhost/{dbname}"
+                f"?unix_socket={quote(self.socket, safe='')}")
 
     def connect(self, dbname: str | None = None, user: str = "root",
                 password: str | None = None, autocommit: bool = True) -> Any:
@@ -227,29 +193,10 @@ class MariaDBServer:
         with contextlib.suppress(Exception):
             self.execute(None, f"DROP DATABASE IF EXISTS {dbname}")
 
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=WAIT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=WAIT_SECONDS)
-        shutil.rmtree(self.directory, ignore_errors=True)
-        release(self._claim)
-
 
 def _statements(sql: str) -> list[str]:
     """``sql`` split at the ``;`` ending each statement (none of ours has one inside text)."""
     return [s.strip() for s in sql.split(";") if s.strip()]
 
 
-@contextlib.contextmanager
-def running() -> Iterator[MariaDBServer]:
-    server = MariaDBServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+running = MariaDBServer.running

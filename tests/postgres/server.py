@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL server for the tests: ``initdb`` into a temp dir, a Unix socket in that
-dir, no TCP, fsync off; stopped and removed at the end.
+dir, no TCP, fsync off; stopped and removed at the end (and swept at the next start when a
+killed run left it: tests/throwaway_server.py).
 
 As root (CI), the server runs as the ``postgres`` OS user (PostgreSQL refuses to run as root).
 The tests connect over the socket as the ``postgres`` role with trust authentication, and make
@@ -10,18 +11,13 @@ cannot start, the tests fail: nothing is skipped.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import pwd
-import shutil
-import subprocess
-import tempfile
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
-from tests.sweep import claim, release
+from tests.oro_seeds import ORO_SEED as SEED_ROWS
+from tests.throwaway_server import ThrowawayServer, credentials, find_bins
 
 #: Oro's installers' tables, as they create them on PostgreSQL (shared/oro-reference.md), with
 #: Enterprise's ``is_global``.
@@ -45,30 +41,10 @@ ALTER TABLE oro_config_value ADD CONSTRAINT FK_DAF6DF5524DB0683 FOREIGN KEY (con
   REFERENCES oro_config (id) ON DELETE CASCADE NOT DEFERRABLE INITIALLY IMMEDIATE;
 """
 
-#: What a real installation has besides our section: the Default Organization, the system scope,
-#: other bundles' settings there and at organization and user level. Never to be touched.
-ORO_SEED = """
-INSERT INTO oro_organization (id, name, description, created_at, updated_at, enabled, is_global)
-  VALUES (1, 'Default Organization', NULL, '2026-01-15 09:30:00', '2026-01-15 09:30:00', true,
-          true);
+#: The installation's rows (tests/oro_seeds.py), the sequences past their ids.
+ORO_SEED = SEED_ROWS + """
 SELECT setval('oro_organization_id_seq', 1);
-INSERT INTO oro_config (id, entity, record_id) VALUES (1, 'app', 0), (2, 'organization', 1),
-  (3, 'user', 1);
 SELECT setval('oro_config_id_seq', 3);
-INSERT INTO oro_config_value (config_id, name, section, text_value, object_value, array_value,
-  type, created_at, updated_at) VALUES
-  (1, 'language', 'oro_locale', 'en', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
-   '2026-01-15 09:30:00'),
-  (1, 'timezone', 'oro_locale', 'Europe/Berlin', 'Tjs=', 'Tjs=', 'scalar',
-   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
-  (2, 'navbar_position', 'oro_ui', 'left', 'Tjs=', 'Tjs=', 'scalar', '2026-01-15 09:30:00',
-   '2026-01-15 09:30:00'),
-  (2, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook_other', '5', 'Tjs=', 'Tjs=',
-   'scalar', '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
-  (3, 'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook', '7', 'Tjs=', 'Tjs=', 'scalar',
-   '2026-01-15 09:30:00', '2026-01-15 09:30:00'),
-  (1, 'layouts', 'oro_crm_pro_outlook', NULL, NULL, 'YToxOntzOjM6InhtbCI7fQ==', 'array',
-   '2026-01-15 09:30:00', '2026-01-15 09:30:00');
 """
 
 #: Rows of other sections and scopes, as the seed writes them: compared before and after.
@@ -82,74 +58,49 @@ ORDER BY v.id
 """
 
 
-def find_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                        key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
-    return candidates[-1] if candidates else None
-
-
-class PostgresServer:
+class PostgresServer(ThrowawayServer):
     """One server; ``database()`` makes a fresh database of Oro's tables for one test."""
 
+    PREFIX = "outlook-tui-pg-"
+
     def __init__(self) -> None:
-        initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
-        if initdb is None or pg_ctl is None:
-            raise RuntimeError(
-                "PostgreSQL's initdb/pg_ctl not found (PATH, /usr/lib/postgresql/*/bin): "
-                "`make test` installs Debian's postgresql package")
-        self.initdb, self.pg_ctl = initdb, pg_ctl
-        self.directory = Path(tempfile.mkdtemp(prefix="outlook-tui-pg-"))
-        self._claim = claim(directory=self.directory)
-        self.data = self.directory / "data"
+        self.initdb, self.pg_ctl = find_bins("initdb", "pg_ctl",
+                                             folders=("/usr/lib/postgresql/*/bin",),
+                                             package="postgresql")
+        super().__init__()
         self.socket_dir = str(self.directory)
         self.port = 5432  # only names the socket file: no TCP (listen_addresses='')
         self.superuser = "postgres"
-        self._as: str | None = None
         if os.geteuid() == 0:
             # PostgreSQL refuses to run as root: Debian's package brings the postgres user.
-            self._as = "postgres"
+            self.run_as = "postgres"
             try:
                 owner = pwd.getpwnam("postgres")
             except KeyError:
                 raise RuntimeError("running as root, the test server needs the 'postgres' OS "
                                    "user (Debian's postgresql package creates it)") from None
             os.chown(self.directory, owner.pw_uid, owner.pw_gid)
-        # Only the server's user (and root, running the tests) may reach the socket: the
-        # server trusts every local connection.
-        os.chmod(self.directory, 0o700)
         self.template = "oro_template"
 
     def start(self) -> None:
-        self._run([self.initdb, "-D", str(self.data), "-U", self.superuser, "--auth=trust",
-                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        self.run([self.initdb, "-D", str(self.data), "-U", self.superuser, "--auth=trust",
+                  "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         options = (f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
                    f"-c port={self.port} -c max_connections=60")
-        self._run([self.pg_ctl, "-D", str(self.data), "-o", options, "-l",
-                   str(self.directory / "server.log"), "-w", "-t", "60", "start"])
+        self.run([self.pg_ctl, "-D", str(self.data), "-o", options, "-l", str(self.log),
+                  "-w", "-t", "60", "start"])
         self.execute("postgres", f"CREATE DATABASE {self.template}")
         self.execute(self.template, ORO_DDL + ORO_SEED)
 
-    def _run(self, command: list[str]) -> None:
-        if self._as is not None:
-            command = ["runuser", "-u", self._as, "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, cwd="/", check=False)
-        if result.returncode != 0:
-            log = self.directory / "server.log"
-            tail = log.read_text()[-2000:] if log.exists() else ""
-            raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n"
-                               f"{result.stdout}{result.stderr}{tail}")
+    def halt(self) -> None:
+        with contextlib.suppress(Exception):
+            self.run([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"])
 
     def uri(self, dbname: str, user: str | None = None, password: str | None = None) -> str:
         """A libpq URI over the Unix socket (the host given as a query parameter)."""
-        who = quote(user or self.superuser, safe="")
-        if password is not None:
-            who += ":" + quote(password, safe="")
-        return (f"postgresql://{who}@/{dbname}?host={quote(self.socket_dir, safe='')}"
-                f"&port={self.port}")
+        return (f"postgresql://{credentials(user or self.superuser, password)}@/{dbname}"
+                f"?host={quote(self.socket_dir, safe='')}&port={self.port}")
 
     def connect(self, dbname: str, user: str | None = None, autocommit: bool = True) -> object:
         import psycopg
@@ -182,18 +133,5 @@ class PostgresServer:
         with contextlib.suppress(Exception):
             self.execute("postgres", f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
 
-    def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self._run([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop"])
-        shutil.rmtree(self.directory, ignore_errors=True)
-        release(self._claim)
 
-
-@contextlib.contextmanager
-def running() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+running = PostgresServer.running
