@@ -49,3 +49,19 @@ def test_a_read_only_account_reads_and_is_told_why_it_cannot_save(
     assert f"{READER}@localhost may not write Oro's settings" in refused.stderr
     assert READER_PASSWORD not in refused.stderr + refused.stdout
     assert mysql_server.execute(mysql_db, SECTION_ROWS) == []
+
+
+def test_a_database_without_oros_tables_is_named_in_mysqls_words(
+        mysql_server: MariaDBServer) -> None:
+    """An admin names another database of the server (MySQL holds many side by side): one
+    line naming the database and where Oro's is named, nothing about PostgreSQL."""
+    mysql_server.execute(None, "CREATE DATABASE shop_typo")
+    try:
+        refused = run(mysql_server.uri("shop_typo"), "orgs", "list", ok=False)
+    finally:
+        mysql_server.drop("shop_typo")
+    assert refused.returncode == 1
+    assert refused.stderr.endswith(
+        "no table oro_organization in database shop_typo: this is not Oro's database (Oro's "
+        "is the database_name of its parameters.yml)\n"), refused.stderr
+    assert len(refused.stderr.splitlines()) == 1 and "search_path" not in refused.stderr

@@ -120,6 +120,11 @@ class MySQLDialect:
         return Statement("SELECT COUNT(*) FROM information_schema.TABLES "
                          "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s", (table,))
 
+    def missing_table(self, table: str, database: str) -> str:
+        # A MySQL server holds many databases side by side: the likely mistake is another one.
+        return (f"no table {table} in database {database}: this is not Oro's database (Oro's is "
+                "the database_name of its parameters.yml)")
+
     def privilege(self, table: str, privilege: str) -> Statement:
         """Probed: the statement changes no row, and fails only for want of the privilege."""
         probes = {"INSERT": f"INSERT INTO `{table}` SELECT * FROM `{table}` WHERE 1 = 0",

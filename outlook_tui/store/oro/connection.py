@@ -51,8 +51,7 @@ class Connection:
             for table in ORO_TABLES:
                 if not self.exists(table):
                     raise StoreError(
-                        f"{self.location}: no table {table} in database {database}: "
-                        "this is not an Oro database (or the search_path misses Oro's schema)")
+                        f"{self.location}: {self.sql.missing_table(table, database)}")
             self.read_only_reason = self.why_read_only()
         return session
 

@@ -181,6 +181,9 @@ class Dialect(Protocol):
 
     def table_exists(self, table: str) -> Statement: ...
 
+    def missing_table(self, table: str, database: str) -> str:
+        """Why one of Oro's tables is not found, in this server's words."""
+
     def privilege(self, table: str, privilege: str) -> Statement: ...
 
     def id_privilege(self, table: str) -> Statement:

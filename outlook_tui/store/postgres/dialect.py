@@ -65,6 +65,10 @@ class PostgresDialect:
     def table_exists(self, table: str) -> Statement:
         return Statement("SELECT to_regclass(%s) IS NOT NULL", (table,))
 
+    def missing_table(self, table: str, database: str) -> str:
+        return (f"no table {table} in database {database}: this is not an Oro database (or "
+                "the search_path misses Oro's schema)")
+
     def privilege(self, table: str, privilege: str) -> Statement:
         return Statement("SELECT has_table_privilege(%s, %s)", (table, privilege))
 
