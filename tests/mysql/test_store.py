@@ -113,6 +113,36 @@ def test_a_change_made_in_oro_or_by_a_dba_is_noticed(
     assert not mysql_store.changed_since(seen)  # another section: nothing to reload
 
 
+def test_oros_writes_while_an_admin_saves_are_noticed_after_the_save(
+        mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore) -> None:
+    """A save sums only the scopes it saved (no scan of the section): Oro's write in another
+    organization meanwhile is still noticed by the next check, and one in the same
+    organization is merged over and noticed too."""
+    mysql_server.execute(mysql_db, "INSERT INTO oro_organization (id, name, enabled) "
+                         "VALUES (2, 'Acme', 1)")
+    oro_writes = ("INSERT INTO oro_config_value (config_id, name, section, text_value, "
+                  "object_value, array_value, type, created_at, updated_at) VALUES (%s, %s, "
+                  "'oro_crm_pro_outlook', '450', 'Tjs=', 'Tjs=', 'scalar', NOW(), NOW())")
+    base = mysql_store.load()
+    saved = mysql_store.commit(base, [SettingChange(1, "tasks_enabled", None, False)])
+    assert not mysql_store.changed_since(saved.snapshot)  # nobody else wrote
+
+    base = saved.snapshot
+    mysql_server.execute(mysql_db, "INSERT INTO oro_config (id, entity, record_id) "
+                         "VALUES (20, 'organization', 2)")
+    mysql_server.execute(mysql_db, oro_writes, (20, INTERVAL))  # Acme's, in Oro
+    saved = mysql_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
+    assert mysql_store.changed_since(saved.snapshot)  # the watch reloads Acme's
+    assert mysql_store.load().get(2).overrides == {INTERVAL: 450}  # type: ignore[union-attr]
+
+    base = mysql_store.load()
+    mysql_server.execute(mysql_db, oro_writes, (2, "contacts_sync_interval_outlook"))
+    saved = mysql_store.commit(base, [SettingChange(1, "tasks_enabled", False, True)])
+    assert saved.merged_over >= 1 and mysql_store.changed_since(saved.snapshot)
+    assert mysql_store.load().get(1).overrides == {  # type: ignore[union-attr]
+        "tasks_enabled": True, INTERVAL: 300, "contacts_sync_interval_outlook": 450}
+
+
 def test_a_save_waits_for_a_lock_held_elsewhere_at_most_the_lock_timeout(
         mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore,
         monkeypatch: pytest.MonkeyPatch) -> None:

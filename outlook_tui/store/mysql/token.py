@@ -4,7 +4,8 @@ organizations' rows (:meth:`.dialect.MySQLDialect.change_token`).
 MySQL has no ``xmin``: the checksum is the sum of CRC32 over every column of each row, so a
 DBA's UPDATE that leaves ``updated_at`` alone is noticed, and so is a row deleted and another
 inserted with the same count. Its cost per check at 100k organizations is in
-benchmarks/results.md.
+benchmarks/results.md: the app's watch pays it; a save does not (it sums only the scopes it
+saved, :meth:`ChecksumToken.after_save`).
 """
 
 from __future__ import annotations

@@ -7,13 +7,13 @@
    (:func:`outlook_tui.store.changes.apply`), damaged values only replaced when seen;
 5. :func:`plan_rows`: which rows to delete, update, insert, and what the history says;
 6. :func:`write_rows` and :func:`write_history`;
-7. :func:`saved_snapshot`: the snapshot after the save, with the token computed after it.
+7. :func:`saved_snapshot`: the snapshot after the save, its token from the saved scopes' rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +55,8 @@ class Merged:
     damaged_now: dict[Scoped, DamagedValue]
     #: Use System on a value shown as damaged: its row is deleted.
     cleared: list[SettingChange]
+    #: Someone wrote the saved scopes' values since the base was read (Oro, a DBA, a save).
+    written_meanwhile: bool = False
 
 
 @dataclass
@@ -176,7 +178,27 @@ def merge(save: Save, stored: Stored, orgs_now: dict[int, dict[str, Any]],
     # sure the row is still the one the person saw.
     cleared = [c for c in save.changes if c.new is None
                and (c.organization_id, c.name) in damaged_now]
-    return Merged(outcome, damaged_now, cleared)
+    return Merged(outcome, damaged_now, cleared,
+                  written_meanwhile(save, now_values, damaged_now))
+
+
+def written_meanwhile(save: Save, now_values: dict[int | None, dict[str, Value]],
+                      damaged_now: dict[Scoped, DamagedValue]) -> bool:
+    """Whether the saved scopes' values as stored now differ from the base's."""
+    base = save.base
+    positions = base.id_positions()
+    scopes: list[int | None] = [*([None] if save.system_touched else []), *save.org_ids]
+    for scope in scopes:
+        seen = base.document["system"] if scope is None else \
+            base.records[positions[scope]]["overrides"]
+        if dict(seen) != now_values[scope]:
+            return True
+
+    def rows(damaged: Iterable[DamagedValue]) -> set[tuple[Scoped, int, str | None]]:
+        return {(d.scope, d.row_id, d.text_value) for d in damaged
+                if d.organization_id in scopes}
+
+    return rows(base.damaged) != rows(damaged_now.values())
 
 
 def damaged_conflicts(save: Save, damaged_now: dict[Scoped, DamagedValue],
@@ -262,8 +284,12 @@ def saved_snapshot(save: Save, stored: Stored, merged: Merged, plan: Plan, revis
     unknown (None): the app's watch then reloads the whole view."""
     base = save.base
     merged_over = save.revision_now - base.revision
-    token_after = token.now(save.session)
-    expected = token.after_save(save.session, base.fingerprint, SavedRows(
+    if merged.written_meanwhile:
+        merged_over = max(merged_over, 1)
+    # The token the database has now if nobody else wrote since the base was read, from the
+    # saved scopes' rows alone: no scan of the whole section per save. When somebody did,
+    # the watch's next check differs from it and reloads the view.
+    fingerprint = token.after_save(save.session, base.fingerprint, SavedRows(
         inserted=len(plan.inserts), updated=len(plan.updates), deleted=len(plan.deletes),
         replaced={i: stored.versions[i] for i in [*plan.deletes, *(u[0] for u in plan.updates)]
                   if i in stored.versions},
@@ -283,9 +309,6 @@ def saved_snapshot(save: Save, stored: Stored, merged: Merged, plan: Plan, revis
     document["damaged"] = [
         *(d for d in base.damaged if not scope_touched(d.organization_id)),
         *(d for key, d in merged.damaged_now.items() if key not in touched)]
-    fingerprint = token_after if token_after == expected else None
-    if fingerprint is None:
-        merged_over = max(merged_over, 1)
     return Snapshot(document, fingerprint=fingerprint, validated=True,
                     id_positions=positions), merged_over
 
