@@ -1,11 +1,13 @@
-"""No row, anywhere, crashes anything: every odd row of ``odd_rows.py`` through every command and
-the app, against the real server. A damaged value is shown as damaged with its row id, a refused
-save says why in one line, what only reads leaves every row of Oro's tables as it was, and no
-traceback, ever."""
+"""No row, anywhere, crashes anything: every odd row of ``oro_odd_rows.py`` through every
+command and the app, against each real server (PostgreSQL and MariaDB). A damaged value is
+shown as damaged with its row id, a refused save says why in one line, what only reads leaves
+every row of Oro's tables as it was, and no traceback, ever."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from textual.widgets import Static
@@ -15,13 +17,16 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.history import HistoryScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
+from outlook_tui.store import StoreBackend
+from outlook_tui.store.mysql import MySQLStore
 from outlook_tui.store.postgres import PostgresStore
 from tests.conftest import settle
+from tests.oro_odd_rows import BASE, HUGE, ODD_ROWS, DropScopeIndex, OddRow, Write, cases
 from tests.postgres.fixtures import ORO_TABLES
-from tests.postgres.odd_rows import BASE, HUGE, ODD_ROWS, OddRow
-from tests.postgres.server import PostgresServer
 
-CASES = [pytest.param(row, id=row.name) for row in ODD_ROWS]
+DATABASES = ("postgres", "mysql")
+CASES = [pytest.param((database, row), id=f"{database}-{row.name}")
+         for database in DATABASES for row in cases(database)]
 
 #: Commands that only read: the rows must be exactly as they were after each.
 READING = [("orgs", "list"), ("orgs", "list", "--json"), ("show", "--system"),
@@ -31,24 +36,78 @@ READING = [("orgs", "list"), ("orgs", "list", "--json"), ("show", "--system"),
            ("diff", "--json"), ("diff", "--only-overrides"), ("db", "init"),
            ("set", "--read-only", "Acme", "contacts_sync_interval_outlook", "301")]
 
+#: How each database loses and gets back oro_config's unique index (entity, record_id); its
+#: rows go first, so that the index can be made again.
+SCOPE_INDEX = {
+    "postgres": ("DROP INDEX config_uq_entity", [
+        "TRUNCATE oro_config_value, oro_config CASCADE",
+        "CREATE UNIQUE INDEX IF NOT EXISTS config_uq_entity ON oro_config (entity, record_id)"]),
+    "mysql": ("ALTER TABLE oro_config DROP INDEX CONFIG_UQ_ENTITY", [
+        "SET FOREIGN_KEY_CHECKS = 0; TRUNCATE oro_config_value; TRUNCATE oro_config; "
+        "SET FOREIGN_KEY_CHECKS = 1; ALTER TABLE oro_config ADD UNIQUE INDEX "
+        "CONFIG_UQ_ENTITY (entity, record_id)"]),
+}
 
-def dump(pg_server: PostgresServer, db: str) -> dict[str, object]:
-    """Every row of Oro's tables and outlook-tui's, every column."""
-    return {table: pg_server.execute(db, f"SELECT * FROM {table} ORDER BY id")
-            for table in ORO_TABLES}
+
+@dataclass
+class OroDatabase:
+    """A fresh Oro database on one of the real servers (``db init`` done)."""
+
+    name: str  # "postgres" or "mysql"
+    server: Any  # tests/postgres/server.py's PostgresServer, tests/mysql/server.py's
+    database: str
+    uri: str
+    dropped_index: bool = False
+
+    def write(self, writes: Sequence[Write]) -> None:
+        for write in writes:
+            if isinstance(write, DropScopeIndex):
+                self.server.execute(self.database, SCOPE_INDEX[self.name][0])
+                self.dropped_index = True
+            else:
+                self.server.execute(self.database, *write.statement())
+
+    def dump(self) -> dict[str, object]:
+        """Every row of Oro's tables and outlook-tui's, every column."""
+        return {table: self.server.execute(self.database, f"SELECT * FROM {table} ORDER BY id")
+                for table in ORO_TABLES}
+
+    def store(self) -> StoreBackend:
+        return PostgresStore(self.uri) if self.name == "postgres" else MySQLStore(self.uri)
+
+    def restore(self) -> None:
+        """The unique index back: the database is used again by the next test."""
+        if self.dropped_index:
+            for sql in SCOPE_INDEX[self.name][1]:
+                self.server.execute(self.database, sql)
+
+
+def oro_database(request: pytest.FixtureRequest, name: str) -> OroDatabase:
+    """The database from the server's own fixtures (the server starts only when needed)."""
+    if name == "postgres":
+        uri = request.getfixturevalue("oro_uri")
+        return OroDatabase(name, request.getfixturevalue("pg_server"),
+                           request.getfixturevalue("oro_db"), uri)
+    uri = request.getfixturevalue("mysql_uri")
+    return OroDatabase(name, request.getfixturevalue("mysql_server"),
+                       request.getfixturevalue("mysql_db"), uri)
 
 
 @pytest.fixture(params=CASES)
-def odd(pg_server: PostgresServer, oro_uri: str, request: pytest.FixtureRequest
-        ) -> Iterator[tuple[OddRow, str, str]]:
-    """The case's rows written into a fresh Oro database: the case, its URI, its name."""
-    row: OddRow = request.param
-    db = oro_uri.split("/")[3].split("?")[0]
-    pg_server.execute(db, BASE + row.sql)
-    yield row, oro_uri, db
-    # The database is the worker's for the session: its unique index back for the next test.
-    pg_server.execute(db, "TRUNCATE oro_config_value, oro_config CASCADE; CREATE UNIQUE INDEX "
-                      "IF NOT EXISTS config_uq_entity ON oro_config (entity, record_id)")
+def odd(request: pytest.FixtureRequest) -> Iterator[tuple[OddRow, OroDatabase]]:
+    """The case's rows written into a fresh Oro database."""
+    name, row = request.param
+    database = oro_database(request, name)
+    database.write(BASE + row.writes)
+    yield row, database
+    database.restore()
+
+
+@pytest.fixture(params=DATABASES)
+def oro(request: pytest.FixtureRequest) -> Iterator[OroDatabase]:
+    database = oro_database(request, request.param)
+    yield database
+    database.restore()
 
 
 def command(uri: str, capfd: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -64,65 +123,68 @@ def where(row: OddRow) -> list[str]:
 
 
 def test_every_command_that_reads_shows_it_and_changes_no_row(
-        odd: tuple[OddRow, str, str], pg_server: PostgresServer,
-        capfd: pytest.CaptureFixture[str]) -> None:
-    row, uri, db = odd
-    before = dump(pg_server, db)
-    for args in READING:
-        status, _, err = command(uri, capfd, *args)
+        odd: tuple[OddRow, OroDatabase], capfd: pytest.CaptureFixture[str]) -> None:
+    row, database = odd
+    before = database.dump()
+    for args in [*READING, ("show", *where(row)), ("history", *where(row))]:
+        status, out, err = command(database.uri, capfd, *args)
         assert status == (1 if args[0] == "set" else 0), (args, err)
         if args[0] != "export":  # export names each value it leaves out, one line each
             assert len(err.splitlines()) <= 1, (args, err)
-    assert dump(pg_server, db) == before
-    shown = command(uri, capfd, "show", *where(row))[1]
+        for words in row.never:
+            assert words not in out + err, (args, out, err)
+    assert database.dump() == before
+    shown = command(database.uri, capfd, "show", *where(row))[1]
     if row.damaged is not None:
         assert f"(oro_config_value row {row.damaged})" in shown, shown
-    history = command(uri, capfd, "history")[1]
+    else:
+        assert "oro_config_value row" not in shown, shown
+    history = command(database.uri, capfd, "history")[1]
     for words in row.history:
         assert words in history, history
-    listed = command(uri, capfd, "orgs", "list")[1]
+    listed = command(database.uri, capfd, "orgs", "list")[1]
     for words in row.listed:
         assert f"  {words}  " in listed, listed
 
 
 def test_a_save_beside_it_is_made_or_refused_in_one_line(
-        odd: tuple[OddRow, str, str], pg_server: PostgresServer,
-        capfd: pytest.CaptureFixture[str]) -> None:
-    row, uri, db = odd
-    before = dump(pg_server, db)
-    status, out, err = command(uri, capfd, "set", *where(row), "contacts_enabled", "no")
-    if row.refused is None:
+        odd: tuple[OddRow, OroDatabase], capfd: pytest.CaptureFixture[str]) -> None:
+    row, database = odd
+    before = database.dump()
+    status, out, err = command(database.uri, capfd, "set", *where(row), "contacts_enabled",
+                               "no")
+    refused = row.refused.get(database.name)
+    if refused is None:
         assert (status, err) == (0, ""), err
         assert "saved revision" in out
         return
     assert status == 1
-    assert row.refused in err and len(err.splitlines()) == 1, err
-    assert dump(pg_server, db) == before
+    assert refused in err and len(err.splitlines()) == 1, err
+    assert database.dump() == before
 
 
 def test_a_5000_digit_value_on_the_command_line_gets_one_line(
-        pg_server: PostgresServer, oro_uri: str, capfd: pytest.CaptureFixture[str]) -> None:
-    db = oro_uri.split("/")[3].split("?")[0]
-    pg_server.execute(db, BASE)
-    before = dump(pg_server, db)
+        oro: OroDatabase, capfd: pytest.CaptureFixture[str]) -> None:
+    oro.write(BASE)
+    before = oro.dump()
     for args in (("set", "Acme", "contacts_sync_interval_orocrm", HUGE),
                  ("set", HUGE, "tasks_enabled", "no"), ("show", HUGE),
                  ("history", HUGE), ("history", "--limit", HUGE)):
-        status = cli.main(["--store", oro_uri, *args]) if args[1] != "--limit" else None
+        status = cli.main(["--store", oro.uri, *args]) if args[1] != "--limit" else None
         if status is None:
             with pytest.raises(SystemExit) as usage:
-                cli.main(["--store", oro_uri, *args])
+                cli.main(["--store", oro.uri, *args])
             status = int(str(usage.value.code))
         err = capfd.readouterr().err
         assert status in (1, 2)
         assert err.splitlines()[-1].count("9") < 100 and "Traceback" not in err, err
-    assert dump(pg_server, db) == before
+    assert oro.dump() == before
 
 
 async def test_the_app_paints_opens_the_configuration_and_the_history(
-        odd: tuple[OddRow, str, str]) -> None:
-    row, uri, _ = odd
-    store = PostgresStore(uri)
+        odd: tuple[OddRow, OroDatabase]) -> None:
+    row, database = odd
+    store = database.store()
     app = OutlookApp(store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the database to load")
@@ -144,29 +206,24 @@ async def test_the_app_paints_opens_the_configuration_and_the_history(
 
 
 def test_a_reset_where_the_scope_is_stored_twice_is_refused_naming_both_rows(
-        pg_server: PostgresServer, oro_uri: str, capfd: pytest.CaptureFixture[str]) -> None:
+        oro: OroDatabase, capfd: pytest.CaptureFixture[str]) -> None:
     [case] = [row for row in ODD_ROWS if row.name == "two-scope-rows"]
-    db = oro_uri.split("/")[3].split("?")[0]
-    pg_server.execute(db, BASE + case.sql)
-    try:
-        before = dump(pg_server, db)
-        status, _, err = command(oro_uri, capfd, "reset", "Acme", "--all")
-        assert status == 1
-        assert err == ("outlook-tui: organization id 2 has two scope rows in oro_config (ids 10 "
-                       "and 12): Oro reads only one of them, so nothing was saved; a DBA removes "
-                       "the one Oro does not use (and restores the unique index on entity, "
-                       "record_id)\n")
-        assert dump(pg_server, db) == before
-    finally:
-        pg_server.execute(db, "TRUNCATE oro_config_value, oro_config CASCADE; CREATE UNIQUE "
-                          "INDEX IF NOT EXISTS config_uq_entity ON oro_config (entity, record_id)")
+    oro.write(BASE + case.writes)
+    before = oro.dump()
+    status, _, err = command(oro.uri, capfd, "reset", "Acme", "--all")
+    assert status == 1
+    assert err == ("outlook-tui: organization id 2 has two scope rows in oro_config (ids 10 "
+                   "and 12): Oro reads only one of them, so nothing was saved; a DBA removes "
+                   "the one Oro does not use (and restores the unique index on entity, "
+                   "record_id)\n")
+    assert oro.dump() == before
 
 
 def test_an_organization_named_with_a_digit_int_cannot_read_is_found_by_its_name(
-        pg_server: PostgresServer, oro_uri: str, capfd: pytest.CaptureFixture[str]) -> None:
-    db = oro_uri.split("/")[3].split("?")[0]
-    pg_server.execute(db, "INSERT INTO oro_organization (id, name, enabled) VALUES (7, '²', true)")
-    status, out, _ = command(oro_uri, capfd, "show", "²")
+        oro: OroDatabase, capfd: pytest.CaptureFixture[str]) -> None:
+    oro.server.execute(oro.database, "INSERT INTO oro_organization (id, name, enabled) "
+                       "VALUES (7, '²', true)")
+    status, out, _ = command(oro.uri, capfd, "show", "²")
     assert status == 0 and out.startswith("² (id 7, Active)")
-    status, out, _ = command(oro_uri, capfd, "set", "²", "tasks_enabled", "no")
+    status, out, _ = command(oro.uri, capfd, "set", "²", "tasks_enabled", "no")
     assert status == 0 and "saved revision 1: ²: " in out

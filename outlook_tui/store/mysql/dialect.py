@@ -39,6 +39,15 @@ NO_LIMIT = 18446744073709551615
 _SECTION = {"section": SECTION, "names": SETTING_NAMES}
 _TIME = "'%%Y-%%m-%%dT%%H:%%i:%%sZ'"
 
+
+def _time(column: str, unknown: str = "''") -> str:
+    """A DATETIME column as UTC text; ``unknown`` (SQL) for NULL and for MySQL's zero dates
+    ('0000-00-00 00:00:00', '2026-00-00', kept by servers without NO_ZERO_DATE), which are no
+    time at all."""
+    return (f"COALESCE(IF(MONTH({column}) = 0 OR DAYOFMONTH({column}) = 0, NULL, "
+            f"DATE_FORMAT({column}, {_TIME})), {unknown})")
+
+
 #: A value row's checksum over what the store reads and Oro's updated_at: the row's version
 #: under the save's lock too (see token.py). CONCAT_WS skips a NULL, which the store reads as
 #: '' or as damaged anyway; telling them apart costs a third more per check.
@@ -53,8 +62,7 @@ _EXACTLY_OURS = """v.section = %(section)s AND v.name IN %(names)s
 
 _ORGANIZATIONS = f"""
 SELECT o.id, o.name, COALESCE(o.description, ''), o.enabled,
-       COALESCE(DATE_FORMAT(o.created_at, {_TIME}), ''),
-       COALESCE(DATE_FORMAT(o.updated_at, {_TIME}), '')
+       {_time("o.created_at")}, {_time("o.updated_at")}
 FROM oro_organization o"""
 
 
@@ -255,7 +263,7 @@ VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""", list(rows), Mode
     def history(self, after: int, organization_id: int | None, system: bool,
                 limit: int | None) -> Statement:
         return Statement(f"""
-SELECT DATE_FORMAT(time, {_TIME}), os_user, ssh_client, db_user, revision, scope,
+SELECT {_time('time')}, os_user, ssh_client, db_user, revision, scope,
        organization_id, organization_name, setting_key, old_value, new_value, event, detail, id
 FROM {HISTORY_TABLE}
 WHERE revision > %(after)s
@@ -269,7 +277,7 @@ ORDER BY revision DESC, id DESC LIMIT %(limit)s""", {
 
     def newest_history(self, organization_id: int | None, system: bool) -> Statement:
         return Statement(f"""
-SELECT DATE_FORMAT(time, {_TIME}), os_user, ssh_client, db_user, revision, scope,
+SELECT {_time('time')}, os_user, ssh_client, db_user, revision, scope,
        organization_id, organization_name, setting_key, old_value, new_value, event, detail, id
 FROM {HISTORY_TABLE} WHERE id IN (SELECT newest FROM (
   SELECT max(id) AS newest FROM {HISTORY_TABLE}
@@ -280,13 +288,13 @@ FROM {HISTORY_TABLE} WHERE id IN (SELECT newest FROM (
                          {"organization_id": organization_id, "system": system})
 
     def history_began(self) -> Statement:
-        return Statement(f"SELECT DATE_FORMAT(time, {_TIME}) FROM {HISTORY_TABLE} "
+        return Statement(f"SELECT {_time('time', 'NULL')} FROM {HISTORY_TABLE} "
                          "ORDER BY revision, id LIMIT 1", {})
 
     def dated_values(self, organization_id: int | None, system: bool) -> Statement:
         return Statement(f"""
 SELECT v.id, IF(c.entity = 'app', 'app', 'organization'), c.record_id, v.name, v.text_value,
-       v.type, DATE_FORMAT(v.created_at, {_TIME}), DATE_FORMAT(v.updated_at, {_TIME})
+       v.type, {_time("v.created_at", "NULL")}, {_time("v.updated_at", "NULL")}
 FROM oro_config c JOIN oro_config_value v ON v.config_id = c.id
 WHERE {_EXACTLY_OURS}
   AND ((c.entity = 'organization' AND c.record_id = %(organization_id)s)
