@@ -30,8 +30,11 @@ from tests.mysql.fixtures import (  # noqa: F401 (fixtures for every folder)
     mysql_store_factory,
     mysql_uri,
 )
+from tests.oro_seeds import ACME, ACME_SYSTEM
 from tests.postgres.fixtures import (  # noqa: F401 (fixtures for every folder)
     _session_db,
+    acme_db,
+    acme_uri,
     oro_db,
     oro_uri,
     pg_server,
@@ -152,6 +155,13 @@ def _own_config_directory(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store.json"
+
+
+@pytest.fixture
+def acme(store_path: Path) -> Path:
+    """A store file holding Acme and Globex (tests/oro_seeds.py: ``ACME``, ``ACME_SYSTEM``),
+    at revision 0. On Oro's database: ``acme_db``, ``acme_uri``."""
+    return write_store(store_path, ["Default Organization", *ACME], system=ACME_SYSTEM)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Seeding Oro's database, whatever the database: the rows every test database starts with
+"""What stores are seeded with: the organizations most stories are told with (:data:`ACME`);
+on Oro's database, whatever the database, the rows every test database starts with
 (:data:`ORO_SEED`), and a store for the contract suite: the organizations are inserted as Oro
 would (the store cannot create them), then their overrides and the system values are saved
 through the store."""
@@ -12,6 +13,15 @@ from outlook_tui.store import SettingChange, StoreBackend
 
 #: Ids the seeded organizations get: Oro's Default Organization is 1.
 FIRST_ID = 2
+
+#: The organizations most stories are told with, in any store (the ``acme`` fixtures): after
+#: Oro's Default Organization, Acme (id 2), active, with its own CRM Sync Interval of 300, and
+#: Globex (id 3), inactive. The system level stores Tasks No.
+ACME: tuple[dict[str, Any], ...] = (
+    {"name": "Acme", "description": "Anvils",
+     "overrides": {"contacts_sync_interval_orocrm": 300}},
+    {"name": "Globex", "enabled": False})
+ACME_SYSTEM: dict[str, Any] = {"tasks_enabled": False}
 
 #: What a real installation has besides our section, on either database: the Default
 #: Organization, the system scope, other bundles' settings there and at organization and user

@@ -23,16 +23,6 @@ def run(store: Path, *args: str, ok: bool | None = True) -> subprocess.Completed
     return result
 
 
-@pytest.fixture
-def acme(store_path: Path) -> Path:
-    write_store(store_path, [
-        "Default Organization",
-        {"name": "Acme", "overrides": {"contacts_sync_interval_orocrm": 300}},
-        {"name": "Globex", "enabled": False},
-    ], system={"tasks_enabled": False})
-    return store_path
-
-
 def snapshot_of(path: Path) -> dict:
     return json.loads(path.read_text())
 

@@ -6,22 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from outlook_tui.store import JsonStore, SettingChange
-from tests.conftest import every_byte, write_store
+from tests.conftest import every_byte
 from tests.conftest import run_cli as run
-
-
-@pytest.fixture
-def acme(store_path: Path) -> Path:
-    """Acme overrides CRM interval 300, Globex is inactive, the system stores Tasks No."""
-    write_store(store_path, [
-        "Default Organization",
-        {"name": "Acme", "overrides": {"contacts_sync_interval_orocrm": 300}},
-        {"name": "Globex", "enabled": False},
-    ], system={"tasks_enabled": False})
-    return store_path
 
 
 def dry(store: Path, *args: str) -> str:

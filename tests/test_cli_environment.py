@@ -38,11 +38,6 @@ def tree(directory: Path) -> list[str]:
     return sorted(str(p.relative_to(directory)) for p in directory.rglob("*"))
 
 
-@pytest.fixture
-def acme(tmp_path: Path) -> Path:
-    return write_store(tmp_path / "store.json", ["Default Organization", "Acme", "Globex"])
-
-
 @pytest.mark.parametrize("command", READ_COMMANDS, ids=" ".join)
 def test_a_mistyped_store_path_says_there_is_no_store_and_creates_nothing(
         tmp_path: Path, command: tuple[str, ...]) -> None:
@@ -104,7 +99,8 @@ def test_a_save_whose_report_hits_a_closed_pipe_is_still_a_success(acme: Path) -
     assert "Traceback" not in result.stderr and "Broken pipe" not in result.stderr
     acme_record = next(o for o in json.loads(acme.read_text())["organizations"]
                        if o["name"] == "Acme")
-    assert acme_record["overrides"] == {"tasks_enabled": False}
+    assert acme_record["overrides"] == {"contacts_sync_interval_orocrm": 300,
+                                        "tasks_enabled": False}
 
 
 def test_a_reader_that_stops_reading_is_no_failure(acme: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from outlook_tui.store import StoreBackend
 from outlook_tui.store.postgres import PostgresStore
-from tests.oro_seeds import save_settings, seeds_of
+from tests.oro_seeds import ACME, ACME_SYSTEM, FIRST_ID, save_settings, seeds_of
 from tests.postgres.server import ORO_DDL, ORO_SEED, PostgresServer, running
 
 ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value", "outlook_tui_history")
@@ -62,6 +62,42 @@ def pg_store(oro_uri: str) -> Iterator[PostgresStore]:
     store.close()
 
 
+def insert_organizations(server: PostgresServer, database: str,
+                         organizations: Sequence[str | Mapping[str, Any]], *,
+                         schema: str = "public") -> None:
+    """Insert organizations (names or partial records) as Oro does, with ids from 2 (after the
+    Default Organization) and the id sequence past them: organizations are Oro's to make."""
+    for number, seed in enumerate(seeds_of(organizations), start=FIRST_ID):
+        server.execute(
+            database, f"INSERT INTO {schema}.oro_organization (id, name, description, "
+            "enabled, created_at, updated_at) VALUES (%s, %s, %s, %s, "
+            "'2026-01-15 09:30:00', '2026-01-15 09:30:00')",
+            (number, seed["name"], seed.get("description") or None, seed.get("enabled", True)))
+    server.execute(database, f"SELECT setval('{schema}.oro_organization_id_seq', "
+                   f"(SELECT max(id) FROM {schema}.oro_organization))")
+
+
+@pytest.fixture
+def acme_db(pg_server: PostgresServer, oro_db: str) -> str:
+    """Oro's database (its name) holding Acme and Globex (``ACME``), inserted as Oro does; no
+    ``db init`` yet and no setting of theirs: what Oro alone has."""
+    insert_organizations(pg_server, oro_db, ACME)
+    return oro_db
+
+
+@pytest.fixture
+def acme_uri(pg_server: PostgresServer, acme_db: str) -> str:
+    """The URI of ``acme_db`` after ``db init``, with the settings of ``ACME`` and
+    ``ACME_SYSTEM`` saved by outlook-tui (history revision 1)."""
+    store = PostgresStore(pg_server.uri(acme_db))
+    try:
+        store.init_history()
+        save_settings(store, seeds_of(ACME), ACME_SYSTEM)
+    finally:
+        store.close()
+    return pg_server.uri(acme_db)
+
+
 @dataclass
 class PostgresStoreFactory:
     """Each store a schema of its own in the worker's database (Oro's tables, the seed rows,
@@ -84,15 +120,7 @@ class PostgresStoreFactory:
         uri = (self.server.uri(self.database) + "&options="
                + quote(f"-csearch_path={schema}", safe=""))
         seeds = seeds_of(organizations)
-        for number, seed in enumerate(seeds, start=2):
-            self.server.execute(
-                self.database, f"INSERT INTO {schema}.oro_organization (id, name, description, "
-                "enabled, created_at, updated_at) VALUES (%s, %s, %s, %s, "
-                "'2026-01-15 09:30:00', '2026-01-15 09:30:00')",
-                (number, seed["name"], seed.get("description") or None,
-                 seed.get("enabled", True)))
-        self.server.execute(self.database, f"SELECT setval('{schema}.oro_organization_id_seq', "
-                            f"(SELECT max(id) FROM {schema}.oro_organization))")
+        insert_organizations(self.server, self.database, seeds, schema=schema)
         store = PostgresStore(uri)
         store.init_history()
         self.stores.append(store)

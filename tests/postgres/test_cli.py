@@ -19,14 +19,6 @@ WHERE v.section = 'oro_crm_pro_outlook' AND c.entity IN ('app', 'organization')
   AND v.name <> 'layouts' ORDER BY c.entity, c.record_id, v.name"""
 
 
-@pytest.fixture
-def acme_db(pg_server: PostgresServer, oro_db: str) -> str:
-    pg_server.execute(oro_db, """INSERT INTO oro_organization (id, name, description, enabled,
-        created_at, updated_at) VALUES (2, 'Acme', 'Anvils', true, '2026-02-01 08:00:00',
-        '2026-02-01 08:00:00'), (3, 'Globex', NULL, false, NULL, NULL)""")
-    return oro_db
-
-
 def test_writes_wait_for_db_init_which_also_prints_its_sql(
         pg_server: PostgresServer, acme_db: str) -> None:
     uri = pg_server.uri(acme_db)

@@ -24,17 +24,6 @@ HISTORY = "SELECT * FROM outlook_tui_history ORDER BY id"
 OUTSIDE = "outside outlook-tui"
 
 
-@pytest.fixture
-def acme(pg_server: PostgresServer, oro_uri: str, oro_db: str) -> str:
-    """Acme (id 2) with its own CRM interval 600, saved by outlook-tui (history revision 1)."""
-    pg_server.execute(oro_db, "INSERT INTO oro_organization (id, name, enabled) VALUES "
-                      "(2, 'Acme', true), (3, 'Globex', true)")
-    store = PostgresStore(oro_uri)
-    store.commit(store.load(), [SettingChange(2, INTERVAL, None, 600)])
-    store.close()
-    return oro_uri
-
-
 def _history(uri: str, *args: str) -> list[dict[str, object]]:
     return json.loads(run(uri, "--read-only", "history", *args, "--json").stdout)
 
@@ -43,79 +32,79 @@ def _history(uri: str, *args: str) -> list[dict[str, object]]:
 
 
 def test_a_dba_update_shows_as_changed_outside_outlook_tui_at_the_rows_time(
-        pg_server: PostgresServer, oro_db: str, acme: str) -> None:
+        pg_server: PostgresServer, oro_db: str, acme_uri: str) -> None:
     pg_server.execute(oro_db, "UPDATE oro_config_value SET text_value = '900', updated_at = "
                       "'2030-01-01 10:00:00' WHERE name = %s AND section = "
-                      "'oro_crm_pro_outlook' AND text_value = '600'", (INTERVAL,))
+                      "'oro_crm_pro_outlook' AND text_value = '300'", (INTERVAL,))
     before = (pg_server.execute(oro_db, ALL_ROWS), pg_server.execute(oro_db, HISTORY))
-    newest, recorded = _history(acme, "Acme")[:2]
+    newest, recorded = _history(acme_uri, "Acme")[:2]
     assert (newest["user"], newest["old"], newest["new"], newest["time"]) == (
-        OUTSIDE, 600, 900, "2030-01-01T10:00:00Z")
-    assert (recorded["old"], recorded["new"]) == (None, 600)
-    shown = run(acme, "--read-only", "history").stdout.splitlines()[2]
-    assert "2030-01-01 10:00:00" in shown and OUTSIDE in shown and "600 -> 900" in shown
+        OUTSIDE, 300, 900, "2030-01-01T10:00:00Z")
+    assert (recorded["old"], recorded["new"]) == (None, 300)
+    shown = run(acme_uri, "--read-only", "history").stdout.splitlines()[2]
+    assert "2030-01-01 10:00:00" in shown and OUTSIDE in shown and "300 -> 900" in shown
     assert "Acme" in shown
     # Reading wrote nothing: no row, no history line.
     assert (pg_server.execute(oro_db, ALL_ROWS), pg_server.execute(oro_db, HISTORY)) == before
 
 
 def test_a_row_deleted_in_oro_is_back_to_use_system_at_an_unknown_time(
-        pg_server: PostgresServer, oro_db: str, acme: str) -> None:
+        pg_server: PostgresServer, oro_db: str, acme_uri: str) -> None:
     pg_server.execute(oro_db, "DELETE FROM oro_config_value WHERE name = %s AND text_value = "
-                      "'600'", (INTERVAL,))
-    newest = _history(acme, "Acme")[0]
+                      "'300'", (INTERVAL,))
+    newest = _history(acme_uri, "Acme")[0]
     assert (newest["user"], newest["old"], newest["new"], newest["time"]) == (
-        OUTSIDE, 600, None, "")
-    line = run(acme, "--read-only", "history", "Acme").stdout.splitlines()[2]
-    assert line.startswith("time unknown") and "600 -> (Use System)" in line
+        OUTSIDE, 300, None, "")
+    line = run(acme_uri, "--read-only", "history", "Acme").stdout.splitlines()[2]
+    assert line.startswith("time unknown") and "300 -> (Use System)" in line
 
 
 def test_oro_config_update_after_the_history_began_shows_from_use_default(
-        pg_server: PostgresServer, oro_db: str, acme: str) -> None:
+        pg_server: PostgresServer, oro_db: str, acme_uri: str) -> None:
     """``oro:config:update oro_crm_pro_outlook.contacts_enabled false`` stores 'false' in the
     system scope: outside outlook-tui, from Use default, to a damaged value."""
     pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
                       "text_value, object_value, array_value, type, created_at, updated_at) "
                       "VALUES (1, 'contacts_enabled', 'oro_crm_pro_outlook', 'false', 'Tjs=', "
                       "'Tjs=', 'scalar', '2030-01-02 08:00:00', '2030-01-02 08:00:00')")
-    newest = _history(acme, "--system")[0]
+    newest = _history(acme_uri, "--system")[0]
     assert (newest["user"], newest["scope"], newest["old"], newest["new"]) == (
         OUTSIDE, "system", None, {"damaged": "false"})
-    line = run(acme, "--read-only", "history", "--system").stdout.splitlines()[2]
+    line = run(acme_uri, "--read-only", "history", "--system").stdout.splitlines()[2]
     assert "(Use default) -> damaged 'false'" in line
 
 
-def test_nothing_is_outside_when_outlook_tui_made_every_change(acme: str) -> None:
-    assert all(e["user"] != OUTSIDE for e in _history(acme))
+def test_nothing_is_outside_when_outlook_tui_made_every_change(acme_uri: str) -> None:
+    assert all(e["user"] != OUTSIDE for e in _history(acme_uri))
 
 
 # -- --dry-run -------------------------------------------------------------------------------
 
 
 def test_a_dry_run_prints_the_rows_with_their_ids_and_writes_nothing(
-        pg_server: PostgresServer, oro_db: str, acme: str) -> None:
+        pg_server: PostgresServer, oro_db: str, acme_uri: str) -> None:
     row_id = pg_server.execute(oro_db, "SELECT id FROM oro_config_value WHERE name = %s AND "
-                               "text_value = '600'", (INTERVAL,))[0][0]
+                               "text_value = '300'", (INTERVAL,))[0][0]
     before = (pg_server.execute(oro_db, ALL_ROWS), pg_server.execute(oro_db, HISTORY),
               pg_server.execute(oro_db, "SELECT * FROM oro_config ORDER BY id"))
-    out = run(acme, "set", "Acme", "Globex", INTERVAL, "900", "--dry-run").stdout
+    out = run(acme_uri, "set", "Acme", "Globex", INTERVAL, "900", "--dry-run").stdout
     assert "dry run: nothing was saved (store at revision 1)" in out
     assert "would save revision 2: 2 organizations" in out
     rows = {line.split()[0]: line for line in out.splitlines()
             if line.startswith(("update", "insert"))}
     assert f"update  oro_config_value     {row_id} " in out
     assert "scope 'organization/2', name 'contacts_sync_interval_orocrm', text_value '900', " \
-        "was '600'" in out
+        "was '300'" in out
     assert "insert  oro_config_value     (new)  scope 'organization/3'" in out
     assert "insert  outlook_tui_history  (new)  rows 2, revision 2" in out
     assert rows
-    plan = json.loads(run(acme, "reset", "Acme", INTERVAL, "--dry-run", "--json").stdout)
+    plan = json.loads(run(acme_uri, "reset", "Acme", INTERVAL, "--dry-run", "--json").stdout)
     assert plan["changes"] == [{"scope": "organization", "organization_id": 2,
                                 "organization_name": "Acme",
-                                "key": "oro_crm_pro_outlook." + INTERVAL, "old": 600,
+                                "key": "oro_crm_pro_outlook." + INTERVAL, "old": 300,
                                 "new": None}]
     assert plan["rows"][0] == {"action": "delete", "table": "oro_config_value", "id": row_id,
-                               "scope": "organization/2", "name": INTERVAL, "text_value": "600"}
+                               "scope": "organization/2", "name": INTERVAL, "text_value": "300"}
     after = (pg_server.execute(oro_db, ALL_ROWS), pg_server.execute(oro_db, HISTORY),
              pg_server.execute(oro_db, "SELECT * FROM oro_config ORDER BY id"))
     assert after == before
@@ -146,7 +135,7 @@ def oro_migrations(pg_server: PostgresServer, oro_db: str) -> Iterator[None]:
      "php bin/console cache:pool:clear oro_config.cache", "Oro 5.1+"),
 ], ids=["1.x-2.x", "3.0-5.0", "5.1+"])
 def test_after_a_save_the_advice_fits_the_oro_its_tables_record(
-        pg_server: PostgresServer, oro_db: str, acme: str, tmp_path: Path,
+        pg_server: PostgresServer, oro_db: str, acme_uri: str, tmp_path: Path,
         oro_migrations: None, rows: list[tuple[str, str]], command: str, family: str) -> None:
     for bundle, version in rows:
         pg_server.execute(oro_db, "INSERT INTO oro_migrations (bundle, version, loaded_at) "
@@ -154,18 +143,18 @@ def test_after_a_save_the_advice_fits_the_oro_its_tables_record(
     # The tables win over config.toml: they follow an upgrade, the file may not.
     config = tmp_path / "config.toml"
     config.write_text('[database]\noro_version = "1.10"\n')
-    saved = run(acme, "--config", str(config), "set", "Acme", INTERVAL, "700").stdout
+    saved = run(acme_uri, "--config", str(config), "set", "Acme", INTERVAL, "700").stdout
     assert f"`{command}`" in saved and f"({family}, from oro_migrations: " in saved
 
 
 def test_config_decides_when_the_tables_do_not_and_all_three_when_nothing_tells(
-        acme: str, tmp_path: Path) -> None:
+        acme_uri: str, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[database]\noro_version = "4.0"\n')
-    saved = run(acme, "--config", str(config), "set", "Acme", INTERVAL, "700").stdout
+    saved = run(acme_uri, "--config", str(config), "set", "Acme", INTERVAL, "700").stdout
     assert "`php bin/console cache:clear --env=prod`" in saved
     assert "config.toml [database] oro_version = '4.0'" in saved
-    unknown = run(acme, "set", "Acme", INTERVAL, "800").stdout
+    unknown = run(acme_uri, "set", "Acme", INTERVAL, "800").stdout
     assert "not recorded in its database" in unknown
     for command in ("php app/console cache:clear --env=prod",
                     "php bin/console cache:clear --env=prod",
@@ -255,14 +244,14 @@ def test_db_init_dry_run_prints_the_sql_it_would_run_and_creates_nothing(
 # -- one organization costs one query ------------------------------------------------------------
 
 
-def test_one_organization_is_read_without_the_others(acme: str) -> None:
+def test_one_organization_is_read_without_the_others(acme_uri: str) -> None:
     """`show Acme` reads Acme and the system through indexes, not every organization; a name
     that is no organization's still gets the whole store's "did you mean"."""
-    store = PostgresStore(acme)
+    store = PostgresStore(acme_uri)
     try:
         part = store.load_named(["Acme"])
         assert [o.name for o in part.organizations()] == ["Acme"]
-        assert part.find("Acme").overrides == {INTERVAL: 600}
+        assert part.find("Acme").overrides == {INTERVAL: 300}
         assert [o.name for o in store.load_named(["3"]).organizations()] == ["Globex"]
         whole = store.load_named(["acm"])  # no such organization: the whole store, to say so
         assert len(whole) == 3
@@ -270,5 +259,5 @@ def test_one_organization_is_read_without_the_others(acme: str) -> None:
             whole.find("acm")
     finally:
         store.close()
-    shown = run(acme, "show", "Acme").stdout
-    assert "600" in shown
+    shown = run(acme_uri, "show", "Acme").stdout
+    assert "300" in shown
