@@ -142,14 +142,19 @@ class OutlookApp(App[None]):
     #: A save is under way (a hang-up lets it finish before the process ends).
     saving = FromSync[bool]()
 
-    async def commit(self, changes: Sequence[Change]) -> CommitResult:
+    async def commit(self, changes: Sequence[Change],
+                     base: Snapshot | None = None) -> CommitResult:
         """Save ``changes`` (see :meth:`StoreSync.commit`). Keys typed meanwhile act once the
         save and its snapshot are in, as they would have if typed a moment later."""
         with self.key_order.hold():
-            result = await self.sync.commit(changes)
+            result = await self.sync.commit(changes, base)
             if result.applied:
                 self.after_save.start(result.snapshot.revision)
             return result
+
+    async def read_organization(self, organization_id: int | None) -> Snapshot:
+        """One organization read on its own (see :meth:`StoreSync.read_organization`)."""
+        return await self.sync.read_organization(organization_id)
 
     def reload_store(self) -> None:
         """Read the store again from disk (after a restore, say)."""

@@ -11,23 +11,26 @@ from textual.screen import Screen
 
 from outlook_tui.app.screens.conflict import ask_about_conflict
 from outlook_tui.app.session import session_of
-from outlook_tui.store import Change, CommitResult, Conflict
+from outlook_tui.store import Change, CommitResult, Conflict, Snapshot
 from outlook_tui.store.saving import MAX_ROUNDS, Outcome, Resolution, SaveResult, save
 
 
 async def save_changes(
     screen: Screen[Any], changes: Sequence[Change], *, save_rest_after_theirs: bool,
     ask: Callable[[list[Conflict]], Awaitable[Resolution | None]] | None = None,
+    base: Snapshot | None = None,
 ) -> SaveResult:
     """Save through :func:`outlook_tui.store.saving.save` with the conflict dialog: every
     screen that saves a person's changes comes here (run it in a worker). ``ask`` wraps
     :func:`ask_about_conflict` for a screen with something to do around the dialog. Errors
-    other than conflicts are raised for the screen to show where they belong."""
+    other than conflicts are raised for the screen to show where they belong. ``base``: the
+    changes were made against it (one organization read on its own), not the app's snapshot."""
+    session = session_of(screen)
 
     async def asked(conflicts: list[Conflict]) -> Resolution | None:
         return await ask_about_conflict(screen, conflicts, saves_rest=save_rest_after_theirs)
 
-    result = await save(session_of(screen).commit, changes, ask or asked,
+    result = await save(lambda pending: session.commit(pending, base), changes, ask or asked,
                         save_rest_after_theirs=save_rest_after_theirs)
     if result.outcome is Outcome.GAVE_UP:
         screen.notify(f"Others saved the same values {MAX_ROUNDS} times while you chose; "

@@ -89,7 +89,8 @@ class Reader:
     they belong to, so that a setting saved in Oro reloads in a fraction of the time at 100k
     organizations."""
 
-    def __init__(self, dialect: Dialect, token: ChangeToken, history_exists: Callable[[], bool],
+    def __init__(self, dialect: Dialect, token: ChangeToken,
+                 history_exists: Callable[[Session], bool],
                  store_id: Callable[[], str]) -> None:
         self.sql = dialect
         self.token = token
@@ -98,7 +99,7 @@ class Reader:
         self._organizations: tuple[Token, list[dict[str, Any]], dict[int, int]] | None = None
 
     def revision(self, session: Session) -> int:
-        if not self._history_exists():
+        if not self._history_exists(session):
             return 0
         return int(session.rows(self.sql.history_revision())[0][0])
 

@@ -281,7 +281,8 @@ def saved_snapshot(save: Save, stored: Stored, merged: Merged, plan: Plan, revis
                    token: ChangeToken) -> tuple[Snapshot, int]:
     """The new snapshot: the base with what is stored now in the scopes touched, and how many
     revisions it merged over. When someone else changed other scopes meanwhile, its token is
-    unknown (None): the app's watch then reloads the whole view."""
+    unknown (None): the app's watch then reloads the whole view. A base without a token (one
+    organization read on its own, ``load_named``) gets none either."""
     base = save.base
     merged_over = save.revision_now - base.revision
     if merged.written_meanwhile:

@@ -65,7 +65,12 @@ class OroStore:
         self.configured_oro_version = oro_version
         self._oro_version: tuple[OroVersion | None] | None = None
         self.connection = Connection(uri, location, driver, dialect, read_only=read_only)
-        self.reader = Reader(dialect, token, self._history_exists,
+        #: A second connection, read-only, opened by the first :meth:`load`: reading every
+        #: organization takes a while at 100k, and one organization read or saved meanwhile
+        #: (the app, opened before the whole store is read) must not wait for it.
+        self.loading = Connection(uri, location, driver, dialect, read_only=True)
+        self.reader = Reader(dialect, token,
+                             lambda session: self._history_exists(session),
                              lambda: f"{self.scheme}:{self.connection.database}")
         self.connection.open()
 
@@ -106,13 +111,16 @@ class OroStore:
 
     def close(self) -> None:
         self.connection.close()
+        self.loading.close()
 
     def history_exists(self) -> bool:
         """Whether ``outlook-tui db init`` has created the history table."""
-        return self.connection.reading(lambda _: self.connection.exists(self.sql.history_table))
+        return self.connection.reading(self._history_exists)
 
-    def _history_exists(self) -> bool:
-        return self.connection.exists(self.sql.history_table)
+    def _history_exists(self, session: Session | None = None) -> bool:
+        """On ``session`` (default: the main connection's)."""
+        statement = self.sql.table_exists(self.sql.history_table)
+        return bool((session or self.connection.session).rows(statement)[0][0])
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -129,7 +137,7 @@ class OroStore:
     def load(self, pause: Callable[[], None] | None = None) -> Snapshot:
         """Every organization and this section's values, streamed in chunks from one
         consistent view of the database."""
-        return self.connection.reading(lambda session: self.reader.load(session, pause))
+        return self.loading.reading(lambda session: self.reader.load(session, pause))
 
     def load_named(self, refs: Sequence[str | int]) -> Snapshot:
         """The system and the organizations ``refs`` name, as :meth:`load` has them; found
