@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 
 from textual.app import App
 
+from outlook_tui.app.memory import reading_in_background
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.store import (
     Backup,
@@ -145,7 +146,8 @@ class StoreSync:
         """Load and validate in small chunks so the UI thread keeps painting. Nothing is shown
         before it is validated (the preview's records are checked one by one: see ``peek``)."""
         try:
-            snapshot = self.store.load(pause=_throttled)
+            with reading_in_background():
+                snapshot = self.store.load(pause=_throttled)
         except StoreError as error:
             self.app.call_from_thread(self.damaged, error)
             return
@@ -209,7 +211,8 @@ class StoreSync:
         if announced:
             self.app.call_from_thread(self._announce, announced)
         try:
-            snapshot = self.store.load(pause=_throttled)
+            with reading_in_background():
+                snapshot = self.store.load(pause=_throttled)
         except StoreError as error:
             self.app.call_from_thread(self.damaged, error)
             return
@@ -239,7 +242,8 @@ class StoreSync:
 
     def _read_again(self) -> None:
         try:
-            snapshot = self.store.load(pause=_throttled)
+            with reading_in_background():
+                snapshot = self.store.load(pause=_throttled)
         except StoreError as error:
             self.app.call_from_thread(self.damaged, error)
             return

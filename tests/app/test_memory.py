@@ -77,3 +77,22 @@ async def test_a_loaded_store_is_out_of_the_full_collections_way(
         assert all(frozen(record) for record in records[::50])
         await pilot.press("down", "down")
         assert all(frozen(record) for record in records[::50])
+
+
+def test_while_a_store_is_read_in_the_background_nothing_is_collected() -> None:
+    """Reading 100k organizations set off full collections, each walking all read so far,
+    while keys waited; and the reading thread kept the interpreter 5 ms at a time."""
+    import sys
+
+    from outlook_tui.app.memory import READING_SWITCH_INTERVAL, reading_in_background
+
+    interval = sys.getswitchinterval()
+    with reading_in_background():
+        with reading_in_background():  # a reload while the first read is still on
+            assert not gc.isenabled()
+            assert sys.getswitchinterval() == READING_SWITCH_INTERVAL
+            organization = {"id": 1, "overrides": {}}
+        assert not gc.isenabled()  # the first read goes on
+    assert gc.isenabled() and sys.getswitchinterval() == interval
+    # What was read is out of the next collection's way.
+    assert frozen(organization)
