@@ -430,6 +430,8 @@ class Database:
     running: Callable[[], Any]
     fill: Callable[[Any, int], str]
     store: Callable[[str], Any]
+    #: First paint at 100k, against the bare app's (issue 18: 1.5x on PostgreSQL).
+    first_paint_limit: float = 2.0
 
 
 def databases(args: argparse.Namespace) -> list[Database]:
@@ -443,7 +445,7 @@ def databases(args: argparse.Namespace) -> list[Database]:
     found = []
     if not args.no_postgres:
         found.append(Database("Oro database", postgres_server.running, oro_db.fill,
-                              PostgresStore))
+                              PostgresStore, first_paint_limit=1.5))
     if not args.no_mysql:
         found.append(Database("Oro database on MySQL", mysql_server.running, oro_db.fill_mysql,
                               MySQLStore))
@@ -475,9 +477,10 @@ def database_figures(args: argparse.Namespace, database: Database, first_row: st
                 value, problem = first_paint(app_command(uri), first_row[:18], args.timeout)
                 paint.add(value, problem)
             reference = bare.median or baseline
+            limit = database.first_paint_limit
             figures.append(Figure(
-                f"First paint, {BIG:,}, {name}", paint.median, "s", target="<= 2.0x bare",
-                limit=2.0, relative_to=reference, note=paint.note, missing=paint.missing))
+                f"First paint, {BIG:,}, {name}", paint.median, "s", target=f"<= {limit}x bare",
+                limit=limit, relative_to=reference, note=paint.note, missing=paint.missing))
             if paint.problem:
                 problems.append(f"first paint on {name}: {paint.problem}")
             pattern = re.compile(args.loaded_pattern, re.IGNORECASE)
@@ -506,8 +509,12 @@ def database_figures(args: argparse.Namespace, database: Database, first_row: st
                 Figure(f"Peak RSS, {BIG:,}, {name} (after the keys)", keys.peak_rss, "MB",
                        target="<= 300 MB", limit=300, missing="not measured"),
             ]
+            figures += from_paint_figures(args, name, uri, first_row, progress, problems)
         figures += one_organization_figures(args, database, server, big_database, progress,
                                             problems)
+        if not args.skip_tui:
+            figures += app_one_organization_figures(args, database, server, uri, progress,
+                                                    problems)
         progress(f"{name}: load and save at {BIG:,}")
         loads, reloads, saves, tokens = Samples(), Samples(), Samples(), Samples()
         for run in range(args.runs):
@@ -569,6 +576,88 @@ def one_organization_figures(args: argparse.Namespace, database: Database, serve
     return figures
 
 
+def from_paint_figures(args: argparse.Namespace, name: str, uri: str, first_row: str,
+                       progress: Callable[[str], None], problems: list[str]) -> list[Figure]:
+    """Down from the first paint (issue 18), while the rest of the store is still read in the
+    background: a few sessions of ``--downs`` Downs each, interleaved with the bare app's."""
+    import from_paint
+
+    pattern = re.compile(args.loaded_pattern, re.IGNORECASE)
+    never = re.compile(r"\A\Z")
+    runs = {"app": from_paint.DownRun(), "bare": from_paint.DownRun()}
+    sessions = max(1, args.runs // 2 + 1)
+    for session in range(sessions):
+        progress(f"{name}: Down from the first paint, session {session + 1}/{sessions}")
+        cycle = ["down"] * 9 + ["up"] * 9  # the bare app's ten rows
+        for who, argv, row, loaded, keys in (
+                ("bare", bare_command(), BARE_FIRST_ROW, never,
+                 [cycle[i % len(cycle)] for i in range(args.downs)]),
+                ("app", app_command(uri), first_row[:18], pattern, ["down"] * args.downs)):
+            found = from_paint.downs_from_first_paint(
+                argv, row, keys, loaded, environment(), str(ROOT),
+                timeout=args.key_timeout, load_timeout=args.load_timeout)
+            pooled = runs[who]
+            pooled.downs += found.downs
+            pooled.timeouts += found.timeouts
+            pooled.while_loading += found.while_loading
+            pooled.problems += found.problems[:2]
+    app, bare = runs["app"], runs["bare"]
+    problems.extend(f"Down from the first paint on {name}: {p}" for p in app.problems[:3])
+
+    def median(run: from_paint.DownRun) -> float | None:
+        return statistics.median(run.downs) if run.downs else None
+
+    def worst(run: from_paint.DownRun) -> float | None:
+        return max(run.downs) if run.downs and not run.timeouts else None
+
+    keys = f"{sessions} x {args.downs} keys"
+    return [
+        Figure("Key-to-paint, Down from the first paint, bare app, median", median(bare),
+               "ms", note=keys),
+        Figure("Key-to-paint, Down from the first paint, bare app, max", worst(bare), "ms",
+               note=keys),
+        Figure(f"Key-to-paint, Down from the first paint, {BIG:,}, {name}, median",
+               median(app), "ms", target="<= 10 ms", limit=10,
+               note=f"{keys}, {app.while_loading} while loading"),
+        Figure(f"Key-to-paint, Down from the first paint, {BIG:,}, {name}, max", worst(app),
+               "ms", target="<= 50 ms", limit=50, note=keys),
+    ]
+
+
+def app_one_organization_figures(args: argparse.Namespace, database: Database, server: Any,
+                                 big_uri: str, progress: Callable[[str], None],
+                                 problems: list[str]) -> list[Figure]:
+    """The app's open-one-organization path at 3 and at 100k organizations, side by side:
+    Enter on the first organization the moment the table shows, then one setting saved."""
+    import app_one_org
+    import one_org
+
+    small_uri = server.uri(database.fill(server, one_org.SMALL, config_rows=1000))
+    stores = {size: (uri, app_one_org.first_name(database.store, uri))
+              for size, uri in (("small", small_uri), ("big", big_uri))}
+    progress(f"{database.name}: the app opens and saves one organization at "
+             f"{one_org.SMALL} and at {BIG:,}, {args.runs} runs each")
+    timings = app_one_org.measure(stores, app_command, environment(), str(ROOT), args.runs,
+                                  timeout=args.load_timeout)
+    figures = []
+    small, big = timings["small"], timings["big"]
+    for what, small_values, big_values in (
+            ("opened (Enter, from the first paint)", small.opened, big.opened),
+            ("saved (ctrl+s, one setting)", small.saved, big.saved)):
+        base = statistics.median(small_values) if small_values else None
+        figures.append(Figure(f"App: one organization {what}, {one_org.SMALL} organizations, "
+                              f"{database.name}", base, "ms", note="informative"))
+        figures.append(Figure(
+            f"App: one organization {what}, {BIG:,} organizations, {database.name}",
+            statistics.median(big_values) if big_values else None, "ms",
+            target=f"<= 1.5x at {one_org.SMALL}", limit=1.5, relative_to=base,
+            relative_name=f"at {one_org.SMALL}", note=f"{len(big_values)} runs"))
+    for size, timing in timings.items():
+        problems.extend(f"app one organization ({size}) on {database.name}: {p}"
+                        for p in timing.problems[:3])
+    return figures
+
+
 # -- the report ------------------------------------------------------------------------------
 
 def machine() -> str:
@@ -625,7 +714,16 @@ METHOD = (
     "one organization whose description is 20,000,000 characters (more than outlook-tui writes; "
     "an older import let it in), opened once loaded; `e` opens Edit organization (timed until "
     "the dialog shows), then Tab, Tab to Description, End, five Backspace/x pairs, Home, Right, "
-    "Right, each key timed as above."
+    "Right, each key timed as above. Down from the first paint (Oro's database): the app is "
+    "started and Down sent the moment its first row shows, while the rest of the 100k "
+    "organizations is still read in the background; each Down goes as soon as the previous "
+    "one's move is on screen, and is timed until the highlighted row has moved (its line or its "
+    "text; the status line saying the count is not taken for a key's effect); a few such "
+    "sessions pooled, each after a session of the bare app timed the same way from its own "
+    "first paint. The app's one organization: a new app process on a database of 3 "
+    "organizations and on the 100k one, alternately; Enter on the first organization the "
+    "moment the table shows, timed until the form says where each value comes from; then "
+    "space (its first Use System) and ctrl+s, timed until the save's notice shows."
 )
 
 
@@ -743,6 +841,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave out Oro's database on PostgreSQL (needs initdb otherwise)")
     parser.add_argument("--no-mysql", action="store_true",
                         help="leave out Oro's database on MySQL (needs mariadbd otherwise)")
+    parser.add_argument("--no-json", action="store_true",
+                        help="leave out the JSON store's figures (Oro's databases only)")
     parser.add_argument("--skip-history", action="store_true",
                         help="leave out the figures at 1M history lines")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -773,7 +873,7 @@ def main(argv: list[str] | None = None) -> int:
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
-    if not args.skip_tui:
+    if not args.skip_tui and not args.no_json:
         bare = Samples()
         app = {n: Samples() for n in args.sizes}
         for run in range(args.runs):
@@ -847,18 +947,20 @@ def main(argv: list[str] | None = None) -> int:
 
         figures += description_figures(args, problems, progress)
 
-    progress(f"store: load and save at {BIG:,}")
-    try:
-        loads, saves, change = store_figures(generate.store_path(BIG), args.runs)
-    except Exception as error:  # a broken store must not hide the other figures
-        loads, saves, change = Samples(), Samples(), ""
-        loads.add(None), saves.add(None)
-        problems.append(f"store figures: {type(error).__name__}: {error}")
-    figures += [
-        Figure(f"Store load, {BIG:,}", loads.median, "ms", note=loads.note),
-        Figure(f"Save one change, {BIG:,}", saves.median, "ms", target="<= 150 ms", limit=150,
-               note=saves.note),
-    ]
+    change = ""
+    if not args.no_json:
+        progress(f"store: load and save at {BIG:,}")
+        try:
+            loads, saves, change = store_figures(generate.store_path(BIG), args.runs)
+        except Exception as error:  # a broken store must not hide the other figures
+            loads, saves, change = Samples(), Samples(), ""
+            loads.add(None), saves.add(None)
+            problems.append(f"store figures: {type(error).__name__}: {error}")
+        figures += [
+            Figure(f"Store load, {BIG:,}", loads.median, "ms", note=loads.note),
+            Figure(f"Save one change, {BIG:,}", saves.median, "ms", target="<= 150 ms",
+                   limit=150, note=saves.note),
+        ]
 
     bare_paint = next((f.value for f in figures if f.name.startswith("First paint, bare")), None)
     for database in databases(args):
