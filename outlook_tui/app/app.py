@@ -45,6 +45,7 @@ from outlook_tui.store import (
     StoreBackend,
     StoreError,
 )
+from outlook_tui.store.backend import SavePlan
 from outlook_tui.store.uri import MalformedURI
 from outlook_tui.store.uri import parse as parse_uri
 from outlook_tui.text import is_printable, name_problem
@@ -151,6 +152,12 @@ class OutlookApp(App[None]):
             if result.applied:
                 self.after_save.start(result.snapshot.revision)
             return result
+
+    async def plan(self, changes: Sequence[Change]) -> SavePlan:
+        """What saving ``changes`` would do now (see :meth:`StoreSync.plan`). Keys typed
+        meanwhile act once it is known, on what it opened (a confirmation)."""
+        with self.key_order.hold():
+            return await self.sync.plan(changes)
 
     async def read_organization(self, organization_id: int | None) -> Snapshot:
         """One organization read on its own (see :meth:`StoreSync.read_organization`)."""

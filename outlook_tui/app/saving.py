@@ -30,7 +30,9 @@ async def save_changes(
     async def asked(conflicts: list[Conflict]) -> Resolution | None:
         return await ask_about_conflict(screen, conflicts, saves_rest=save_rest_after_theirs)
 
-    result = await save(lambda pending: session.commit(pending, base), changes, ask or asked,
+    commit = session.commit if base is None else \
+        (lambda pending: session.commit(pending, base))
+    result = await save(commit, changes, ask or asked,
                         save_rest_after_theirs=save_rest_after_theirs)
     if result.outcome is Outcome.GAVE_UP:
         screen.notify(f"Others saved the same values {MAX_ROUNDS} times while you chose; "

@@ -16,7 +16,7 @@ from textual.worker import Worker
 
 if TYPE_CHECKING:
     from outlook_tui.store import Backup, Change, CommitResult, Organization, Snapshot
-    from outlook_tui.store.backend import StoreBackend
+    from outlook_tui.store.backend import SavePlan, StoreBackend
 
 
 class Session(Protocol):
@@ -50,6 +50,11 @@ class Session(Protocol):
         ``ConflictError``..., are raised for the screen to show); every screen gets the new
         snapshot. With ``base`` (from :meth:`read_organization`) they were made against that
         one organization: the result holds only it and goes to the caller alone."""
+
+    async def plan(self, changes: Sequence[Change]) -> SavePlan:
+        """What saving ``changes`` made against :attr:`snapshot` would do now, by the store's
+        own merge (``store.plan``: what ``--dry-run`` prints); nothing is written. Raises the
+        store's ConflictError when some collide with values saved meanwhile."""
 
     async def read_organization(self, organization_id: int | None) -> Snapshot:
         """The system and one organization (None: the system alone), validated and read on

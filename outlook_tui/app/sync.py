@@ -29,6 +29,7 @@ from outlook_tui.store import (
     StoreBackend,
     StoreError,
 )
+from outlook_tui.store.backend import SavePlan
 from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.factory import open_store
 from outlook_tui.text import printable
@@ -273,6 +274,13 @@ class StoreSync:
             self._announce(entries)
         # Once the screens have built what they show from it.
         self.app.call_after_refresh(self._published)
+
+    async def plan(self, changes: Sequence[Change]) -> SavePlan:
+        """What saving ``changes`` (made against the current snapshot) would do now: the
+        store's own merge without the write (``store.plan``, as ``--dry-run``), off the UI
+        thread. The store's ConflictError when some collide with a value saved meanwhile."""
+        assert self.snapshot is not None
+        return await asyncio.to_thread(self.store.plan, self.snapshot, list(changes))
 
     # -- one organization, before the whole store is read ---------------------------------------
 

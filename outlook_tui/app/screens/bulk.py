@@ -1,15 +1,19 @@
 """Bulk changes to marked organizations: Apply setting (a value, or Use System) and Reset
 overrides. Each modal returns a :class:`BulkPlan` (the changes, and the words to confirm them);
 the organizations screen confirms it and saves it as one revision. Oro itself cannot do this:
-its command line only changes the system scope."""
+its command line only changes the system scope.
+
+How many organizations change and how many already have the value is the store's own plan
+(``store.plan``, what ``--dry-run`` prints), asked when the person chooses: what is stored
+now, not what this view read a while ago."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -19,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import plain
+from outlook_tui.app.session import Session, SessionModal
 from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.catalog import (
@@ -28,9 +33,9 @@ from outlook_tui.catalog import (
     Setting,
     SettingType,
     Value,
-    same_value,
 )
-from outlook_tui.store import Change, SettingChange
+from outlook_tui.store import Change, Conflict, ConflictError, SettingChange, StoreError
+from outlook_tui.store.changes import AppliedChange
 from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.snapshot import column_of
 
@@ -54,6 +59,37 @@ class BulkPlan:
 NAME_CELLS = 40
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What the changes would do to what is stored now, by the store's plan."""
+
+    applied: list[AppliedChange] = field(default_factory=list)
+    #: Changes that collide with a value saved meanwhile: saving asks about each.
+    meanwhile: list[Conflict] = field(default_factory=list)
+
+    @property
+    def changing(self) -> set[int | None]:
+        """The organizations whose stored values change."""
+        return {a.organization_id for a in self.applied}
+
+    @property
+    def colliding(self) -> set[int | None]:
+        return {c.organization_id for c in self.meanwhile}
+
+
+async def counted_by_store(session: Session, changes: Sequence[Change]) -> Counted:
+    """The store's plan for ``changes`` (as ``--dry-run``); the ones colliding with a value
+    saved meanwhile are set aside and counted as such, the rest planned without them."""
+    try:
+        return Counted((await session.plan(changes)).applied)
+    except ConflictError as error:
+        clashing = {(c.organization_id, c.key) for c in error.conflicts}
+        rest = [c for c in changes if not (isinstance(c, SettingChange)
+                                           and (c.organization_id, c.name) in clashing)]
+        applied = (await session.plan(rest)).applied if rest else []
+        return Counted(applied, list(error.conflicts))
+
+
 def names(records: Sequence[Mapping[str, Any]]) -> str:
     # Each name clipped: ten 10,000-character names must still leave room for the question.
     shown = ", ".join(plain(r["name"], width=NAME_CELLS) for r in records[:NAMES_SHOWN])
@@ -65,15 +101,31 @@ def organizations(count: int) -> str:
     return f"{count:,} organization{'s' if count != 1 else ''}"
 
 
-def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
-               value: Value | None, system: Mapping[str, Value]) -> BulkPlan:
+def _has(count: int) -> str:
+    return "has" if count == 1 else "have"
+
+
+def _meanwhile(counted: Counted) -> str:
+    colliding = len(counted.colliding)
+    if not colliding:
+        return ""
+    return (f" {organizations(colliding)} {_has(colliding)} another value saved since this "
+            "view was read: saving asks about each.")
+
+
+def apply_changes(records: Sequence[Mapping[str, Any]], setting: Setting,
+                  value: Value | None) -> list[Change]:
     """One SettingChange per marked organization: store ``value`` (None: Use System)."""
-    changes: list[Change] = []
-    changing = 0
-    for record in records:
-        old = column_of(record, "overrides").get(setting.name)
-        changes.append(SettingChange(record["id"], setting.name, old, value))
-        changing += not same_value(old, value)
+    return [SettingChange(record["id"], setting.name,
+                          column_of(record, "overrides").get(setting.name), value)
+            for record in records]
+
+
+def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
+               value: Value | None, system: Mapping[str, Value], counted: Counted) -> BulkPlan:
+    """Apply ``value`` to the marked organizations, in words from the store's plan."""
+    changes = apply_changes(records, setting, value)
+    changing = len(counted.changing) + len(counted.colliding)
     inherited = setting.label_of(system.get(setting.name, setting.default))
     count = organizations(len(records))
     if value is None:
@@ -84,9 +136,9 @@ def apply_plan(records: Sequence[Mapping[str, Any]], setting: Setting,
         consequence = ("Each stores its own value and no longer follows System configuration "
                        f"for {setting.label} (System: {inherited}).")
     unchanged = len(records) - changing
-    already = f" {organizations(unchanged)} already {'has' if unchanged == 1 else 'have'} it." \
-        if unchanged else ""
-    message = (f"{what}\non {count}: {names(records)}.\n{consequence}{already}\n"
+    already = f" {organizations(unchanged)} already {_has(unchanged)} it." if unchanged else ""
+    message = (f"{what}\non {count}: {names(records)}.\n{consequence}\n"
+               f"{organizations(len(counted.changing))} change.{already}{_meanwhile(counted)}\n"
                "Saved in one revision.")
     return BulkPlan(changes, f"Apply setting to {count}?", message,
                     f"{what} on {count}", changing)
@@ -107,37 +159,55 @@ def stored_names(record: Mapping[str, Any], damaged: Mapping[int, set[str]]) -> 
     return set(column_of(record, "overrides")) | damaged.get(record["id"], set())
 
 
-def reset_plan(records: Sequence[Mapping[str, Any]], setting: Setting | None,
-               damaged: Mapping[int, set[str]] | None = None) -> BulkPlan:
-    """Remove overrides (of one setting, or all of them) from every marked organization;
-    ``damaged`` (by organization id) names damaged values, removed with them."""
+def reset_changes(records: Sequence[Mapping[str, Any]], setting: Setting | None,
+                  damaged: Mapping[int, set[str]] | None = None) -> list[Change]:
+    """Remove overrides (of one setting, or all of them) from every marked organization that
+    has one here; ``damaged`` (by organization id) names damaged values, removed with them."""
     damaged = damaged or {}
     wanted = [setting] if setting is not None else list(CATALOG)
     changes: list[Change] = []
-    touched: list[Mapping[str, Any]] = []
-    broken = 0
     for record in records:
         overrides = column_of(record, "overrides")
         stored = stored_names(record, damaged)
-        mine = [SettingChange(record["id"], s.name, overrides.get(s.name), None)
-                for s in wanted if s.name in stored]
-        broken += sum(1 for c in mine if c.name not in overrides)
-        if mine:
-            touched.append(record)
-            changes.extend(mine)
+        changes += [SettingChange(record["id"], s.name, overrides.get(s.name), None)
+                    for s in wanted if s.name in stored]
+    return changes
+
+
+def reset_plan(records: Sequence[Mapping[str, Any]], setting: Setting | None,
+               damaged: Mapping[int, set[str]] | None, counted: Counted) -> BulkPlan:
+    """Reset overrides of the marked organizations, in words from the store's plan."""
+    changes = reset_changes(records, setting, damaged)
+    removed = len(counted.applied)
+    broken = _damaged_removed(records, damaged or {}, counted)
+    touched = [r for r in records if r["id"] in counted.changing]
+    looked = {c.organization_id for c in changes if isinstance(c, SettingChange)}
+    already = len(looked - counted.changing - counted.colliding)
     which = setting.label if setting is not None else "every setting"
     of_them = f" ({broken:,} of them damaged)" if broken else ""
-    message = (f"Remove {len(changes):,} override{'s' if len(changes) != 1 else ''}{of_them} "
+    left = (f" {organizations(already)} already {_has(already)} none (saved meanwhile)."
+            if already else "")
+    message = (f"Remove {removed:,} override{'s' if removed != 1 else ''}{of_them} "
                f"of {which}\n"
                f"from {organizations(len(touched))}: {names(touched)}.\n"
-               f"They will use System configuration ({USE_SYSTEM}) instead.\n"
+               f"They will use System configuration ({USE_SYSTEM}) instead.{left}"
+               f"{_meanwhile(counted)}\n"
                "Saved in one revision.")
     return BulkPlan(changes, f"Reset overrides of {organizations(len(touched))}?", message,
                     f"Overrides of {which} reset on {organizations(len(touched))}",
-                    len(touched))
+                    len(touched) + len(counted.colliding))
 
 
-class _BulkModal(ModalScreen["BulkPlan | None"]):
+def _damaged_removed(records: Sequence[Mapping[str, Any]], damaged: Mapping[int, set[str]],
+                     counted: Counted) -> int:
+    """Rows removed that hold a value this tool cannot read (not overrides as shown)."""
+    overrides = {r["id"]: column_of(r, "overrides") for r in records}
+    return sum(1 for a in counted.applied if a.organization_id is not None
+               and (name := a.key.rpartition(".")[2]) in damaged.get(a.organization_id, set())
+               and name not in overrides.get(a.organization_id, {}))
+
+
+class _BulkModal(SessionModal["BulkPlan | None"]):
     HELP_TITLE = "Apply setting / Reset overrides (marked organizations)"
     CSS_PATH = "../styles/bulk.tcss"
 
@@ -165,12 +235,31 @@ class _BulkModal(ModalScreen["BulkPlan | None"]):
     def _cancel_pressed(self) -> None:
         self.dismiss(None)
 
-    def _finish(self, plan: BulkPlan) -> None:
-        if plan.changing == 0:
-            self.notify("Nothing to change: the marked organizations already have it.",
-                        title="Nothing to save")
+    def _counting_line(self) -> Static:
+        line = Static("Counting what would change in the store…", id="counting",
+                      classes="hint")
+        line.display = False
+        return line
+
+    @work(exclusive=True, group="bulk-plan", exit_on_error=False,
+          description="Counting what would change")
+    async def _finish(self, changes: list[Change], words: Callable[[Counted], BulkPlan],
+                      nothing: str) -> None:
+        """Ask the store what ``changes`` would do now, then confirm that in ``words``; stay
+        (saying ``nothing``) when nothing would change."""
+        counting = self.query_one("#counting", Static)
+        counting.display = True
+        try:
+            counted = await counted_by_store(self.session, changes) if changes else Counted()
+        except StoreError as error:
+            self.notify(str(error), title="Nothing saved", severity="error", timeout=10)
             return
-        self.dismiss(plan)
+        finally:
+            counting.display = False
+        if not counted.applied and not counted.meanwhile:
+            self.notify(nothing, title="Nothing to save")
+            return
+        self.dismiss(words(counted))
 
 
 class ApplySettingModal(_BulkModal):
@@ -211,6 +300,7 @@ class ApplySettingModal(_BulkModal):
                     # Refuses pasted controls; keeps a digit typed on the way in (no select-all).
                     yield TextInput(id="number", compact=True, select_on_focus=False)
             yield Static("", id="value-error", classes="error")
+            yield self._counting_line()
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply… (Enter)", variant="primary", id="apply")
                 yield Button("Cancel (Esc)", id="cancel")
@@ -326,7 +416,11 @@ class ApplySettingModal(_BulkModal):
     def _apply(self) -> None:
         ok, value = self._value()
         if ok:
-            self._finish(apply_plan(self.records, self.setting, value, self.system))
+            setting, system = self.setting, self.system
+            self._finish(apply_changes(self.records, setting, value),
+                         lambda counted: apply_plan(self.records, setting, value, system,
+                                                    counted),
+                         "Nothing to change: the marked organizations already have it.")
 
 
 class ResetOverridesModal(_BulkModal):
@@ -352,6 +446,7 @@ class ResetOverridesModal(_BulkModal):
             yield self._hidden_line()
             yield Label("Which settings go back to Use System", classes="field-label")
             yield OptionList(*options, id="reset-what", compact=True)
+            yield self._counting_line()
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Reset… (Enter)", variant="warning", id="reset")
                 yield Button("Cancel (Esc)", id="cancel")
@@ -365,12 +460,9 @@ class ResetOverridesModal(_BulkModal):
     def _reset(self) -> None:
         option = self.query_one("#reset-what", OptionList).highlighted_option
         which = None if option is None or option.id == "all" else BY_NAME[str(option.id)]
-        plan = reset_plan(self.records, which, self.damaged)
-        if not plan.changes:
-            self.notify("None of the marked organizations override that.",
-                        title="Nothing to reset")
-            return
-        self.dismiss(plan)
+        self._finish(reset_changes(self.records, which, self.damaged),
+                     lambda counted: reset_plan(self.records, which, self.damaged, counted),
+                     "None of the marked organizations override that now.")
 
 
 def confirm_screen(plan: BulkPlan) -> ModalScreen[bool]:
@@ -380,5 +472,6 @@ def confirm_screen(plan: BulkPlan) -> ModalScreen[bool]:
     return ConfirmModal(plan.title, plan.message, confirm_label="Save")
 
 
-__all__ = ["ApplySettingModal", "BulkPlan", "ResetOverridesModal", "apply_plan",
-           "confirm_screen", "damaged_names", "reset_plan", "stored_names"]
+__all__ = ["ApplySettingModal", "BulkPlan", "Counted", "ResetOverridesModal", "apply_changes",
+           "apply_plan", "confirm_screen", "counted_by_store", "damaged_names", "reset_changes",
+           "reset_plan", "stored_names"]
