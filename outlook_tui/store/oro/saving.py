@@ -280,16 +280,15 @@ def write_history(save: Save, plan: Plan, revision: int, now: dt.datetime,
 def saved_snapshot(save: Save, stored: Stored, merged: Merged, plan: Plan, revision: int,
                    token: ChangeToken) -> tuple[Snapshot, int]:
     """The new snapshot: the base with what is stored now in the scopes touched, and how many
-    revisions it merged over. When someone else changed other scopes meanwhile, its token is
-    unknown (None): the app's watch then reloads the whole view. A base without a token (one
-    organization read on its own, ``load_named``) gets none either."""
+    revisions it merged over. Its token is the one the database has if nobody else wrote since
+    the base was read, from the saved scopes' rows alone (no scan of the whole section per
+    save): when somebody did, the watch's next check differs from it and reloads the whole
+    view. A base without a token (one organization read on its own, ``load_named``) gets
+    none either."""
     base = save.base
     merged_over = save.revision_now - base.revision
     if merged.written_meanwhile:
         merged_over = max(merged_over, 1)
-    # The token the database has now if nobody else wrote since the base was read, from the
-    # saved scopes' rows alone: no scan of the whole section per save. When somebody did,
-    # the watch's next check differs from it and reloads the view.
     fingerprint = token.after_save(save.session, base.fingerprint, SavedRows(
         inserted=len(plan.inserts), updated=len(plan.updates), deleted=len(plan.deletes),
         replaced={i: stored.versions[i] for i in [*plan.deletes, *(u[0] for u in plan.updates)]
