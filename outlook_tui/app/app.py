@@ -30,6 +30,7 @@ from outlook_tui.app.key_order import KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
 from outlook_tui.app.notices import DISMISS_ID, DISMISS_KEY, NoticeBoard
 from outlook_tui.app.safe import plain
+from outlook_tui.app.screens.save_waiting import SaveWaitingModal
 from outlook_tui.app.session import Session
 from outlook_tui.app.sync import WATCH_SECONDS, FromSync, StoreSync
 from outlook_tui.app.unused_keys import explain as explain_unused_key
@@ -48,6 +49,7 @@ from outlook_tui.store import (
 from outlook_tui.store.backend import SavePlan
 from outlook_tui.store.uri import MalformedURI
 from outlook_tui.store.uri import parse as parse_uri
+from outlook_tui.store.waiting import SaveControl, Waiting
 from outlook_tui.text import is_printable, name_problem
 
 #: A toast longer than this is clipped (a message quoting a 10,000-character name).
@@ -121,6 +123,12 @@ class OutlookApp(App[None]):
             else database_label(store.kind, store.location))
         #: Keys take effect one at a time, however they arrive (see key_order).
         self.key_order = KeyOrder(self)
+        #: The save in flight, to cancel (Escape while it waits, quitting).
+        self.save_control: SaveControl | None = None
+        self._release_keys: Callable[[], None] = lambda: None
+        self._save_waiting = False
+        #: What waits for the save in flight to end.
+        self._once_saved: list[Callable[[], object]] = []
         #: Full garbage collections only while nobody types (see memory).
         self.collector = QuietCollector()
         #: The store and its snapshot, kept up to date (loading, the disk watch, saving).
@@ -147,8 +155,24 @@ class OutlookApp(App[None]):
                      base: Snapshot | None = None) -> CommitResult:
         """Save ``changes`` (see :meth:`StoreSync.commit`). Keys typed meanwhile act once the
         save and its snapshot are in, as they would have if typed a moment later."""
-        with self.key_order.hold():
-            result = await self.sync.commit(changes, base)
+        loop = asyncio.get_running_loop()
+        control = SaveControl(lambda waiting: loop.call_soon_threadsafe(
+            self.call_later, self._show_waiting, control, waiting))
+        self.save_control = control
+        # A save that waits lets the keys go (see _show_waiting): Escape must reach the dialog.
+        with contextlib.ExitStack() as held:
+            held.enter_context(self.key_order.hold())
+            self._release_keys = held.close
+            try:
+                result = await self.sync.commit(changes, base, control)
+            finally:
+                self._save_waiting = False
+                self.save_control = None
+                if isinstance(self.screen, SaveWaitingModal) and self.screen.control is control:
+                    self.screen.dismiss()
+                once_saved, self._once_saved = self._once_saved, []
+                for then in once_saved:
+                    self.call_later(then)
             if result.applied:
                 self.after_save.start(result.snapshot.revision)
             return result
@@ -162,6 +186,17 @@ class OutlookApp(App[None]):
     async def read_organization(self, organization_id: int | None) -> Snapshot:
         """One organization read on its own (see :meth:`StoreSync.read_organization`)."""
         return await self.sync.read_organization(organization_id)
+
+    def _show_waiting(self, control: SaveControl, waiting: Waiting | None) -> None:
+        """The store waits for a lock: say so, and who holds it (see SaveWaitingModal)."""
+        if control is not self.save_control or waiting is None:
+            return
+        self._release_keys()
+        self._save_waiting = True
+        if isinstance(self.screen, SaveWaitingModal) and self.screen.control is control:
+            self.screen.show(waiting)
+        else:
+            self.push_screen(SaveWaitingModal(control, waiting))
 
     def reload_store(self) -> None:
         """Read the store again from disk (after a restore, say)."""
@@ -191,7 +226,9 @@ class OutlookApp(App[None]):
             self.collector.activity()
         if isinstance(event, events.Paste) and self._refuse_paste(event.text):
             return
-        if not self.key_order.take(event):
+        # While a save waits for a lock, keys act at once (Escape cancels it): the one key
+        # they would otherwise wait for is the end of that save.
+        if self._save_waiting or not self.key_order.take(event):
             await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
@@ -275,6 +312,13 @@ class OutlookApp(App[None]):
 
         if isinstance(self.screen, UnsavedChangesModal):
             return  # already asking
+        if self.save_control is not None:
+            # A save still waiting is cancelled before anything is asked (or, past its commit,
+            # its outcome shown): what is not saved is then in the form, and a Discard can
+            # never be followed by its commit.
+            self.save_control.cancel()
+            self._once_saved.append(self.action_quit)
+            return
         guards = [s for s in reversed(self.screen_stack) if isinstance(s, GuardsEdits)]
 
         def ask(at: int) -> None:
@@ -303,6 +347,8 @@ class OutlookApp(App[None]):
             self.call_later(self.action_quit)
 
     def on_unmount(self) -> None:
+        if self.save_control is not None:
+            self.save_control.cancel()  # an app that ended saves nothing more
         self.after_save.stop("stopped: outlook-tui ended")
         with contextlib.suppress(RuntimeError, NotImplementedError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)

@@ -32,6 +32,7 @@ from outlook_tui.store import (
 from outlook_tui.store.backend import SavePlan
 from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.factory import open_store
+from outlook_tui.store.waiting import SaveControl
 from outlook_tui.text import printable
 from outlook_tui.words import counted
 
@@ -295,9 +296,11 @@ class StoreSync:
     # -- saving ----------------------------------------------------------------------------------
 
     async def commit(self, changes: Sequence[Change],
-                     base: Snapshot | None = None) -> CommitResult:
+                     base: Snapshot | None = None,
+                     control: SaveControl | None = None) -> CommitResult:
         """Save ``changes`` (made against the current snapshot, or against ``base``: one
-        organization from :meth:`read_organization`) as one revision.
+        organization from :meth:`read_organization`) as one revision; ``control`` hears what
+        a save waits for and cancels it (:mod:`outlook_tui.store.waiting`).
 
         Runs in a thread so the screen keeps painting; the lock is held only inside it, never
         while a person looks at a dialog. Raises the store's errors (ConflictError...) for the
@@ -306,14 +309,10 @@ class StoreSync:
         save (:func:`outlook_tui.app.saving.notify_saved`).
         """
         if base is not None:
-            return await self._commit_part(base, changes)
+            return await self._commit_part(base, changes, control)
         assert self.snapshot is not None
         base = self.snapshot
-        self.saving = True
-        try:
-            result = await asyncio.to_thread(self.store.commit, base, list(changes))
-        finally:
-            self.saving = False
+        result = await self._committed(base, changes, control)
         entries: list[HistoryEntry] = []
         if result.merged_over:  # who saved meanwhile: from the history file, off the UI thread
             since = await asyncio.to_thread(self._entries_since, base)
@@ -327,15 +326,26 @@ class StoreSync:
             result = replace(result, notices=[merged, *result.notices])
         return result
 
-    async def _commit_part(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
+    async def _committed(self, base: Snapshot, changes: Sequence[Change],
+                         control: SaveControl | None) -> CommitResult:
+        """The store's commit, in a thread so the screen keeps painting."""
+        self.saving = True
+        try:
+            return await asyncio.to_thread(self.store.commit, base, list(changes), control)
+        except asyncio.CancelledError:
+            # The save's worker was cancelled (the app ending, the screen gone): so is the save.
+            if control is not None:
+                control.cancel()
+            raise
+        finally:
+            self.saving = False
+
+    async def _commit_part(self, base: Snapshot, changes: Sequence[Change],
+                           control: SaveControl | None) -> CommitResult:
         """Save against one organization read on its own: the result holds only it, so it
         goes back to the screen that saved, and the whole store is read again (after the
         load under way, or now)."""
-        self.saving = True
-        try:
-            result = await asyncio.to_thread(self.store.commit, base, list(changes))
-        finally:
-            self.saving = False
+        result = await self._committed(base, changes, control)
         if result.applied:
             if self.validated:  # the load finished meanwhile, without this save
                 self._in_thread(self._read_again, "load", "Reading the store again")

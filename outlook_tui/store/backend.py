@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from outlook_tui.store.changes import AppliedChange, Change
     from outlook_tui.store.history import HistoryEntry
     from outlook_tui.store.snapshot import Snapshot
+    from outlook_tui.store.waiting import SaveControl
 
 
 #: The read-only reason of a store opened with ``--read-only``: asked for, not a fault (the
@@ -127,9 +128,14 @@ class StoreBackend(Protocol):
 
     def changed_since(self, snapshot: Snapshot) -> bool: ...
 
-    def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
+    def commit(self, base: Snapshot, changes: Sequence[Change],
+               control: SaveControl | None = None) -> CommitResult:
         """Save ``changes`` made against ``base`` as one revision: changes to settings nobody
-        else changed merge; otherwise ConflictError, and nothing of the save is written."""
+        else changed merge; otherwise ConflictError, and nothing of the save is written.
+
+        Every wait is bounded (``$OUTLOOK_TUI_LOCK_TIMEOUT``: LockTimeout naming the holder),
+        reported to ``control`` while it lasts, and ended by ``control.cancel()``: then
+        Cancelled, and nothing is written (:mod:`outlook_tui.store.waiting`)."""
 
     def plan(self, base: Snapshot, changes: Sequence[Change]) -> SavePlan:
         """What :meth:`commit` would save now, writing nothing at all (``--dry-run``); the

@@ -42,12 +42,22 @@ class ReadOnlyError(StoreError):
 class LockTimeout(StoreError):
     """Another writer held the lock for too long."""
 
-    def __init__(self, path: Path, holder: str, waited: float) -> None:
+    def __init__(self, path: Path | str, holder: str, waited: float) -> None:
         self.holder = holder
         super().__init__(
             f"{path} is locked by {holder}; waited {waited:.0f} s. Nothing was saved: "
             "try again when they are done."
         )
+
+
+class DatabaseLockTimeout(LockTimeout):
+    """A database's lock (rows, outlook-tui's savers' lock) was held for too long."""
+
+    def __init__(self, location: str, what: str, holder: str, waited: float) -> None:
+        self.holder = holder
+        StoreError.__init__(
+            self, f"{location}: waited {waited:.0f} s for {what}, held by {holder}. Nothing "
+            "was saved: try again when they are done (OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)")
 
 
 class StoreWriteError(StoreError):

@@ -19,6 +19,7 @@ from pathlib import Path
 from outlook_tui.store.beside import RefusedFile, Sharing, open_file
 from outlook_tui.store.errors import LockTimeout, StoreWriteError
 from outlook_tui.store.identity import current_user
+from outlook_tui.store.waiting import SaveControl, Waiting
 
 DEFAULT_TIMEOUT = 5.0
 TIMEOUT_VARIABLE = "OUTLOOK_TUI_LOCK_TIMEOUT"
@@ -77,8 +78,12 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 @contextmanager
-def locked(lock_path: Path, timeout: float | None = None) -> Iterator[Lock]:
+def locked(lock_path: Path, timeout: float | None = None,
+           control: SaveControl | None = None) -> Iterator[Lock]:
     """Hold the exclusive lock for the duration of the block.
+
+    While it waits, ``control`` hears who holds the lock, and a cancel ends the wait
+    (:class:`~outlook_tui.store.waiting.Cancelled`).
 
     After ``flock`` succeeds, the locked file must still be the one at the lock path: a writer
     that waited on a file since deleted or replaced would otherwise share the lock with the one
@@ -105,11 +110,16 @@ def locked(lock_path: Path, timeout: float | None = None) -> Iterator[Lock]:
                     waited = time.monotonic() - start
                     if waited >= timeout:
                         raise LockTimeout(lock_path, _holder(fd), waited) from None
+                    if control is not None:
+                        control.check()
+                        control.report(Waiting(f"the lock file {lock_path}", (_holder(fd),)))
                     time.sleep(0.02)
         except BaseException:
             os.close(fd)
             raise
         if _same_file(fd, lock_path):
+            if control is not None:
+                control.report(None)
             break
         os.close(fd)  # a lock on a file no longer at the path locks nothing: start again
     try:

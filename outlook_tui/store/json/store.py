@@ -37,6 +37,7 @@ from outlook_tui.store.json.trust import check_safe, why_not_writable
 from outlook_tui.store.lock import Lock, locked
 from outlook_tui.store.outside import merged
 from outlook_tui.store.snapshot import Fingerprint, Snapshot, Token
+from outlook_tui.store.waiting import SaveControl
 
 
 class JsonStore:
@@ -161,17 +162,19 @@ class JsonStore:
             return base
         return self.validate(self.read_raw())
 
-    def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
+    def commit(self, base: Snapshot, changes: Sequence[Change],
+               control: SaveControl | None = None) -> CommitResult:
         """Apply ``changes`` made against ``base`` as one new revision, or raise.
 
         Raises ConflictError (nothing saved) when a change collides with one saved since
         ``base``; InputError for requests that cannot apply; StoreWriteError when the system
-        refuses a write (the previous file is intact); LockTimeout; ReadOnlyError.
+        refuses a write (the previous file is intact); LockTimeout; ReadOnlyError; Cancelled
+        when ``control`` was cancelled before the file was replaced.
         """
         self._refuse_if_read_only()
         if not self.exists():
             self._create()
-        with locked(self.lock_path, self.files.lock_timeout) as lock:
+        with locked(self.lock_path, self.files.lock_timeout, control) as lock:
             commit.remove_stale_temp_files(self.path)
             current = self._current(base)
             self._refuse_if_read_only()  # a newer schema is only known after validation
@@ -189,6 +192,8 @@ class JsonStore:
             commit.check_touched(document, outcome.applied,
                                  None if outcome.reordered else current.id_positions())
             data = serialize(document)
+            if control is not None:
+                control.committing()
             entries = history_file.entries_for(
                 outcome.applied, time=now, user=current_user(), ssh_client=ssh_client(),
                 revision=document["revision"])

@@ -147,6 +147,25 @@ class MySQLDialect:
 
     # -- transactions --
 
+    def bounds(self) -> list[Statement]:
+        return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock_wait_seconds(),))]
+
+    def backend_id(self) -> Statement:
+        return Statement("SELECT CONNECTION_ID()", ())
+
+    def blockers(self, backend_id: Any) -> Statement:
+        """MariaDB's InnoDB lock waits (MySQL 8: performance_schema.data_lock_waits); needs
+        the PROCESS privilege, without which nobody is named."""
+        return Statement("""
+SELECT p.ID, p.USER, NULL, p.HOST FROM information_schema.INNODB_LOCK_WAITS w
+JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id
+JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id
+JOIN information_schema.PROCESSLIST p ON p.ID = b.trx_mysql_thread_id
+WHERE r.trx_mysql_thread_id = %s ORDER BY p.ID""", (backend_id,))
+
+    def cancel(self, backend_id: Any) -> Statement:
+        return Statement("KILL QUERY %s", (backend_id,))
+
     def read_transaction(self) -> list[Statement]:
         return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", ()),
                 Statement("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", ())]

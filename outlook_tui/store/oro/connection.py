@@ -32,6 +32,8 @@ class Connection:
         self.read_only_reason: str | None = None
         self.db_user = ""
         self.database = ""
+        #: The server's id of this connection's session (see Dialect.backend_id).
+        self.backend_id: object = None
         self._session: Session | None = None
 
     def open(self) -> Session:
@@ -46,6 +48,7 @@ class Connection:
         with self.errors():
             user, _, _, database = session.rows(self.sql.session())[0]
             self.db_user, self.database = user, database
+            self.backend_id = session.rows(self.sql.backend_id())[0][0]
             if self.forced_read_only:
                 session.run(self.sql.set_read_only())
             for table in ORO_TABLES:

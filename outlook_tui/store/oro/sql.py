@@ -20,6 +20,11 @@ from typing import Any, Protocol
 
 #: Rows as the driver returns them.
 Row = tuple[Any, ...]
+#: Seconds a connection may take to be made, unless the URI says (``connect_timeout``).
+CONNECT_TIMEOUT = 10
+#: A statement may run this many seconds longer than the lock timeout (``statement_timeout``):
+#: room for the work itself at 100k organizations on a busy server, and still an end.
+STATEMENT_MARGIN = 60
 
 
 class Mode(enum.Enum):
@@ -189,10 +194,28 @@ class Dialect(Protocol):
     def id_privilege(self, table: str) -> Statement:
         """True when the user may take new ids for the table (PostgreSQL: its sequence)."""
 
-    # -- transactions --
-    def read_transaction(self) -> list[Statement]: ...
+    # -- transactions: each bounded by the lock timeout (OUTLOOK_TUI_LOCK_TIMEOUT) --
+    def bounds(self) -> list[Statement]:
+        """Setup statements bounding a transaction's lock waits by the lock timeout, and its
+        statements by the lock timeout + STATEMENT_MARGIN (PostgreSQL: SET LOCAL lock_timeout,
+        statement_timeout; MySQL: innodb_lock_wait_timeout)."""
 
-    def save_transaction(self) -> list[Statement]: ...
+    def read_transaction(self) -> list[Statement]:
+        """Bounded too (see :meth:`bounds`)."""
+
+    def save_transaction(self) -> list[Statement]:
+        """Bounded too (see :meth:`bounds`)."""
+
+    # -- while a save waits (asked from a second connection, see watch.py) --
+    def backend_id(self) -> Statement:
+        """One value naming this session on the server (pg_backend_pid(), CONNECTION_ID())."""
+
+    def blockers(self, backend_id: Any) -> Statement:
+        """The sessions a session waits for: rows of (id, user, application name, client
+        address); none when it waits for nobody. NULLs where the server does not say."""
+
+    def cancel(self, backend_id: Any) -> Statement:
+        """Interrupt the session's running statement (pg_cancel_backend, KILL QUERY)."""
 
     # -- reading --
     def history_revision(self) -> Statement: ...

@@ -17,7 +17,9 @@ them, written as Oro writes them (:mod:`.encoding`). A database is a folder besi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from outlook_tui.oro_version import (
     MARKER_BUNDLES,
@@ -28,19 +30,36 @@ from outlook_tui.oro_version import (
 )
 from outlook_tui.store.backend import Capability, CommitResult, SavePlan
 from outlook_tui.store.changes import Change, SettingChange
-from outlook_tui.store.errors import InputError, ReadOnlyError, StoreError
+from outlook_tui.store.errors import (
+    DatabaseLockTimeout,
+    InputError,
+    ReadOnlyError,
+    StoreError,
+)
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.oro import history
 from outlook_tui.store.oro.connection import Connection
 from outlook_tui.store.oro.outside import changes_outside
 from outlook_tui.store.oro.reading import Reader
 from outlook_tui.store.oro.saving import plan_once, save_once
-from outlook_tui.store.oro.sql import ChangeToken, Dialect, Driver, ErrorKind, Session
+from outlook_tui.store.oro.sql import (
+    STATEMENT_MARGIN,
+    ChangeToken,
+    Dialect,
+    Driver,
+    ErrorKind,
+    Session,
+)
+from outlook_tui.store.oro.watch import Watch
 from outlook_tui.store.outside import merged
 from outlook_tui.store.snapshot import Snapshot
+from outlook_tui.store.waiting import Cancelled, SaveControl
 
 #: Saves retried when someone changed the same rows between our snapshot and our locks.
 SAVE_ATTEMPTS = 5
+#: What a save waits for, in the words of "waiting for ...".
+SAVERS_LOCK = "another outlook-tui save (outlook-tui's savers' lock)"
+SETTINGS_ROWS = "Oro's settings rows (oro_config, oro_config_value)"
 RETRIED = (ErrorKind.SERIALIZATION, ErrorKind.UNIQUE_VIOLATION)
 
 
@@ -182,35 +201,88 @@ class OroStore:
 
         return self.connection.reading(work)
 
-    def commit(self, base: Snapshot, changes: Sequence[Change]) -> CommitResult:
+    def commit(self, base: Snapshot, changes: Sequence[Change],
+               control: SaveControl | None = None) -> CommitResult:
+        """One transaction (see saving.py). Every wait is bounded by the lock timeout
+        (DatabaseLockTimeout naming the holders), reported to ``control`` and ended by its
+        cancel (Cancelled: rolled back, nothing written)."""
         if self.read_only_reason is not None:
             raise ReadOnlyError(f"{self.location} is read-only ({self.read_only_reason}); "
                                 "nothing was saved")
         settings = self._settings(base, changes)
+        control = control or SaveControl()
         with self.connection.lock:
-            # Nothing is written before this lock: on a lost connection it is taken on a new one.
-            self.connection.reading(lambda session: session.run(self.sql.lock_savers()))
-            result = self._locked_commit(base, settings)
+            control.check()
+            result = self._watched_commit(base, settings, control)
         if result.applied:
             result.notices.append(cache_advice(self.oro_version()))
         return result
 
-    def _locked_commit(self, base: Snapshot, settings: list[SettingChange]) -> CommitResult:
+    def _watched_commit(self, base: Snapshot, settings: list[SettingChange],
+                        control: SaveControl) -> CommitResult:
         connection = self.connection
-        with connection.errors():
+        watch = Watch(self.uri, self.driver, self.sql, lambda: connection.backend_id, control)
+        with watch:
+            watch.what = SAVERS_LOCK
+
+            def lock_savers(session: Session) -> None:
+                with self._waits(watch, control), session.transaction(self.sql.bounds()):
+                    session.run(self.sql.lock_savers())
+
+            # Nothing is written before this lock: on a lost connection it is taken on a new
+            # one.
+            connection.reading(lock_savers)
+            watch.what = SETTINGS_ROWS
             session = connection.session
             try:
-                return self._attempts(session, base, settings)
+                with connection.errors(), self._waits(watch, control):
+                    return self._attempts(session, base, settings, control)
             finally:
-                self._quietly(session, lambda: session.run(self.sql.unlock_savers()))
+                watch.stop()
+                self._unlock_savers(session)
 
-    def _attempts(self, session: Session, base: Snapshot,
-                  settings: list[SettingChange]) -> CommitResult:
+    def _unlock_savers(self, session: Session) -> None:
+        """Release the savers' lock; when that fails, end the connection (which releases it):
+        a lock kept would stop every other outlook-tui saving."""
+        try:
+            session.run(self.sql.unlock_savers())
+        except Exception as error:
+            if self.driver.kind(error) is None:
+                raise
+            self.connection.drop()
+
+    @contextmanager
+    def _waits(self, watch: Watch, control: SaveControl) -> Iterator[None]:
+        """A cancelled save ends in Cancelled whatever interrupted it; a lock timeout names
+        what was waited for and who held it."""
+        started = time.monotonic()
+        try:
+            yield
+        except Exception as error:
+            if control.cancelled:
+                raise Cancelled from None
+            kind = self.driver.kind(error)
+            if kind is ErrorKind.LOCK_TIMEOUT:
+                raise DatabaseLockTimeout(
+                    self.location, watch.what, ", ".join(watch.holders) or
+                    "another session (the database did not say whose)",
+                    time.monotonic() - started) from None
+            if kind is ErrorKind.CANCELLED:
+                raise StoreError(
+                    f"{self.location}: a statement ran longer than the statement timeout "
+                    f"(OUTLOOK_TUI_LOCK_TIMEOUT + {STATEMENT_MARGIN} s); nothing was saved"
+                    ) from None
+            raise
+
+    def _attempts(self, session: Session, base: Snapshot, settings: list[SettingChange],
+                  control: SaveControl) -> CommitResult:
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
                 with session.transaction(self.sql.save_transaction()):
-                    return save_once(session, self.sql, self.token, base, settings,
-                                     self.reader.revision(session), self.db_user)
+                    result = save_once(session, self.sql, self.token, base, settings,
+                                       self.reader.revision(session), self.db_user)
+                    control.committing()
+                return result
             except Exception as error:
                 kind = self.driver.kind(error)
                 if kind not in RETRIED:
@@ -223,14 +295,6 @@ class OroStore:
                         f"({self.driver.text(error)}); nothing was saved: reload and try "
                         "again") from None
         raise AssertionError("unreachable")
-
-    def _quietly(self, session: Session, work: Callable[[], None]) -> None:
-        """Run ``work``, ignoring a database error (the connection may be gone)."""
-        try:
-            work()
-        except Exception as error:
-            if self.driver.kind(error) is None:
-                raise
 
     # -- history ---------------------------------------------------------------------------
 

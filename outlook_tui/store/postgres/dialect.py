@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from outlook_tui.catalog import CATALOG, SECTION
+from outlook_tui.store.lock import timeout_from_environment
 from outlook_tui.store.oro.encoding import SCALAR, SERIALIZED_NULL
 from outlook_tui.store.oro.history import HISTORY_TABLE, INDEXES, create_table
-from outlook_tui.store.oro.sql import Mode, Row, Statement
+from outlook_tui.store.oro.sql import STATEMENT_MARGIN, Mode, Row, Statement
 
 SETTING_NAMES = [s.name for s in CATALOG]
 _SECTION = {"section": SECTION, "names": SETTING_NAMES}
@@ -79,14 +80,36 @@ class PostgresDialect:
 
     # -- transactions --
 
+    def bounds(self) -> list[Statement]:
+        """lock_timeout bounds every lock wait (rows, tables, the savers' advisory lock);
+        0 would mean "no limit" to PostgreSQL, so a lock timeout of 0 waits 1 ms."""
+        lock = max(1, round(timeout_from_environment() * 1000))
+        return [Statement(f"SET LOCAL lock_timeout = {lock}"),
+                Statement(f"SET LOCAL statement_timeout = {lock + STATEMENT_MARGIN * 1000}")]
+
     def read_transaction(self) -> list[Statement]:
-        return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")]
+        return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"),
+                *self.bounds()]
 
     def save_transaction(self) -> list[Statement]:
         """A save sees one snapshot (taken after the savers' lock): its tokens before and after
         are exact. A row changed since by someone else makes it fail with a serialization
         error, and the save is retried on the new state."""
-        return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")]
+        return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"), *self.bounds()]
+
+    # -- while a save waits --
+
+    def backend_id(self) -> Statement:
+        return Statement("SELECT pg_backend_pid()")
+
+    def blockers(self, backend_id: Any) -> Statement:
+        return Statement("""
+SELECT a.pid, a.usename, a.application_name, host(a.client_addr) FROM pg_stat_activity a
+WHERE a.pid = ANY(pg_blocking_pids(%s)) ORDER BY a.pid""", (backend_id,))
+
+    def cancel(self, backend_id: Any) -> Statement:
+        """Allowed for the same database user's sessions without any privilege."""
+        return Statement("SELECT pg_cancel_backend(%s)", (backend_id,))
 
     # -- reading --
 

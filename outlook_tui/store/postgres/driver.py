@@ -5,12 +5,20 @@ psycopg is an optional extra (``outlook-tui[postgres]``), imported only when a d
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from outlook_tui.store.errors import StoreError
-from outlook_tui.store.oro.sql import ErrorKind, Mode, Row, Statement, fetch_in_chunks
+from outlook_tui.store.oro.sql import (
+    CONNECT_TIMEOUT,
+    ErrorKind,
+    Mode,
+    Row,
+    Statement,
+    fetch_in_chunks,
+)
 
 EXTRA_HINT = "pip install 'outlook-tui[postgres]'"
 APPLICATION_NAME = "outlook-tui"
@@ -74,8 +82,13 @@ class PsycopgDriver:
         self.psycopg = psycopg()
 
     def connect(self, uri: str) -> PsycopgSession:
+        """Bounded: a server that accepts and never answers fails after CONNECT_TIMEOUT
+        seconds, unless the URI's ``connect_timeout`` (or ``$PGCONNECT_TIMEOUT``) says."""
+        given = "connect_timeout" in self.psycopg.conninfo.conninfo_to_dict(uri) or \
+            os.environ.get("PGCONNECT_TIMEOUT", "").strip()
+        bound = {} if given else {"connect_timeout": CONNECT_TIMEOUT}
         return PsycopgSession(self.psycopg.connect(uri, autocommit=True,
-                                                   application_name=APPLICATION_NAME))
+                                                   application_name=APPLICATION_NAME, **bound))
 
     def kind(self, error: BaseException) -> ErrorKind | None:
         errors = self.psycopg.errors

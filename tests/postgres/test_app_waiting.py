@@ -1,0 +1,81 @@
+"""The app's save waits on Oro's database (a DBA's open transaction holds the organization's
+rows): the screen says so and names them, Escape cancels with the edits kept, and quitting
+with Discard writes nothing, even once the DBA's transaction ends."""
+
+from __future__ import annotations
+
+import pytest
+
+from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.screens.configuration import ConfigurationScreen
+from outlook_tui.app.screens.confirm import UnsavedChangesModal
+from outlook_tui.app.screens.save_waiting import SaveWaitingModal
+from outlook_tui.store.postgres import PostgresStore
+from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.conftest import settle
+from tests.postgres.server import PostgresServer
+from tests.postgres.test_cli import SECTION_ROWS
+from tests.postgres.test_waiting import ROWS_HELD, holding
+
+
+@pytest.fixture(autouse=True)
+def patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saves wait as long as the story needs (the bound itself is tested in test_waiting)."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
+
+
+async def edit_and_save(pilot: object, app: OutlookApp) -> None:
+    """Default Organization's Configuration: CRM Sync Interval 300, ctrl+s."""
+    await settle(pilot, lambda: app.validated, "the database to load")
+    await pilot.press("c")  # type: ignore[attr-defined]
+    await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                 and app.screen.form.loaded, "the configuration form")
+    await to_checkbox(pilot, CRM)  # type: ignore[arg-type]
+    await pilot.press("space", "tab")  # type: ignore[attr-defined]
+    await type_into(pilot, "300")  # type: ignore[arg-type]
+    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+
+
+def waiting_for_the_dba(app: OutlookApp) -> bool:
+    screen = app.screen
+    return isinstance(screen, SaveWaitingModal) and "(dba-console, pid " in str(screen.waiting)
+
+
+async def test_a_waiting_save_names_the_holder_and_escape_cancels_it_keeping_the_edits(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
+    before = pg_server.execute(oro_db, SECTION_ROWS)
+    app = OutlookApp(pg_store, watch_seconds=0)
+    with holding(oro_uri, ROWS_HELD):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await edit_and_save(pilot, app)
+            await settle(pilot, lambda: waiting_for_the_dba(app), "the save to say it waits")
+            assert "Waiting for Oro's settings rows (oro_config, oro_config_value), held by " \
+                "postgres (dba-console, pid " in str(app.screen.query_one("#save-waiting")
+                                                    .render())
+            await pilot.press("escape")
+            await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                         and not app.saving, "the save to end")
+            screen = app.screen
+            assert isinstance(screen, ConfigurationScreen)
+            assert screen.form.model.dirty and screen.form.model.fields[CRM].value == "300"
+    # the DBA's transaction has ended: the cancelled save never shows up
+    assert pg_server.execute(oro_db, SECTION_ROWS) == before
+    assert pg_store.history() == []
+
+
+async def test_quitting_while_a_save_waits_and_discarding_writes_nothing_ever(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
+    before = pg_server.execute(oro_db, SECTION_ROWS)
+    app = OutlookApp(pg_store, watch_seconds=0)
+    with holding(oro_uri, ROWS_HELD):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await edit_and_save(pilot, app)
+            await settle(pilot, lambda: waiting_for_the_dba(app), "the save to say it waits")
+            await pilot.press("ctrl+q")
+            await settle(pilot, lambda: isinstance(app.screen, UnsavedChangesModal),
+                         "the question about the unsaved edits")
+            assert not app.saving
+            await pilot.press("d")
+            await settle(pilot, lambda: not app.is_running, "the app to end")
+    assert pg_server.execute(oro_db, SECTION_ROWS) == before
+    assert pg_store.history() == []
