@@ -23,7 +23,12 @@ def cmd_tui(args: argparse.Namespace) -> None:
         raise SystemExit(2)
     from outlook_tui.app import crash
     from outlook_tui.app.app import OutlookApp
+    from outlook_tui.store.factory import database_shown
 
+    database = database_shown(args.store)
+    if database is not None:
+        # Said before the app takes the screen: connecting may take up to connect_timeout.
+        print(f"outlook-tui: connecting to {database} ...", file=sys.stderr, flush=True)
     app = OutlookApp(open_for(args, writes=True), config=args.config)
     exit_on_hangup(saving=lambda: app.saving,
                    before_exit=lambda: app.after_save.stop("stopped: the terminal went away"))

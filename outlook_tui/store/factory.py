@@ -17,6 +17,26 @@ def store_location(cli_value: str | None = None) -> str | None:
     return cli_value or os.environ.get(ENVIRONMENT_VARIABLE) or None
 
 
+def database_shown(cli_value: str | None = None) -> str | None:
+    """The database ``cli_value`` names, without its password (for "connecting to ..."), or
+    None for a JSON file."""
+    from outlook_tui.store.mysql.uri import is_mysql_uri
+    from outlook_tui.store.postgres.store import is_database_uri
+
+    location = store_location(cli_value)
+    if location is None:
+        return None
+    if is_mysql_uri(location):
+        from outlook_tui.store.mysql.store import redact as redact_mysql
+
+        return redact_mysql(location)
+    if is_database_uri(location):
+        from outlook_tui.store.postgres.store import redact
+
+        return redact(location)
+    return None
+
+
 def open_store(cli_value: str | None = None, *, read_only: bool = False,
                must_exist: bool = False, may_create: bool = False,
                oro_version: str | None = None) -> StoreBackend:
