@@ -4,6 +4,10 @@ with Discard writes nothing, even once the DBA's transaction ends."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 import pytest
 
 from outlook_tui.app.app import OutlookApp
@@ -41,23 +45,31 @@ def waiting_for_the_dba(app: OutlookApp) -> bool:
     return isinstance(screen, SaveWaitingModal) and "(dba-console, pid " in str(screen.waiting)
 
 
-async def test_a_waiting_save_names_the_holder_and_escape_cancels_it_keeping_the_edits(
-        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
-    before = pg_server.execute(oro_db, SECTION_ROWS)
-    app = OutlookApp(pg_store, watch_seconds=0)
+@asynccontextmanager
+async def a_save_waiting_for_the_dba(
+        oro_uri: str, store: PostgresStore) -> AsyncIterator[tuple[OutlookApp, Any]]:
+    """The app, its save waiting behind a DBA's open transaction (ended after the block)."""
+    app = OutlookApp(store, watch_seconds=0)
     with holding(oro_uri, ROWS_HELD):
         async with app.run_test(size=(80, 24)) as pilot:
             await edit_and_save(pilot, app)
             await settle(pilot, lambda: waiting_for_the_dba(app), "the save to say it waits")
-            assert "Waiting for Oro's settings rows (oro_config, oro_config_value), held by " \
-                "postgres (dba-console, pid " in str(app.screen.query_one("#save-waiting")
-                                                    .render())
-            await pilot.press("escape")
-            await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                         and not app.saving, "the save to end")
-            screen = app.screen
-            assert isinstance(screen, ConfigurationScreen)
-            assert screen.form.model.dirty and screen.form.model.fields[CRM].value == "300"
+            yield app, pilot
+
+
+async def test_a_waiting_save_names_the_holder_and_escape_cancels_it_keeping_the_edits(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
+    before = pg_server.execute(oro_db, SECTION_ROWS)
+    async with a_save_waiting_for_the_dba(oro_uri, pg_store) as (app, pilot):
+        assert "Waiting for Oro's settings rows (oro_config, oro_config_value), held by " \
+            "postgres (dba-console, pid " in str(app.screen.query_one("#save-waiting")
+                                                .render())
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                     and not app.saving, "the save to end")
+        screen = app.screen
+        assert isinstance(screen, ConfigurationScreen)
+        assert screen.form.model.dirty and screen.form.model.fields[CRM].value == "300"
     # the DBA's transaction has ended: the cancelled save never shows up
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert pg_store.history() == []
@@ -66,16 +78,12 @@ async def test_a_waiting_save_names_the_holder_and_escape_cancels_it_keeping_the
 async def test_quitting_while_a_save_waits_and_discarding_writes_nothing_ever(
         pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
     before = pg_server.execute(oro_db, SECTION_ROWS)
-    app = OutlookApp(pg_store, watch_seconds=0)
-    with holding(oro_uri, ROWS_HELD):
-        async with app.run_test(size=(80, 24)) as pilot:
-            await edit_and_save(pilot, app)
-            await settle(pilot, lambda: waiting_for_the_dba(app), "the save to say it waits")
-            await pilot.press("ctrl+q")
-            await settle(pilot, lambda: isinstance(app.screen, UnsavedChangesModal),
-                         "the question about the unsaved edits")
-            assert not app.saving
-            await pilot.press("d")
-            await settle(pilot, lambda: not app.is_running, "the app to end")
+    async with a_save_waiting_for_the_dba(oro_uri, pg_store) as (app, pilot):
+        await pilot.press("ctrl+q")
+        await settle(pilot, lambda: isinstance(app.screen, UnsavedChangesModal),
+                     "the question about the unsaved edits")
+        assert not app.saving
+        await pilot.press("d")
+        await settle(pilot, lambda: not app.is_running, "the app to end")
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert pg_store.history() == []
