@@ -19,22 +19,14 @@ def store_location(cli_value: str | None = None) -> str | None:
 
 def database_shown(cli_value: str | None = None) -> str | None:
     """The database ``cli_value`` names, without its password (for "connecting to ..."), or
-    None for a JSON file."""
-    from outlook_tui.store.mysql.uri import is_mysql_uri
-    from outlook_tui.store.postgres.store import is_database_uri
-
+    None for a JSON file (or a URI that does not parse: opening it says why)."""
     location = store_location(cli_value)
-    if location is None:
+    if location is None or uri.family(location) is None:
         return None
-    if is_mysql_uri(location):
-        from outlook_tui.store.mysql.store import redact as redact_mysql
-
-        return redact_mysql(location)
-    if is_database_uri(location):
-        from outlook_tui.store.postgres.store import redact
-
-        return redact(location)
-    return None
+    try:
+        return uri.redact(location)
+    except uri.MalformedURI:
+        return None
 
 
 def open_store(cli_value: str | None = None, *, read_only: bool = False,

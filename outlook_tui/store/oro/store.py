@@ -43,7 +43,6 @@ from outlook_tui.store.oro.outside import changes_outside
 from outlook_tui.store.oro.reading import Reader
 from outlook_tui.store.oro.saving import plan_once, save_once
 from outlook_tui.store.oro.sql import (
-    STATEMENT_MARGIN,
     ChangeToken,
     Dialect,
     Driver,
@@ -268,10 +267,11 @@ class OroStore:
                     "another session (the database did not say whose)",
                     time.monotonic() - started) from None
             if kind is ErrorKind.CANCELLED:
-                raise StoreError(
-                    f"{self.location}: a statement ran longer than the statement timeout "
-                    f"(OUTLOOK_TUI_LOCK_TIMEOUT + {STATEMENT_MARGIN} s); nothing was saved"
-                    ) from None
+                # Not ours: the statement timeout (lock timeout + STATEMENT_MARGIN s), or a
+                # DBA's cancel; the driver's words say which.
+                text = self.driver.text(error)
+                saved = "" if "nothing was saved" in text else "; nothing was saved"
+                raise StoreError(f"{self.location}: {text}{saved}") from None
             raise
 
     def _attempts(self, session: Session, base: Snapshot, settings: list[SettingChange],
