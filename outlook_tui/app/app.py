@@ -484,13 +484,14 @@ def keyed_classes() -> tuple[type[DOMNode], ...]:
     from outlook_tui.app.screens.organization_form import OrganizationFormModal
     from outlook_tui.app.screens.organizations import OrganizationsScreen
     from outlook_tui.app.screens.recovery import RecoveryScreen
+    from outlook_tui.app.screens.save_waiting import SaveWaitingModal
     from outlook_tui.app.widgets.toggles import ArrowChoice
     from outlook_tui.app.widgets.virtual_table import VirtualTable
 
     return (OutlookApp, OrganizationsScreen, OrganizationFormModal, _BulkModal,
             ApplySettingModal, ConfigurationScreen, EffectiveSettingsScreen, MatrixScreen,
             HistoryScreen, VirtualTable, ArrowChoice, ConfirmModal, UnsavedChangesModal,
-            ConflictModal, RecoveryScreen, HelpScreen)
+            ConflictModal, SaveWaitingModal, RecoveryScreen, HelpScreen)
 
 
 def _is_a_session(app: OutlookApp) -> Session:
