@@ -26,7 +26,7 @@ from outlook_tui.app import plain_glyphs
 from outlook_tui.app.after_save import STOP_ID, STOP_KEY, AfterSaveRunner
 from outlook_tui.app.commands import AppCommands, OrganizationCommands, Palette, binding_commands
 from outlook_tui.app.icons import ICONS, PLAIN
-from outlook_tui.app.key_order import KeyOrder
+from outlook_tui.app.key_order import Hold, KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
 from outlook_tui.app.notices import DISMISS_ID, DISMISS_KEY, NoticeBoard
 from outlook_tui.app.safe import plain
@@ -125,8 +125,7 @@ class OutlookApp(App[None]):
         self.key_order = KeyOrder(self)
         #: The save in flight, to cancel (Escape while it waits, quitting).
         self.save_control: SaveControl | None = None
-        self._release_keys: Callable[[], None] = lambda: None
-        self._save_waiting = False
+        self._held_keys = Hold(lambda: None)
         #: What waits for the save in flight to end.
         self._once_saved: list[Callable[[], object]] = []
         #: Full garbage collections only while nobody types (see memory).
@@ -156,17 +155,19 @@ class OutlookApp(App[None]):
         """Save ``changes`` (see :meth:`StoreSync.commit`). Keys typed meanwhile act once the
         save and its snapshot are in, as they would have if typed a moment later."""
         loop = asyncio.get_running_loop()
-        control = SaveControl(lambda waiting: loop.call_soon_threadsafe(
-            self.call_later, self._show_waiting, control, waiting))
+
+        def heard(waiting: Waiting | None) -> None:  # in the store's thread
+            with contextlib.suppress(RuntimeError):  # the app (its loop) has ended meanwhile
+                loop.call_soon_threadsafe(self.call_later, self._show_waiting, control, waiting)
+
+        control = SaveControl(heard)
         self.save_control = control
         # A save that waits lets the keys go (see _show_waiting): Escape must reach the dialog.
-        with contextlib.ExitStack() as held:
-            held.enter_context(self.key_order.hold())
-            self._release_keys = held.close
+        with self.key_order.hold() as held:
+            self._held_keys = held
             try:
                 result = await self.sync.commit(changes, base, control)
             finally:
-                self._save_waiting = False
                 self.save_control = None
                 if isinstance(self.screen, SaveWaitingModal) and self.screen.control is control:
                     self.screen.dismiss()
@@ -191,8 +192,8 @@ class OutlookApp(App[None]):
         """The store waits for a lock: say so, and who holds it (see SaveWaitingModal)."""
         if control is not self.save_control or waiting is None:
             return
-        self._release_keys()
-        self._save_waiting = True
+        # Keys act again, in order, on the dialog (Escape cancels the save) while it runs.
+        self._held_keys.release()
         if isinstance(self.screen, SaveWaitingModal) and self.screen.control is control:
             self.screen.show(waiting)
         else:
@@ -226,9 +227,7 @@ class OutlookApp(App[None]):
             self.collector.activity()
         if isinstance(event, events.Paste) and self._refuse_paste(event.text):
             return
-        # While a save waits for a lock, keys act at once (Escape cancels it): the one key
-        # they would otherwise wait for is the end of that save.
-        if self._save_waiting or not self.key_order.take(event):
+        if not self.key_order.take(event):
             await super().on_event(event)
 
     def on_key(self, event: events.Key) -> None:
