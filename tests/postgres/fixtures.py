@@ -18,6 +18,11 @@ from tests.oro_seeds import ACME, ACME_SYSTEM, FIRST_ID, save_settings, seeds_of
 from tests.postgres.server import ORO_DDL, ORO_SEED, PostgresServer, running
 
 ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value", "outlook_tui_history")
+#: outlook-tui's settings rows as stored, to compare before and after.
+SECTION_ROWS = """SELECT c.entity, c.record_id, v.name, v.text_value, v.type, v.object_value,
+  v.array_value FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
+WHERE v.section = 'oro_crm_pro_outlook' AND c.entity IN ('app', 'organization')
+  AND v.name <> 'layouts' ORDER BY c.entity, c.record_id, v.name"""
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from outlook_tui.app import key_order
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
@@ -17,27 +18,31 @@ from outlook_tui.app.screens.save_waiting import SaveWaitingModal
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
 from tests.conftest import settle
+from tests.e2e.terminal import eventually
+from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import PostgresServer
-from tests.postgres.test_cli import SECTION_ROWS
-from tests.postgres.test_waiting import ROWS_HELD, holding
+from tests.postgres.waiting import ROWS_HELD, holding, outlook_tui_sessions
 
 
 @pytest.fixture(autouse=True)
 def patient(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Saves wait as long as the story needs (the bound itself is tested in test_waiting)."""
+    """Saves wait as long as the story needs (the bound itself is tested in test_waiting), and
+    no key is let go by the key order's own clock: the dialog's keys act because the waiting
+    save lets them go, not because a held key was given up on."""
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
+    monkeypatch.setattr(key_order, "MAX_HOLD_SECONDS", 3600.0, raising=False)
 
 
-async def edit_and_save(pilot: object, app: OutlookApp) -> None:
+async def edit_and_save(pilot: Any, app: OutlookApp) -> None:
     """Default Organization's Configuration: CRM Sync Interval 300, ctrl+s."""
     await settle(pilot, lambda: app.validated, "the database to load")
-    await pilot.press("c")  # type: ignore[attr-defined]
+    await pilot.press("c")
     await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                  and app.screen.form.loaded, "the configuration form")
-    await to_checkbox(pilot, CRM)  # type: ignore[arg-type]
-    await pilot.press("space", "tab")  # type: ignore[attr-defined]
-    await type_into(pilot, "300")  # type: ignore[arg-type]
-    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+    await to_checkbox(pilot, CRM)
+    await pilot.press("space", "tab")
+    await type_into(pilot, "300")
+    await pilot.press("ctrl+s")
 
 
 def waiting_for_the_dba(app: OutlookApp) -> bool:
@@ -47,29 +52,32 @@ def waiting_for_the_dba(app: OutlookApp) -> bool:
 
 @asynccontextmanager
 async def a_save_waiting_for_the_dba(
-        oro_uri: str, store: PostgresStore) -> AsyncIterator[tuple[OutlookApp, Any]]:
+        oro_uri: str, store: PostgresStore) -> AsyncIterator[tuple[OutlookApp, Any, Any]]:
     """The app, its save waiting behind a DBA's open transaction (ended after the block)."""
     app = OutlookApp(store, watch_seconds=0)
-    with holding(oro_uri, ROWS_HELD):
+    with holding(oro_uri, ROWS_HELD) as dba:
         async with app.run_test(size=(80, 24)) as pilot:
             await edit_and_save(pilot, app)
             await settle(pilot, lambda: waiting_for_the_dba(app), "the save to say it waits")
-            yield app, pilot
+            yield app, pilot, dba
 
 
 async def test_a_waiting_save_names_the_holder_and_escape_cancels_it_keeping_the_edits(
         pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
     before = pg_server.execute(oro_db, SECTION_ROWS)
-    async with a_save_waiting_for_the_dba(oro_uri, pg_store) as (app, pilot):
+    async with a_save_waiting_for_the_dba(oro_uri, pg_store) as (app, pilot, _):
         assert "Waiting for Oro's settings rows (oro_config, oro_config_value), held by " \
             "postgres (dba-console, pid " in str(app.screen.query_one("#save-waiting")
                                                 .render())
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                      and not app.saving, "the save to end")
+        # the DBA still holds the rows: the save was rolled back, not left waiting
+        assert outlook_tui_sessions(pg_server, oro_db) == []
         screen = app.screen
         assert isinstance(screen, ConfigurationScreen)
         assert screen.form.model.dirty and screen.form.model.fields[CRM].value == "300"
+        assert any("nothing was saved" in notice.message for notice in app.notified)
     # the DBA's transaction has ended: the cancelled save never shows up
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert pg_store.history() == []
@@ -78,12 +86,32 @@ async def test_a_waiting_save_names_the_holder_and_escape_cancels_it_keeping_the
 async def test_quitting_while_a_save_waits_and_discarding_writes_nothing_ever(
         pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
     before = pg_server.execute(oro_db, SECTION_ROWS)
-    async with a_save_waiting_for_the_dba(oro_uri, pg_store) as (app, pilot):
+    async with a_save_waiting_for_the_dba(oro_uri, pg_store) as (app, pilot, dba):
         await pilot.press("ctrl+q")
         await settle(pilot, lambda: isinstance(app.screen, UnsavedChangesModal),
                      "the question about the unsaved edits")
         assert not app.saving
         await pilot.press("d")
         await settle(pilot, lambda: not app.is_running, "the app to end")
+        # nothing of the save waits or holds a lock while the DBA still holds the rows
+        assert outlook_tui_sessions(pg_server, oro_db) == []
+        dba.rollback()  # the DBA's transaction ends: nothing is left to commit the change
+        assert pg_server.execute(oro_db, SECTION_ROWS) == before
+    assert pg_server.execute(oro_db, SECTION_ROWS) == before
+    assert pg_store.history() == []
+
+
+async def test_an_app_that_ends_while_its_save_waits_saves_nothing(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
+    """The app ends otherwise than by ctrl+q (a second SIGTERM, a crash): its save is
+    cancelled, and the process does not linger holding a transaction."""
+    before = pg_server.execute(oro_db, SECTION_ROWS)
+    async with a_save_waiting_for_the_dba(oro_uri, pg_store) as (app, pilot, dba):
+        app.exit()
+        await settle(pilot, lambda: not app.is_running, "the app to end")
+        # the save ends by itself while the DBA still holds the rows: nothing left to commit
+        eventually(lambda: outlook_tui_sessions(pg_server, oro_db) == [],
+                   "outlook-tui's save to have ended")
+        dba.rollback()
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert pg_store.history() == []

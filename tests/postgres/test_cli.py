@@ -11,12 +11,8 @@ import pytest
 
 from tests.conftest import run_cli as run
 from tests.conftest import write_store
+from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
-
-SECTION_ROWS = """SELECT c.entity, c.record_id, v.name, v.text_value, v.type, v.object_value,
-  v.array_value FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
-WHERE v.section = 'oro_crm_pro_outlook' AND c.entity IN ('app', 'organization')
-  AND v.name <> 'layouts' ORDER BY c.entity, c.record_id, v.name"""
 
 
 def test_writes_wait_for_db_init_which_also_prints_its_sql(

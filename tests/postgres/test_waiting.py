@@ -4,83 +4,27 @@ savers' lock; a server that accepts and never answers is given up on."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import psycopg
 import pytest
 
 from outlook_tui.store import SettingChange, StoreError
 from outlook_tui.store.errors import DatabaseLockTimeout
 from outlook_tui.store.postgres import PostgresStore
-from outlook_tui.store.waiting import Cancelled, SaveControl, Waiting
+from outlook_tui.store.waiting import Cancelled, SaveControl
+from tests.conftest import run_cli as run
+from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import PostgresServer
-from tests.postgres.test_cli import SECTION_ROWS, run
-
-INTERVAL = "contacts_sync_interval_orocrm"
-#: Every test's wait for something the server does: generous, never reached when it works.
-PATIENCE = 60
-#: The Default Organization's oro_config row.
-DEFAULT_ORGANIZATION_SCOPE = 2
-
-
-@contextmanager
-def holding(uri: str, sql: str, name: str = "dba-console") -> Iterator[psycopg.Connection]:
-    """Another session holding a lock until the block ends (then rolled back)."""
-    with psycopg.connect(uri, application_name=name) as holder:
-        holder.execute(sql)
-        try:
-            yield holder
-        finally:
-            holder.rollback()
+from tests.postgres.waiting import (
+    ROWS_HELD,
+    SAVERS_HELD,
+    a_save_is_waiting,
+    holding,
+    outlook_tui_sessions,
+)
+from tests.waiting_saves import INTERVAL, Saver, silent_server
 
 
-ROWS_HELD = f"SELECT id FROM oro_config WHERE id = {DEFAULT_ORGANIZATION_SCOPE} FOR UPDATE"
-SAVERS_HELD = "SELECT pg_advisory_lock(hashtext('outlook-tui save'))"
-
-
-class Saver:
-    """A save in a thread of its own, as the app runs it, with what it reported."""
-
-    def __init__(self, store: PostgresStore, value: int = 300) -> None:
-        self.reports: list[Waiting | None] = []
-        self.waiting = threading.Event()
-        self.control = SaveControl(self._heard)
-        self.outcome: Any = None
-        base = store.load()
-        self._thread = threading.Thread(target=self._save, args=(store, base, value))
-
-    def _heard(self, waiting: Waiting | None) -> None:
-        self.reports.append(waiting)
-        if waiting is not None and waiting.holders:
-            self.waiting.set()
-
-    def _save(self, store: PostgresStore, base: Any, value: int) -> None:
-        try:
-            self.outcome = store.commit(base, [SettingChange(1, INTERVAL, None, value)],
-                                        self.control)
-        except Exception as error:
-            self.outcome = error
-
-    def start(self) -> Saver:
-        self._thread.start()
-        return self
-
-    def wait_until_waiting(self) -> Waiting:
-        assert self.waiting.wait(PATIENCE), f"never reported waiting: {self.reports}"
-        waiting = next(r for r in self.reports if r is not None and r.holders)
-        return waiting
-
-    def result(self) -> Any:
-        self._thread.join(PATIENCE)
-        assert not self._thread.is_alive(), "the save did not end"
-        return self.outcome
-
-
-def test_a_save_behind_a_dbas_open_transaction_names_them_and_escape_cancels_it(
+def test_a_save_behind_a_dbas_open_transaction_names_them_and_a_cancel_ends_it(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore, oro_uri: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
@@ -94,6 +38,8 @@ def test_a_save_behind_a_dbas_open_transaction_names_them_and_escape_cancels_it(
         assert saver.control.cancel() is True
         assert isinstance(saver.result(), Cancelled)
         assert str(saver.outcome) == "the save was cancelled; nothing was saved"
+        # rolled back at once, while the DBA still holds the rows: nothing waits, nothing held
+        assert outlook_tui_sessions(pg_server, oro_db) == []
     # the holder is gone: nothing of the cancelled save shows up, ever
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert pg_store.history() == []
@@ -151,50 +97,46 @@ def test_a_save_cancelled_before_it_starts_writes_nothing(
 
 def test_the_cli_gives_up_after_the_lock_timeout_naming_the_holder(
         pg_server: PostgresServer, oro_db: str, oro_uri: str) -> None:
+    """OUTLOOK_TUI_LOCK_TIMEOUT=2 bounds the command line's save too (it once waited 24 s)."""
     before = pg_server.execute(oro_db, SECTION_ROWS)
     with holding(oro_uri, ROWS_HELD, name="oro-admin-save"):
         failed = run(oro_uri, "set", "Default Organization", INTERVAL, "300", ok=False,
                      env={"OUTLOOK_TUI_LOCK_TIMEOUT": "2"})
+        # ended with the holder still there: the command gave up by itself
+        assert outlook_tui_sessions(pg_server, oro_db) == []
     assert failed.returncode == 1
     [line] = failed.stderr.splitlines()
     assert "waited 2 s for Oro's settings rows" in line and "(oro-admin-save, pid " in line
+    assert line.endswith("Nothing was saved: try again when they are done "
+                         "(OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)")
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
 
 
-@pytest.fixture
-def silent_server() -> Iterator[int]:
-    """A listener on 127.0.0.1 that accepts connections and never answers; its port."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                return
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    stop.set()
-    listener.close()
-    thread.join(PATIENCE)
-    for connection in accepted:
-        connection.close()
+def test_a_save_the_server_reports_waiting_is_the_one_the_watch_names(
+        pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore, oro_uri: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the dialog says comes from the server: the save's own session is the one waiting."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
+    with holding(oro_uri, ROWS_HELD) as dba:
+        saver = Saver(pg_store).start()
+        [(pid, _)] = a_save_is_waiting(pg_server, oro_db)
+        assert pid == pg_store.connection.backend_id
+        dba_pid = dba.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+        assert f"pid {dba_pid}" in saver.wait_until_waiting().holders[0]
+        saver.control.cancel()
+        assert isinstance(saver.result(), Cancelled)
 
 
-def test_a_server_that_never_answers_is_given_up_on_with_one_line(silent_server: int) -> None:
-    uri = f"postgresql://oro:Secret%20pw@127.0.0.1:{silent_server}/oro?connect_timeout=1"
-    with pytest.raises(StoreError) as raised:
-        PostgresStore(uri)
-    message = str(raised.value)
-    assert message.startswith(f"cannot connect to postgresql://oro@127.0.0.1:{silent_server}/oro")
-    assert "timeout" in message and "Secret" not in message
-    failed = run(uri, "orgs", "list", ok=False)
+def test_a_server_that_never_answers_is_given_up_on_with_one_line() -> None:
+    with silent_server() as port:
+        uri = f"postgresql://oro:Secret%20pw@127.0.0.1:{port}/oro?connect_timeout=1"
+        with pytest.raises(StoreError) as raised:
+            PostgresStore(uri)
+        message = str(raised.value)
+        assert message.startswith(f"cannot connect to postgresql://oro@127.0.0.1:{port}/oro")
+        assert "timeout" in message and "Secret" not in message and "\n" not in message
+        failed = run(uri, "orgs", "list", ok=False)
     assert failed.returncode != 0
     [line] = failed.stderr.splitlines()
-    assert "cannot connect to" in line and "Secret" not in line
+    assert line.startswith(f"outlook-tui: cannot connect to postgresql://oro@127.0.0.1:{port}/")
+    assert "Secret" not in line

@@ -1,0 +1,84 @@
+"""What the tests of a save that waits share, whatever the database: a save run in a thread as
+the app runs it (:class:`Saver`), and a server that accepts connections and never answers."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from outlook_tui.store import SettingChange, StoreBackend
+from outlook_tui.store.waiting import SaveControl, Waiting
+
+INTERVAL = "contacts_sync_interval_orocrm"
+#: Every wait for something the server or the save does: generous, never reached when it works.
+PATIENCE = 60
+
+
+class Saver:
+    """One save of organization 1's CRM Sync Interval in a thread of its own, as the app runs
+    it, with what it reported while it waited."""
+
+    def __init__(self, store: StoreBackend, value: int = 300, organization_id: int = 1) -> None:
+        self.reports: list[Waiting | None] = []
+        self.waiting = threading.Event()
+        self.control = SaveControl(self._heard)
+        self.outcome: Any = None
+        base = store.load()
+        change = SettingChange(organization_id, INTERVAL, None, value)
+        self._thread = threading.Thread(target=self._save, args=(store, base, change))
+
+    def _heard(self, waiting: Waiting | None) -> None:
+        self.reports.append(waiting)
+        if waiting is not None:
+            self.waiting.set()
+
+    def _save(self, store: StoreBackend, base: Any, change: SettingChange) -> None:
+        try:
+            self.outcome = store.commit(base, [change], self.control)
+        except Exception as error:
+            self.outcome = error
+
+    def start(self) -> Saver:
+        self._thread.start()
+        return self
+
+    def wait_until_waiting(self) -> Waiting:
+        """The first thing the save said it waits for."""
+        assert self.waiting.wait(PATIENCE), f"never reported waiting: {self.reports}"
+        return next(r for r in self.reports if r is not None)
+
+    def result(self) -> Any:
+        """What the save ended with: its CommitResult, or the error it raised."""
+        self._thread.join(PATIENCE)
+        assert not self._thread.is_alive(), "the save did not end"
+        return self.outcome
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A listener on 127.0.0.1 that accepts connections and never answers; its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return  # the listener was closed
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        thread.join(PATIENCE)
+        for connection in accepted:
+            connection.close()
