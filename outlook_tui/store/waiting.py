@@ -39,7 +39,8 @@ class Waiting:
     holders: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        held = f", held by {', '.join(self.holders)}" if self.holders else ""
+        held = (f", held by {', '.join(self.holders)}" if self.holders else
+                "; the database does not say who holds it")
         return f"waiting for {self.what}{held}"
 
 

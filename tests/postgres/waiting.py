@@ -50,5 +50,6 @@ WHERE a.datname = current_database() AND a.application_name = 'outlook-tui'
 
 def a_save_is_waiting(server: PostgresServer, database: str) -> list[tuple[object, ...]]:
     """Wait until an outlook-tui session waits for a lock (bounded: fails naming it)."""
-    return eventually(lambda: [w for w in waiters(server, database) if w[1] == "outlook-tui"],
+    return eventually(lambda: [w for w in waiters(server, database)
+                               if w[1] == "outlook-tui"] or None,
                       "an outlook-tui save waiting for a lock")

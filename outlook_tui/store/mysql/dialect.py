@@ -29,7 +29,7 @@ from outlook_tui.catalog import CATALOG, SECTION
 from outlook_tui.store.lock import timeout_from_environment
 from outlook_tui.store.oro.encoding import SCALAR, SERIALIZED_NULL
 from outlook_tui.store.oro.history import HISTORY_TABLE, INDEXES, create_table
-from outlook_tui.store.oro.sql import Mode, Row, Statement
+from outlook_tui.store.oro.sql import STATEMENT_MARGIN, Mode, Row, Statement
 
 SETTING_NAMES = tuple(s.name for s in CATALOG)
 #: Serializes outlook-tui's own savers (GET_LOCK: a named lock of the session, no privilege).
@@ -84,10 +84,13 @@ class MySQLDialect:
         #: MariaDB and MySQL 5.7 call it tx_read_only; MySQL 8.0 only transaction_read_only
         #: (set by the driver from the server's version, see :meth:`server_is`).
         self.read_only_variable = "tx_read_only"
+        #: MariaDB's lock waits are in information_schema, MySQL 8's in performance_schema.
+        self.mariadb = True
 
     def server_is(self, version: str) -> None:
         """Adapt to the server, from ``SELECT VERSION()``."""
-        if "mariadb" not in version.lower():
+        self.mariadb = "mariadb" in version.lower()
+        if not self.mariadb:
             major = version.split(".", 1)[0]
             if major.isdigit() and int(major) >= 8:
                 self.read_only_variable = "transaction_read_only"
@@ -148,32 +151,60 @@ class MySQLDialect:
     # -- transactions --
 
     def bounds(self) -> list[Statement]:
-        return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock_wait_seconds(),))]
+        """Row locks wait at most the lock timeout (a table's metadata lock too: the driver
+        sets lock_wait_timeout per session); a statement runs at most that plus
+        STATEMENT_MARGIN s (MariaDB's max_statement_time; MySQL's max_execution_time, which
+        bounds SELECTs only)."""
+        lock = lock_wait_seconds()
+        statement = (Statement("SET SESSION max_statement_time = %s",
+                               (lock + STATEMENT_MARGIN,)) if self.mariadb else
+                     Statement("SET SESSION max_execution_time = %s",
+                               ((lock + STATEMENT_MARGIN) * 1000,)))
+        return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock,)), statement]
 
     def backend_id(self) -> Statement:
         return Statement("SELECT CONNECTION_ID()", ())
 
     def blockers(self, backend_id: Any) -> Statement:
-        """MariaDB's InnoDB lock waits (MySQL 8: performance_schema.data_lock_waits); needs
-        the PROCESS privilege, without which nobody is named."""
-        return Statement("""
-SELECT p.ID, p.USER, NULL, p.HOST FROM information_schema.INNODB_LOCK_WAITS w
+        """Who holds what the session waits for: InnoDB's row lock waits (MariaDB's
+        information_schema, MySQL 8's performance_schema; both need the PROCESS privilege,
+        without which the statement fails and nobody is named), the holder of the savers'
+        lock (IS_USED_LOCK) while the session waits in GET_LOCK, and a row of NULLs when it
+        waits for a table's lock (LOCK TABLES, an ALTER TABLE), whose holder no table names."""
+        if self.mariadb:
+            innodb = """
+SELECT b.trx_mysql_thread_id FROM information_schema.INNODB_LOCK_WAITS w
 JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id
 JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id
-JOIN information_schema.PROCESSLIST p ON p.ID = b.trx_mysql_thread_id
-WHERE r.trx_mysql_thread_id = %s ORDER BY p.ID""", (backend_id,))
+WHERE r.trx_mysql_thread_id = %s"""
+        else:
+            innodb = """
+SELECT b.PROCESSLIST_ID FROM performance_schema.data_lock_waits w
+JOIN performance_schema.threads r ON r.THREAD_ID = w.REQUESTING_THREAD_ID
+JOIN performance_schema.threads b ON b.THREAD_ID = w.BLOCKING_THREAD_ID
+WHERE r.PROCESSLIST_ID = %s"""
+        return Statement(f"""
+SELECT p.ID, p.USER, NULL, p.HOST FROM information_schema.PROCESSLIST p
+WHERE p.ID IN ({innodb})
+   OR (p.ID = IS_USED_LOCK(%s) AND EXISTS (SELECT 1 FROM information_schema.PROCESSLIST s
+       WHERE s.ID = %s AND s.STATE = 'User lock'))
+UNION ALL
+SELECT NULL, NULL, NULL, NULL FROM information_schema.PROCESSLIST s
+WHERE s.ID = %s AND s.STATE LIKE 'Waiting for %%lock'
+ORDER BY 1""", (backend_id, SAVERS_LOCK, backend_id, backend_id))
 
     def cancel(self, backend_id: Any) -> Statement:
         return Statement("KILL QUERY %s", (backend_id,))
 
     def read_transaction(self) -> list[Statement]:
-        return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", ()),
+        return [*self.bounds(),
+                Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", ()),
                 Statement("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", ())]
 
     def save_transaction(self) -> list[Statement]:
         """Row locks wait at most the lock timeout (``OUTLOOK_TUI_LOCK_TIMEOUT``), then the
         save fails with nothing written."""
-        return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock_wait_seconds(),)),
+        return [*self.bounds(),
                 Statement("SET TRANSACTION ISOLATION LEVEL READ COMMITTED, READ WRITE", ())]
 
     # -- reading --

@@ -14,6 +14,7 @@ The second connection is opened only when a save has not finished within :data:`
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -25,6 +26,10 @@ from outlook_tui.store.waiting import SaveControl, Waiting
 FIRST_LOOK = 0.1
 #: Seconds between two looks while it waits.
 LOOK_EVERY = 0.25
+#: Seconds a save runs before, when the server cannot say whether it waits (no privilege to
+#: look, no second connection), it is said to wait for someone unknown: it may only be slow,
+#: but the person sees why nothing happens and can cancel.
+UNKNOWN_AFTER = 1.0
 
 
 def describe(row: tuple[Any, ...]) -> str:
@@ -51,6 +56,7 @@ class Watch:
         self.what = ""
         #: The holders last seen (kept after the wait ended, for a lock timeout's message).
         self.holders: tuple[str, ...] = ()
+        self._started = time.monotonic()
         self._done = threading.Event()
         self._wake = threading.Event()
         self._session: Session | None = None
@@ -91,7 +97,10 @@ class Watch:
 
     def _look(self) -> None:
         session = self._connected()
-        if session is None or self._done.is_set():
+        if self._done.is_set():
+            return
+        if session is None:
+            self._unknown()
             return
         if self.control.cancelled:
             self._quietly(lambda: session.run(self.sql.cancel(self.backend_id())))
@@ -99,12 +108,21 @@ class Watch:
         rows: list[tuple[Any, ...]] = []
         if not self._quietly(lambda: rows.extend(session.rows(self.sql.blockers(
                 self.backend_id())))):
+            self._unknown()
             return
-        if rows:
-            self.holders = tuple(describe(row) for row in rows)
+        named = tuple(describe(row) for row in rows if row[0] is not None)
+        if named:
+            self.holders = named
             self.control.report(Waiting(self.what, self.holders))
+        elif rows:  # the server says the save waits, not for whom
+            self.control.report(Waiting(self.what))
         else:
             self.control.report(None)
+
+    def _unknown(self) -> None:
+        """The server cannot be asked: past UNKNOWN_AFTER, the save waits for someone."""
+        if time.monotonic() - self._started >= UNKNOWN_AFTER:
+            self.control.report(Waiting(self.what))
 
     def _connected(self) -> Session | None:
         if self._session is None or self._session.closed:
