@@ -7,14 +7,16 @@ from textual.pilot import Pilot
 
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.conflict import ConflictModal
+from outlook_tui.app.screens.save_waiting import SaveWaitingModal
 from outlook_tui.store import JsonStore, SettingChange
+from outlook_tui.store.waiting import SaveControl, Waiting
 from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
 from tests.conftest import settle
 
 
 @pytest.mark.usefixtures("no_cursor_blink")
 @pytest.mark.parametrize("state", ["entry", "override", "invalid", "help", "conflict",
-                                   "choices"])
+                                   "choices", "save waiting"])
 def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path, state,
                                            monkeypatch) -> None:
     store = make_store(
@@ -52,6 +54,14 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             await settle(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")
             await settle(pilot, lambda: "bob" in str(
                 app.screen.query_one("#conflict-title").render()), "the other admin's name")
+        elif state == "save waiting":  # as a save behind Oro's own save shows it
+            await to_checkbox(pilot, CRM)
+            await pilot.press("space", "tab")
+            await type_into(pilot, "600")
+            await app.push_screen(SaveWaitingModal(SaveControl(), Waiting(
+                "Oro's settings rows (oro_config, oro_config_value)",
+                ("oro_web (php-fpm, pid 4242, from 10.0.0.5)",))))
+            await settle(pilot, lambda: isinstance(app.screen, SaveWaitingModal), "the dialog")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
