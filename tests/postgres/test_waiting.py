@@ -4,6 +4,8 @@ savers' lock; a server that accepts and never answers is given up on."""
 
 from __future__ import annotations
 
+import shutil
+
 import psycopg
 import pytest
 
@@ -12,6 +14,7 @@ from outlook_tui.store.errors import DatabaseLockTimeout
 from outlook_tui.store.postgres import PostgresStore
 from outlook_tui.store.waiting import Cancelled, SaveControl
 from tests.conftest import run_cli as run
+from tests.e2e.terminal import EXECUTABLE, Tmux
 from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import PostgresServer
 from tests.postgres.waiting import (
@@ -140,3 +143,25 @@ def test_a_server_that_never_answers_is_given_up_on_with_one_line() -> None:
     [line] = failed.stderr.splitlines()
     assert line.startswith(f"outlook-tui: cannot connect to postgresql://oro@127.0.0.1:{port}/")
     assert "Secret" not in line
+
+
+def test_the_app_says_whom_it_connects_to_then_gives_up_with_one_line() -> None:
+    """The app in a real terminal: "connecting to ..." while the server does not answer, then
+    one line, never a blank terminal."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (make test installs it with apt-get)")
+    with silent_server() as port:
+        shown = f"postgresql://oro@127.0.0.1:{port}/oro?connect_timeout=1"
+        terminal = Tmux([str(EXECUTABLE), "--store", shown.replace("oro@", "oro:Secret@")],
+                        width=200)
+        try:
+            terminal.wait_for(f"outlook-tui: connecting to {shown} ...")
+            status = terminal.wait_for_exit()
+            screen = terminal.screen()
+        finally:
+            terminal.close()
+    assert status == 1
+    [line, dead] = [line for line in screen.splitlines() if line.strip()]
+    assert line == f"outlook-tui: cannot connect to {shown}: connection timeout expired"
+    assert dead.startswith("Pane is dead")
+    assert "Secret" not in screen
