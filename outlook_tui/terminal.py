@@ -58,14 +58,16 @@ def no_terminal_message(stream: str, commands: Iterable[str],
 
 
 def exit_on_hangup(saving: Callable[[], bool], fds: Iterable[int] = (0, 1),
-                   before_exit: Callable[[], object] = lambda: None) -> None:
+                   before_exit: Callable[[], object] = lambda: None,
+                   hung_up: Callable[[], object] = lambda: None) -> None:
     """End the process at once when the terminal goes away: on SIGHUP, or when a terminal
     stream reports a hang-up (the other side closed it, which is all a process that is not the
     terminal's session leader gets; ``nohup`` ignores the signal too).
 
     Nobody is left to ask about unsaved edits, so they are discarded; a save already under way
-    (``saving()``) may finish first. ``os._exit``: Textual's clean shutdown would write to and
-    reset a terminal that no longer exists.
+    (``saving()``) may finish first, after ``hung_up()`` (which cancels a save that waits for
+    a lock: nobody is left to see it wait). ``os._exit``: Textual's clean shutdown would write
+    to and reset a terminal that no longer exists.
     """
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
@@ -81,6 +83,7 @@ def exit_on_hangup(saving: Callable[[], bool], fds: Iterable[int] = (0, 1),
 
     def watch() -> None:
         poller.poll()
+        hung_up()
         deadline = time.monotonic() + SAVE_GRACE_SECONDS
         while saving() and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -30,7 +30,13 @@ def cmd_tui(args: argparse.Namespace) -> None:
         # Said before the app takes the screen: connecting may take up to connect_timeout.
         print(f"outlook-tui: connecting to {database} ...", file=sys.stderr, flush=True)
     app = OutlookApp(open_for(args, writes=True), config=args.config)
-    exit_on_hangup(saving=lambda: app.saving,
+
+    def cancel_a_waiting_save() -> None:  # a save waiting for a lock ends rolled back, at once
+        control = app.save_control
+        if control is not None and control.waiting is not None:
+            control.cancel()
+
+    exit_on_hangup(saving=lambda: app.saving, hung_up=cancel_a_waiting_save,
                    before_exit=lambda: app.after_save.stop("stopped: the terminal went away"))
     status = crash.run(app)
     if status:  # a crash: Textual printed the report and returned as if all was well

@@ -4,6 +4,7 @@ with Discard writes nothing, even once the DBA's transaction ends."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,7 +19,7 @@ from outlook_tui.app.screens.save_waiting import SaveWaitingModal
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
 from tests.conftest import settle
-from tests.e2e.terminal import eventually
+from tests.e2e.terminal import EXECUTABLE, Tmux, eventually
 from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import PostgresServer
 from tests.postgres.waiting import ROWS_HELD, holding, outlook_tui_sessions
@@ -112,6 +113,33 @@ async def test_an_app_that_ends_while_its_save_waits_saves_nothing(
         # the save ends by itself while the DBA still holds the rows: nothing left to commit
         eventually(lambda: outlook_tui_sessions(pg_server, oro_db) == [],
                    "outlook-tui's save to have ended")
+        dba.rollback()
+    assert pg_server.execute(oro_db, SECTION_ROWS) == before
+    assert pg_store.history() == []
+
+
+def test_a_terminal_that_goes_away_while_a_save_waits_leaves_nothing_to_commit(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
+    """The installed app in a real terminal (tmux); its save waits behind the DBA, and the
+    terminal closes (an SSH connection dropped): the save is cancelled, not left waiting to
+    commit once the DBA is done."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (make test installs it with apt-get)")
+    before = pg_server.execute(oro_db, SECTION_ROWS)
+    with holding(oro_uri, ROWS_HELD) as dba:
+        terminal = Tmux([str(EXECUTABLE), "--store", oro_uri])
+        try:
+            terminal.wait_for("Default Organization")
+            # Configuration of the first organization; CRM Sync Interval 300; save
+            terminal.send("c")
+            terminal.wait_for("Use System")
+            terminal.send("Tab", "Tab", "Space", "Tab", "C-u", "300", "C-s")
+            terminal.wait_for("Saving: waiting")
+        finally:
+            terminal.close()
+        eventually(lambda: outlook_tui_sessions(pg_server, oro_db) == [],
+                   "outlook-tui's save to have ended",
+                   describe=lambda: repr(outlook_tui_sessions(pg_server, oro_db)))
         dba.rollback()
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert pg_store.history() == []
