@@ -76,7 +76,7 @@ def test_a_save_behind_another_transaction_names_it_and_a_cancel_ends_it(
         waiting = saver.wait_until_waiting()
         assert waiting.what == "Oro's settings rows (oro_config, oro_config_value)"
         assert waiting.holders == (
-            f"root (no application name, pid {connection_id(dba)}, from localhost)",)
+            f"root (connection {connection_id(dba)}, from localhost)",)
         assert saver.control.cancel() is True
         assert isinstance(saver.result(), Cancelled)
         # rolled back at once, while the other transaction still holds the rows
@@ -99,7 +99,7 @@ def test_another_outlook_tui_save_holding_the_savers_lock_is_named_and_cancelled
         waiting = saver.wait_until_waiting()
         assert waiting.what == "another outlook-tui save (outlook-tui's savers' lock)"
         assert waiting.holders == (
-            f"root (no application name, pid {connection_id(other)}, from localhost)",)
+            f"root (connection {connection_id(other)}, from localhost)",)
         assert saver.control.cancel() is True
         assert isinstance(saver.result(), Cancelled)
         ended(mysql_server, mysql_store)
@@ -172,7 +172,7 @@ def test_the_cli_gives_up_after_the_lock_timeout_naming_the_holder(
     assert failed.returncode == 1
     [line] = failed.stderr.splitlines()
     assert "waited 2 s for Oro's settings rows (oro_config, oro_config_value), held by root " \
-        f"(no application name, pid {holder}, from localhost). Nothing was saved" in line
+        f"(connection {holder}, from localhost). Nothing was saved" in line
     assert mysql_server.execute(mysql_db, ROWS) == before
 
 

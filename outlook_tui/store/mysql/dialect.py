@@ -118,6 +118,8 @@ class MySQLDialect:
         return Statement(f"SELECT CURRENT_USER(), @@global.read_only, "
                          f"@@session.{self.read_only_variable}, DATABASE()", ())
 
+    session_word = "connection"
+    names_applications = False
     server_read_only_reason = "the server is read-only (read_only=ON, e.g. a replica)"
 
     def session_read_only_reason(self, user: str) -> str:

@@ -166,6 +166,12 @@ class Dialect(Protocol):
 
     name: str
     history_table: str
+    #: A session on the server, in the server's words, for "who holds the lock": PostgreSQL's
+    #: backend "pid", MySQL's "connection" (an id for ``KILL``, not a process).
+    session_word: str
+    #: Whether sessions name their application (PostgreSQL's ``application_name``); MySQL's
+    #: do not, so "no application name" would only be noise there.
+    names_applications: bool
     #: ``outlook-tui db init`` (and ``--print-sql``); idempotent.
     history_ddl: str
     history_grants: str

@@ -32,10 +32,13 @@ LOOK_EVERY = 0.25
 UNKNOWN_AFTER = 1.0
 
 
-def describe(row: tuple[Any, ...]) -> str:
-    """A blocking session in words: ``alice (psql, pid 4242, from 10.0.0.5)``."""
-    pid, user, application, client = row
-    parts = [str(application) if application else "no application name", f"pid {pid}"]
+def describe(row: tuple[Any, ...], dialect: Dialect) -> str:
+    """A blocking session in words: ``alice (psql, pid 4242, from 10.0.0.5)`` on PostgreSQL,
+    ``alice (connection 42, from localhost)`` on MySQL."""
+    session_id, user, application, client = row
+    parts = [f"{dialect.session_word} {session_id}"]
+    if application or dialect.names_applications:
+        parts.insert(0, str(application) if application else "no application name")
     if client:
         parts.append(f"from {client}")
     return f"{user or 'an unknown user'} ({', '.join(parts)})"
@@ -110,7 +113,7 @@ class Watch:
                 self.backend_id())))):
             self._unknown()
             return
-        named = tuple(describe(row) for row in rows if row[0] is not None)
+        named = tuple(describe(row, self.sql) for row in rows if row[0] is not None)
         if named:
             self.holders = named
             self.control.report(Waiting(self.what, self.holders))

@@ -55,6 +55,8 @@ class PostgresDialect:
                          "current_setting('default_transaction_read_only') = 'on', "
                          "current_database()")
 
+    session_word = "pid"
+    names_applications = True
     server_read_only_reason = "the server is a read-only standby"
 
     def session_read_only_reason(self, user: str) -> str:
