@@ -6,39 +6,40 @@ checkbox enables its value field from a ``Changed`` message, a dialog focuses it
 after it mounts. Keys that arrive in one burst overtake those effects (clear Use System and Tab
 together: the Tab skips the value field, still disabled, and the digits go elsewhere).
 
-So the app holds keys (and pastes) back and lets the next one through only when everything the
-previous one set off has run: every message queue of the app and its widgets is empty and idle,
-and no save is in flight. A person typing one key at a time never waits: the queues are empty
-long before the next key. This is the one mechanism; no screen orders its own keys.
+So the app holds keys (and pastes) back and lets the next one through only once everything the
+previous one set off has run. That is decided by order, never by the clock, with Textual's
+public API only, the way its Pilot waits for a screen: a *barrier* is a ``call_later`` callback
+on the app and on every node of every screen on the stack; each runs once everything queued on
+its node before it has been handled (a handler still awaiting something holds it back). Then a
+``call_after_refresh`` waits for the screen's refresh and the callbacks queued for after it. The
+next key goes once a pass of both found nothing else handled anywhere (every node's
+``message_signal`` counts what is handled), nothing queued (``message_queue_size``), the same
+screens, nodes and focus, and no save in flight (:meth:`KeyOrder.hold`). However slow the
+machine, what runs between two keys is the same, so the outcome is too.
+
+What the barrier does not wait for: workers (a loading table, an after-save command) and timers
+still to fire. A key typed while a worker runs acts at once, as it does when typed by hand.
+
+A person typing one key at a time barely waits: with nothing left to run, one pass is over in a
+moment. This is the one mechanism; no screen orders its own keys.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from weakref import WeakSet
 
 from textual import events
+from textual.message import Message
+from textual.messages import InvokeLater, Layout, Prompt, Update
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
-
-#: Never hold a key longer than this, whatever is still running (a stuck widget must not
-#: swallow the keyboard).
-MAX_HOLD_SECONDS = 10.0
-#: Passes with nothing left to run before the next key goes: callbacks queued "after refresh"
-#: run just after a queue empties.
-QUIET_PASSES = 2
-
-
-def _busy(pump: MessagePump) -> bool:
-    queue: asyncio.Queue[object] = pump._message_queue
-    # A queue's unfinished count falls to zero only once its last message has been handled.
-    return bool(getattr(queue, "_unfinished_tasks", queue.qsize()) or pump._next_callbacks)
 
 
 class Hold:
@@ -64,7 +65,19 @@ class KeyOrder:
         self._released: events.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._holds = 0
+        self._unheld = asyncio.Event()
+        self._unheld.set()
         self._read = 0
+        #: Messages handled anywhere in the app, but for the barriers' own and keys held here.
+        self._handled = 0
+        #: Keys held here not yet seen handled by the app (that handling only queued them).
+        self._held: set[int] = set()
+        #: ``call_after_refresh`` requests handled (``InvokeLater``), and how many of them
+        #: had been when the last refresh barrier was asked for: only a request handled since
+        #: can still wait for a refresh.
+        self._invoked = self._refreshed = 0
+        #: Nodes whose ``message_signal`` counts into ``_handled``.
+        self._counted: WeakSet[MessagePump] = WeakSet()
 
     @property
     def read(self) -> int:
@@ -83,6 +96,7 @@ class KeyOrder:
             self._released = None
             return False
         self._read += 1
+        self._held.add(id(event))
         self._waiting.append(event)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._release_in_order())
@@ -96,6 +110,7 @@ class KeyOrder:
         the save) must act while the save still runs."""
         held = Hold(self._let_go)
         self._holds += 1
+        self._unheld.clear()
         try:
             yield held
         finally:
@@ -103,6 +118,8 @@ class KeyOrder:
 
     def _let_go(self) -> None:
         self._holds -= 1
+        if not self._holds:
+            self._unheld.set()
 
     @property
     def pending(self) -> bool:
@@ -125,14 +142,129 @@ class KeyOrder:
             if not self._waiting:
                 return
 
+    # -- settling: barriers until a pass finds nothing else handled --------------------------
+
     async def _settled(self) -> None:
+        """Return once a pass of barriers found nothing but themselves handled anywhere."""
         app = self._app
-        deadline = time.monotonic() + MAX_HOLD_SECONDS
-        quiet = passes = 0
-        while quiet < QUIET_PASSES and time.monotonic() < deadline and app.is_running:
-            # Spin on the event loop first (the usual case takes a few passes), then back off
-            # so a long handler does not cost a core.
-            await asyncio.sleep(0 if passes < 50 else 0.002)
-            passes += 1
-            busy = self._holds > 0 or _busy(app) or any(_busy(node) for node in app._registry)
-            quiet = 0 if busy else quiet + 1
+        while app.is_running:
+            if self._holds:
+                await self._unheld.wait()
+                continue
+            nodes = self._nodes()
+            queued = [node for node in nodes if node.message_queue_size]
+            if queued:
+                # Plainly busy: wait for those nodes only (a pass over every node costs a
+                # wake-up of each), then look again.
+                await self._barrier(queued)
+                continue
+            before = self._state(nodes)
+            await self._barrier(nodes)
+            if self._changed(before):
+                continue
+            if self._invoked == self._refreshed:
+                return
+            await self._after_refresh()
+            if not self._changed(before):
+                return
+
+    def _nodes(self) -> list[MessagePump]:
+        """The app and every node of every screen on the stack (a screen beneath a dialog
+        still handles what a key set off: a new snapshot, a dismissed dialog's answer)."""
+        app = self._app
+        nodes: list[MessagePump] = [app]
+        for screen in app.screen_stack:
+            nodes.extend(screen.walk_children(with_self=True))
+        for node in nodes:
+            if node not in self._counted:
+                node.message_signal.subscribe(app, self._count, immediate=True)
+                self._counted.add(node)
+        return nodes
+
+    def _state(self, nodes: list[MessagePump]) -> tuple[object, ...]:
+        """What a key can change: what was handled, screens, nodes, focus, what is queued."""
+        app = self._app
+        return (self._handled, self._holds, tuple(map(id, app.screen_stack)),
+                tuple(map(id, nodes)), id(app.focused),
+                sum(node.message_queue_size for node in nodes))
+
+    def _changed(self, before: tuple[object, ...]) -> bool:
+        if not self._app.is_running:
+            return False
+        return self._state(self._nodes()) != before
+
+    def _count(self, message: Message) -> None:
+        """Every message handled by a counted node (see ``message_signal``)."""
+        if id(message) in self._held:
+            self._held.discard(id(message))  # a key read and held here: it did nothing
+        elif isinstance(message, (Prompt, events.Callback, events.Timer, Update, Layout)):
+            # A wake-up, a callback (a barrier's, a Pilot's, a ``focus()``) or a timer (a
+            # cursor's blink, a refresh) that has run, or a repaint to come (waited for by the
+            # refresh barrier): what they set off is handled as messages, or still queued, or
+            # changed the state. Counted, a blink every half second could keep a slow machine
+            # from ever finding a quiet pass.
+            pass
+        elif isinstance(message, InvokeLater) and getattr(message.callback, "func",
+                                                          None) == self._passed:
+            pass  # the barrier's own wait for a refresh
+        else:
+            self._handled += 1
+            if isinstance(message, InvokeLater):
+                self._invoked += 1
+
+    def _passed(self, outstanding: set[int], done: asyncio.Event, node: object) -> None:
+        outstanding.discard(id(node))
+        if not outstanding:
+            done.set()
+
+    async def _barrier(self, nodes: list[MessagePump]) -> None:
+        """Wait until every node has handled what was queued on it before now."""
+        outstanding: set[int] = set()
+        done = asyncio.Event()
+        waited = [node for node in nodes if node.call_later(self._passed, outstanding, done, node)]
+        outstanding.update(map(id, waited))
+        await self._wait(done, outstanding, waited)
+
+    async def _after_refresh(self) -> None:
+        """Wait until the screen in view has refreshed and run what was queued for after."""
+        app = self._app
+        outstanding = {id(app)}
+        done = asyncio.Event()
+        invoked = self._invoked
+        if app.call_after_refresh(self._passed, outstanding, done, app):
+            # The callback waits on whichever screen is in view when the app passes it on: a
+            # screen removed meanwhile drops it, and the screens change is seen as a change.
+            await self._wait(done, outstanding, list(app.screen_stack), any_end=True)
+        if done.is_set():
+            self._refreshed = invoked
+
+    async def _wait(self, done: asyncio.Event, outstanding: set[int],
+                    nodes: list[MessagePump], *, any_end: bool = False) -> None:
+        """Wait for ``done``; a node that stops meanwhile (removed: what was queued on it is
+        dropped) counts as passed, or with ``any_end`` ends the wait."""
+        while outstanding and self._app.is_running:
+            running: dict[asyncio.Future[Any], MessagePump] = {
+                task: node for node in nodes
+                if id(node) in outstanding or any_end
+                if (task := _task_of(node)) is not None}
+            waiter = asyncio.ensure_future(done.wait())
+            try:
+                finished, _ = await asyncio.wait({waiter, *running},
+                                                 return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiter.cancel()
+            for ended in finished:
+                node = running.get(ended)
+                if node is not None:
+                    if any_end:
+                        return
+                    self._passed(outstanding, done, node)
+                    nodes = [other for other in nodes if other is not node]
+
+
+def _task_of(node: MessagePump) -> asyncio.Task[Any] | None:
+    """The task running ``node``'s messages, None before it starts and once it ended."""
+    try:
+        return node.task
+    except AssertionError:  # Textual's way of saying it has none
+        return None

@@ -121,21 +121,8 @@ def _uses_in(tree: ast.Module, known: dict[str, type], theirs: frozenset[str]) -
     return found
 
 
-#: Uses still to be replaced, each by what it is (not where): the key order's look at message
-#: queues (replaced by barriers of public call_later callbacks once proven on a loaded machine).
-#: Nothing may be added here; an entry no longer found must be removed.
-NOT_YET: set[tuple[str, str]] = {
-    ("outlook_tui/app/key_order.py", "pump._message_queue"),
-    ("outlook_tui/app/key_order.py", "pump._next_callbacks"),
-    ("outlook_tui/app/key_order.py", "app._registry"),
-}
-
-
 def test_the_app_uses_only_textuals_public_api() -> None:
-    found = {(where, what.strip()) for where, _, what in
-             (use.split(":", 2) for use in private_uses())}
-    assert found - NOT_YET == set()
-    assert NOT_YET - found == set(), "replaced: remove these from NOT_YET"
+    assert private_uses() == []
 
 
 def test_the_check_finds_each_kind_of_private_use() -> None:
