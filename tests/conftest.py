@@ -185,21 +185,16 @@ async def burst(pilot: Any, *keys: str) -> None:
     """Press ``keys`` as one read from the terminal delivers them (SSH, paste): all queued at
     once, no pause between them (``pilot.press`` waits for the app after every key). Returns
     once the app has handled them all."""
-    import unicodedata
-
     from textual import events
-    from textual.keys import _character_to_key, _get_unicode_name_from_key
+    from textual.keys import key_to_character
+
+    from outlook_tui.app.keymap import key_name
 
     app = pilot.app
     read = _keys_read(app)
     for key in keys:
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(key))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        event = events.Key(key, char)
+        key = key_name(key)
+        event = events.Key(key, key_to_character(key))
         event.set_sender(app)
         app._driver.send_message(event)
     await keys_handled(pilot, read + len(keys))

@@ -88,9 +88,9 @@ def _refuse_clashes(config: Config, classes: Classes) -> None:
         for binding in own_bindings(cls):
             if not binding.id:
                 continue
-            defaults = {_normal(key.strip()) for key in binding.key.split(",")}
+            defaults = {key_name(key.strip()) for key in binding.key.split(",")}
             for key in KeyedBinding(title(cls), binding).keys(config.keymap):
-                found.append((_normal(key), binding.id, _normal(key) not in defaults))
+                found.append((key_name(key), binding.id, key_name(key) not in defaults))
         return found
 
     everywhere = [k for cls in classes if issubclass(cls, App) for k in keys_of(cls)]
@@ -105,7 +105,7 @@ def _refuse_clashes(config: Config, classes: Classes) -> None:
                               f"{taken} on the same screen ({title(cls)})")
 
 
-def _normal(key: str) -> str:
+def key_name(key: str) -> str:
     """A key as bindings name it: ``?`` is ``question_mark``, ``/`` is ``slash`` (Unicode's
     name, with Textual's friendlier replacements)."""
     from textual.keys import KEY_NAME_REPLACEMENTS
@@ -119,5 +119,5 @@ def _normal(key: str) -> str:
     return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
-__all__ = ["Classes", "KeyedBinding", "all_bindings", "binding_ids", "check_config",
+__all__ = ["Classes", "KeyedBinding", "all_bindings", "binding_ids", "check_config", "key_name",
            "own_bindings", "title"]
