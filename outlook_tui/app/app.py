@@ -46,6 +46,7 @@ from outlook_tui.store import (
     StoreBackend,
     StoreError,
 )
+from outlook_tui.store.ahead import FirstRows
 from outlook_tui.store.backend import SavePlan
 from outlook_tui.store.uri import MalformedURI
 from outlook_tui.store.uri import parse as parse_uri
@@ -109,7 +110,8 @@ class OutlookApp(App[None]):
     ]
 
     def __init__(self, store: StoreBackend, *, watch_seconds: float = WATCH_SECONDS,
-                 location_label: str | None = None, config: Config | None = None) -> None:
+                 location_label: str | None = None, config: Config | None = None,
+                 first_rows: FirstRows | None = None) -> None:
         super().__init__()
         #: The user's config.toml, already checked (outlook_tui.app.keymap.check_config).
         self.config = config or Config()
@@ -132,7 +134,8 @@ class OutlookApp(App[None]):
         self.collector = QuietCollector()
         #: The store and its snapshot, kept up to date (loading, the disk watch, saving).
         self.sync = StoreSync(self, store, watch_seconds=watch_seconds,
-                              store_changed=self._retitle, published=self._settled)
+                              store_changed=self._retitle, published=self._settled,
+                              first_rows=first_rows)
         #: Every notification, drawn above the footer where it covers nothing (see notices).
         self.notice_board = NoticeBoard(self)
         #: What the app told the person lately, oldest first (for tests and the log).

@@ -29,6 +29,7 @@ from outlook_tui.store import (
     StoreBackend,
     StoreError,
 )
+from outlook_tui.store.ahead import FIRST_ROWS, FirstRows
 from outlook_tui.store.backend import SavePlan
 from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.factory import open_store
@@ -36,8 +37,6 @@ from outlook_tui.store.waiting import SaveControl
 from outlook_tui.text import printable
 from outlook_tui.words import counted
 
-#: Organizations parsed from the head of the file for the first paint (a screen and a half).
-PREVIEW_ROWS = 40
 #: How often the store file is checked for changes by others (one stat call).
 WATCH_SECONDS = 1.0
 
@@ -94,9 +93,12 @@ class StoreSync:
 
     def __init__(self, app: App[Any], store: StoreBackend, *, watch_seconds: float,
                  store_changed: Callable[[], None] = lambda: None,
-                 published: Callable[[], None] = lambda: None) -> None:
+                 published: Callable[[], None] = lambda: None,
+                 first_rows: FirstRows | None = None) -> None:
         self.app = app
         self.store = store
+        #: The first screen's organizations, when they were read ahead while the app started.
+        self._first_rows = first_rows
         self.snapshot: Snapshot | None = None
         #: Set once the whole store has been validated; nothing is written before that.
         self.validated = False
@@ -124,7 +126,9 @@ class StoreSync:
                 self.publish(self.store.load(), "validated")
                 self.validated = True
             else:
-                preview = self.store.peek(PREVIEW_ROWS)
+                first_rows, self._first_rows = self._first_rows, None
+                preview = (first_rows.result() if first_rows is not None
+                           else self.store.peek(FIRST_ROWS))
                 if preview is not None:
                     self.publish(preview, "preview")
         except StoreError as error:

@@ -21,15 +21,20 @@ def cmd_tui(args: argparse.Namespace) -> None:
     if missing is not None:
         print(no_terminal_message(missing, _command_names(args.parser)), file=sys.stderr)
         raise SystemExit(2)
-    from outlook_tui.app import crash
-    from outlook_tui.app.app import OutlookApp
+    from outlook_tui.store.ahead import FirstRows
     from outlook_tui.store.factory import database_shown
 
     database = database_shown(args.store)
     if database is not None:
         # Said before the app takes the screen: connecting may take up to connect_timeout.
         print(f"outlook-tui: connecting to {database} ...", file=sys.stderr, flush=True)
-    app = OutlookApp(open_for(args, writes=True), config=args.config)
+    store = open_for(args, writes=True)
+    # The first screen's organizations are read while Textual is imported and starts.
+    first_rows = FirstRows(store)
+    from outlook_tui.app import crash
+    from outlook_tui.app.app import OutlookApp
+
+    app = OutlookApp(store, config=args.config, first_rows=first_rows)
 
     def cancel_a_waiting_save() -> None:  # a save waiting for a lock ends rolled back, at once
         control = app.save_control

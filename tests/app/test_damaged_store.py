@@ -128,3 +128,22 @@ async def test_a_save_through_a_planted_lock_file_is_refused_and_says_why(
         assert str(lock) in said and "refusing" in said, said
         assert isinstance(app.screen, ConfigurationScreen) and screen.form.model.dirty
     assert every_byte(tmp_path) == before
+
+
+async def test_read_ahead_while_the_app_starts_a_damaged_store_opens_recovery(
+        tmp_path: Path) -> None:
+    """As ``outlook-tui`` starts the app (cli/tui.py): the first rows read in a thread while
+    Textual starts. A store that fails there fails as if read at the first paint."""
+    from outlook_tui.store.ahead import FirstRows
+
+    store_path = tmp_path / "store.json"
+    name = NAMES[0]
+    shutil.copyfile(CORPUS / name, store_path)
+    before = every_byte(tmp_path)
+    store = JsonStore(store_path)
+    app = OutlookApp(store, watch_seconds=0, first_rows=FirstRows(store))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen)
+                     and app.screen.is_mounted)
+        assert EXPECT[name] in str(app.screen.query_one("#recovery-error").render())
+    assert every_byte(tmp_path) == before
