@@ -32,6 +32,7 @@ from outlook_tui.store.errors import (
     StoreError,
     StoreFormatError,
     StoreWriteError,
+    TableLockTimeout,
     UnsafeStoreError,
     UnsupportedError,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "JsonStore",
     "LockTimeout", "NewOrganization", "NewerSchemaError", "Organization", "OrganizationChange",
     "ReadOnlyError", "SettingChange", "Snapshot", "StoreBackend", "StoreError",
-    "StoreFormatError", "StoreWriteError", "UnsafeStoreError", "UnsupportedError", "backups_of",
+    "StoreFormatError", "StoreWriteError", "TableLockTimeout", "UnsafeStoreError",
+    "UnsupportedError", "backups_of",
     "require",
 ]

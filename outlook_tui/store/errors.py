@@ -60,6 +60,18 @@ class DatabaseLockTimeout(LockTimeout):
             "was saved: try again when they are done (OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)")
 
 
+class TableLockTimeout(StoreError):
+    """A read (any statement outside a save's own waits) waited the lock timeout for a table
+    another session locked (LOCK TABLE, ALTER TABLE): nothing was read."""
+
+    def __init__(self, location: str, what: str, holder: str, waited: float) -> None:
+        self.what = what
+        self.holder = holder
+        super().__init__(
+            f"{location}: waited {waited:g} s for {what}, held by {holder}; try again when "
+            "they are done (OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)")
+
+
 class StoreWriteError(StoreError):
     """The operating system refused a write; the previous store is intact."""
 

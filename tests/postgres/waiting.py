@@ -15,6 +15,8 @@ from tests.postgres.server import PostgresServer
 DEFAULT_ORGANIZATION_SCOPE = 2
 #: A DBA's open transaction holding the Default Organization's scope row.
 ROWS_HELD = f"SELECT id FROM oro_config WHERE id = {DEFAULT_ORGANIZATION_SCOPE} FOR UPDATE"
+#: A DBA's ``BEGIN; LOCK TABLE ...``: stops every read of the table, not only writes.
+TABLE_LOCKED = "LOCK TABLE oro_config_value IN ACCESS EXCLUSIVE MODE"
 #: Another outlook-tui save holding the savers' lock.
 SAVERS_HELD = "SELECT pg_advisory_lock(hashtext('outlook-tui save'))"
 
@@ -53,3 +55,8 @@ def a_save_is_waiting(server: PostgresServer, database: str) -> list[tuple[objec
     return eventually(lambda: [w for w in waiters(server, database)
                                if w[1] == "outlook-tui"] or None,
                       "an outlook-tui save waiting for a lock")
+
+
+def waiting_session(server: PostgresServer, database: str, pid: object) -> bool:
+    """Session ``pid`` waits for a lock now."""
+    return any(w[0] == pid for w in waiters(server, database))

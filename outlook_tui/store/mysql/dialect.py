@@ -164,6 +164,15 @@ class MySQLDialect:
                                ((lock + STATEMENT_MARGIN) * 1000,)))
         return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock,)), statement]
 
+    def session_bounds(self) -> list[Statement]:
+        """:meth:`bounds` are the session's already (and lock_wait_timeout: the driver)."""
+        return self.bounds()
+
+    def table_lock_holders(self, tables: Sequence[str]) -> None:
+        """A read waits only for a table's metadata lock (LOCK TABLES, an ALTER TABLE), whose
+        holder no table of MariaDB's or MySQL 5.7's names."""
+        return None
+
     def backend_id(self) -> Statement:
         return Statement("SELECT CONNECTION_ID()", ())
 

@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from outlook_tui.store.backend import ASKED_READ_ONLY
-from outlook_tui.store.errors import StoreError
-from outlook_tui.store.oro.sql import Dialect, Driver, ErrorKind, Session
+from outlook_tui.store.errors import StoreError, TableLockTimeout
+from outlook_tui.store.lock import timeout_from_environment
+from outlook_tui.store.oro.sql import Dialect, Driver, ErrorKind, Session, connect
+from outlook_tui.store.oro.watch import describe
 from outlook_tui.store.uri import scrub
 
 T = TypeVar("T")
@@ -19,7 +21,9 @@ ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value")
 
 
 class Connection:
-    """One connection, used by one thread at a time (:attr:`lock`)."""
+    """One connection, used by one thread at a time (:attr:`lock`). Every statement on it is
+    bounded by the lock timeout (``OUTLOOK_TUI_LOCK_TIMEOUT``, read when it opens): a read
+    that waits longer for a table someone locked ends in :class:`TableLockTimeout`."""
 
     def __init__(self, uri: str, location: str, driver: Driver, dialect: Dialect, *,
                  read_only: bool) -> None:
@@ -35,10 +39,13 @@ class Connection:
         #: The server's id of this connection's session (see Dialect.backend_id).
         self.backend_id: object = None
         self._session: Session | None = None
+        #: Seconds any statement on it waits for a lock (its session's bound).
+        self.lock_timeout = 0.0
 
     def open(self) -> Session:
         try:
-            session = self.driver.connect(self.uri)
+            self.lock_timeout = timeout_from_environment()
+            session = connect(self.driver, self.sql, self.uri)
         except Exception as error:
             if self.driver.kind(error) is None:
                 raise
@@ -94,11 +101,34 @@ class Connection:
             if kind is ErrorKind.INSUFFICIENT_PRIVILEGE:
                 raise StoreError(f"{self.location}: database user {self.db_user} lacks a "
                                  f"privilege: {text}; nothing was saved") from None
+            if kind is ErrorKind.LOCK_TIMEOUT:
+                raise self._table_lock_timeout() from None
             if kind is ErrorKind.LOST_CONNECTION:
                 self.drop()
                 raise StoreError(f"{self.location}: the database connection failed: "
                                  f"{text}") from None
             raise StoreError(f"{self.location}: {text}") from None
+
+    def _table_lock_timeout(self) -> TableLockTimeout:
+        """A statement outside a save's own waits (those name what they wait for themselves)
+        waited the lock timeout: a read waits only for a table's lock, so who holds one on
+        Oro's tables is asked now, on this session, when the server can tell."""
+        tables = [*ORO_TABLES, self.sql.history_table]
+        statement = self.sql.table_lock_holders(tables)
+        rows: list[tuple[object, ...]] = []
+        if statement is not None and self._session is not None and not self._session.closed:
+            try:
+                rows = self._session.rows(statement)
+            except Exception as error:
+                if self.driver.kind(error) is None:
+                    raise
+        locked = sorted({str(row[4]) for row in rows})
+        holders = list(dict.fromkeys(describe(row[:4], self.sql) for row in rows))
+        what = (f"a lock on {', '.join(locked)}" if locked else
+                f"a lock on Oro's tables ({', '.join(tables)})")
+        return TableLockTimeout(self.location, what, ", ".join(holders) or
+                                "another session (the database does not say whose)",
+                                self.lock_timeout)
 
     def reading(self, work: Callable[[Session], T]) -> T:
         """Run a read; when the connection was lost (the server restarted, an idle timeout),

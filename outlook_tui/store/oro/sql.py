@@ -133,6 +133,19 @@ class QueriedToken:
         return tuple(int(value) for value in session.rows(self.sql.change_token())[0])
 
 
+def connect(driver: Driver, dialect: Dialect, uri: str) -> Session:
+    """A new session whose every statement is bounded (:meth:`Dialect.session_bounds`):
+    nothing the store runs, on any of its connections, waits without end."""
+    session = driver.connect(uri)
+    try:
+        for statement in dialect.session_bounds():
+            session.run(statement)
+    except BaseException:
+        session.close()
+        raise
+    return session
+
+
 def fetch_in_chunks(cursor: Any, chunk: int, pause: Callable[[], None] | None) -> list[Row]:
     """Every row of an executed server-side cursor, ``chunk`` at a time, ``pause`` between."""
     rows: list[Row] = []
@@ -205,6 +218,17 @@ class Dialect(Protocol):
         """Setup statements bounding a transaction's lock waits by the lock timeout, and its
         statements by the lock timeout + STATEMENT_MARGIN (PostgreSQL: SET LOCAL lock_timeout,
         statement_timeout; MySQL: innodb_lock_wait_timeout)."""
+
+    def session_bounds(self) -> list[Statement]:
+        """The same bounds for every statement of a session, run once it opens
+        (:func:`connect`): reads in autocommit, the app's change check, the watch's looks
+        (PostgreSQL: SET lock_timeout, statement_timeout; MySQL: :meth:`bounds`, which are
+        per session there). A transaction's own :meth:`bounds` still apply within it."""
+
+    def table_lock_holders(self, tables: Sequence[str]) -> Statement | None:
+        """Who holds a lock on one of ``tables`` that stops a read: rows of (id, user,
+        application name, client address, table), asked after a read's lock wait ended;
+        None when the server cannot tell."""
 
     def read_transaction(self) -> list[Statement]:
         """Bounded too (see :meth:`bounds`)."""
@@ -296,4 +320,4 @@ class Dialect(Protocol):
 
 
 __all__ = ["ChangeToken", "Dialect", "Driver", "ErrorKind", "Mode", "QueriedToken", "Row",
-           "SavedRows", "Session", "Statement", "fetch_in_chunks"]
+           "SavedRows", "Session", "Statement", "connect", "fetch_in_chunks"]

@@ -87,6 +87,11 @@ class OroStore:
         #: organization takes a while at 100k, and one organization read or saved meanwhile
         #: (the app, opened before the whole store is read) must not wait for it.
         self.loading = Connection(uri, location, driver, dialect, read_only=True)
+        #: A third, read-only, opened by the first change check or history read: the app's
+        #: once-a-second check (and the history it reads after a change) runs beside its
+        #: saves, and a save must never wait, unseen, behind one that waits for a table a
+        #: DBA locked. Only a save's own waits are shown (and cancelled) by its dialog.
+        self.watching = Connection(uri, location, driver, dialect, read_only=True)
         self.reader = Reader(dialect, token,
                              lambda session: self._history_exists(session),
                              lambda: f"{self.scheme}:{self.connection.database}")
@@ -130,6 +135,7 @@ class OroStore:
     def close(self) -> None:
         self.connection.close()
         self.loading.close()
+        self.watching.close()
 
     def history_exists(self) -> bool:
         """Whether ``outlook-tui db init`` has created the history table."""
@@ -143,7 +149,7 @@ class OroStore:
     # -- reading ---------------------------------------------------------------------------
 
     def change_token(self) -> tuple[int, ...]:
-        return self.connection.reading(self.token.now)
+        return self.watching.reading(self.token.now)
 
     def changed_since(self, snapshot: Snapshot) -> bool:
         return self.change_token() != snapshot.fingerprint
@@ -303,7 +309,7 @@ class OroStore:
                 ) -> list[HistoryEntry]:
         """Newest first; filtered and limited in SQL (indexed by revision, organization)."""
         def work(session: Session) -> list[HistoryEntry]:
-            if not self._history_exists():
+            if not self._history_exists(session):
                 return []
             with session.transaction(self.sql.read_transaction()):
                 recorded = history.entries(session.rows(self.sql.history(
@@ -313,7 +319,7 @@ class OroStore:
                 outside = [e for e in outside if e.revision >= after_revision]
             return merged(recorded, outside, limit)
 
-        return self.connection.reading(work)
+        return self.watching.reading(work)
 
     # -- which Oro ---------------------------------------------------------------------------
 

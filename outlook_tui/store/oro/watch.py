@@ -19,7 +19,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from outlook_tui.store.oro.sql import Dialect, Driver, Session
+from outlook_tui.store.oro.sql import Dialect, Driver, Session, connect
 from outlook_tui.store.waiting import SaveControl, Waiting
 
 #: Seconds a save runs before anyone asks whom it waits for.
@@ -130,7 +130,7 @@ class Watch:
     def _connected(self) -> Session | None:
         if self._session is None or self._session.closed:
             session: list[Session] = []
-            self._quietly(lambda: session.append(self.driver.connect(self.uri)))
+            self._quietly(lambda: session.append(connect(self.driver, self.sql, self.uri)))
             self._session = session[0] if session else None
         return self._session
 

@@ -85,9 +85,26 @@ class PostgresDialect:
     def bounds(self) -> list[Statement]:
         """lock_timeout bounds every lock wait (rows, tables, the savers' advisory lock);
         0 would mean "no limit" to PostgreSQL, so a lock timeout of 0 waits 1 ms."""
+        return self._timeouts("LOCAL")
+
+    def session_bounds(self) -> list[Statement]:
+        return self._timeouts("SESSION")
+
+    def _timeouts(self, scope: str) -> list[Statement]:
         lock = max(1, round(timeout_from_environment() * 1000))
-        return [Statement(f"SET LOCAL lock_timeout = {lock}"),
-                Statement(f"SET LOCAL statement_timeout = {lock + STATEMENT_MARGIN * 1000}")]
+        return [Statement(f"SET {scope} lock_timeout = {lock}"),
+                Statement(f"SET {scope} statement_timeout = {lock + STATEMENT_MARGIN * 1000}")]
+
+    def table_lock_holders(self, tables: Sequence[str]) -> Statement:
+        """A read (AccessShareLock) waits only for an ACCESS EXCLUSIVE lock on a table (LOCK
+        TABLE, ALTER TABLE, TRUNCATE, VACUUM FULL)."""
+        return Statement("""
+SELECT DISTINCT a.pid, a.usename, a.application_name, host(a.client_addr), c.relname
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid JOIN pg_class c ON c.oid = l.relation
+WHERE l.granted AND l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+  AND l.pid <> pg_backend_pid()
+  AND l.relation IN (SELECT to_regclass(t) FROM unnest(%s::text[]) t)
+ORDER BY c.relname, a.pid""", (list(tables),))
 
     def read_transaction(self) -> list[Statement]:
         return [Statement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"),
