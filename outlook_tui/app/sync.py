@@ -28,6 +28,7 @@ from outlook_tui.store import (
     Snapshot,
     StoreBackend,
     StoreError,
+    TableLockTimeout,
 )
 from outlook_tui.store.ahead import FIRST_ROWS, FirstRows
 from outlook_tui.store.backend import SavePlan
@@ -116,6 +117,11 @@ class StoreSync:
         #: still loading: that load is older than the save, so it is read again once done.
         self._outdated = False
         self._started = time.monotonic()
+        #: A change check is under way (the next waits for it: see :meth:`poll`).
+        self._checking = False
+        #: The check last ended waiting for a table someone locked: said once, until a check
+        #: gets through again.
+        self._check_blocked = False
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -175,29 +181,46 @@ class StoreSync:
         from outlook_tui.app.screens.recovery import RecoveryScreen
 
         self.load_error = error
-        self._damaged_token = self.store.change_token()
+        try:
+            self._damaged_token = self.store.change_token()
+        except StoreError:  # the database cannot say now (a table locked): any token is news
+            self._damaged_token = None
         if not isinstance(self.app.screen, RecoveryScreen):
             self.app.push_screen(RecoveryScreen(error))
 
     # -- keeping up with the disk --------------------------------------------------------------
 
     def poll(self) -> None:
-        """The disk watch's timer: look for a change by others, unless busy."""
-        if self.saving or not self.validated or self.snapshot is None:
+        """The disk watch's timer: look for a change by others, unless busy, or still looking
+        (a check that waits for a table a DBA locked is not stacked on every second)."""
+        if self.saving or self._checking or not self.validated or self.snapshot is None:
             return
         snapshot = self.snapshot
+        self._checking = True
         self.app.run_worker(lambda: self._check_store(snapshot), name="check_store",
                             group="watch", description="Watching the store", exclusive=True,
                             thread=True, exit_on_error=False)
 
     def _check_store(self, snapshot: Snapshot) -> None:
         """Off the UI thread: on Oro's database the change token is a query (tens of ms at
-        100k organizations). A database that is down for a moment is asked again next time."""
+        100k organizations), on a connection of its own (a save never waits for it). A
+        database that is down for a moment is asked again next time; a table someone locked
+        past the lock timeout is said once (then asked again, quietly, until it is free)."""
         try:
             changed = self.store.changed_since(snapshot) and \
                 self.store.change_token() != self._damaged_token
+        except TableLockTimeout as error:
+            if not self._check_blocked:
+                self._check_blocked = True
+                self.app.call_from_thread(
+                    self.app.notify, f"{error}. Changes by others show once it is free.",
+                    title="Not seeing changes by others", severity="warning", markup=False)
+            return
         except StoreError:
             return
+        finally:
+            self._checking = False
+        self._check_blocked = False
         if changed:
             self.app.call_from_thread(self._reload_unless_saving)
 

@@ -22,7 +22,13 @@ from tests.conftest import settle
 from tests.e2e.terminal import EXECUTABLE, Tmux, eventually
 from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import PostgresServer
-from tests.postgres.waiting import ROWS_HELD, holding, outlook_tui_sessions
+from tests.postgres.waiting import (
+    ROWS_HELD,
+    TABLE_LOCKED,
+    holding,
+    outlook_tui_sessions,
+    waiting_session,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +40,8 @@ def patient(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(key_order, "MAX_HOLD_SECONDS", 3600.0, raising=False)
 
 
-async def edit_and_save(pilot: Any, app: OutlookApp) -> None:
-    """Default Organization's Configuration: CRM Sync Interval 300, ctrl+s."""
+async def edit(pilot: Any, app: OutlookApp) -> None:
+    """Default Organization's Configuration: CRM Sync Interval 300, not saved yet."""
     await settle(pilot, lambda: app.validated, "the database to load")
     await pilot.press("c")
     await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
@@ -43,6 +49,11 @@ async def edit_and_save(pilot: Any, app: OutlookApp) -> None:
     await to_checkbox(pilot, CRM)
     await pilot.press("space", "tab")
     await type_into(pilot, "300")
+
+
+async def edit_and_save(pilot: Any, app: OutlookApp) -> None:
+    """Default Organization's Configuration: CRM Sync Interval 300, ctrl+s."""
+    await edit(pilot, app)
     await pilot.press("ctrl+s")
 
 
@@ -143,3 +154,66 @@ def test_a_terminal_that_goes_away_while_a_save_waits_leaves_nothing_to_commit(
         dba.rollback()
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert pg_store.history() == []
+
+
+async def test_a_save_while_a_dba_locks_the_table_and_the_watch_waits_shows_its_wait(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore) -> None:
+    """The lead's story: one edit on the Configuration; a DBA runs ``BEGIN; LOCK TABLE
+    oro_config_value IN ACCESS EXCLUSIVE MODE``, which the app's once-a-second change check
+    waits for; ctrl+s: the save does not queue unseen behind the check, its dialog names the
+    DBA, Escape cancels it, and nothing is written."""
+    before = pg_server.execute(oro_db, SECTION_ROWS)
+    app = OutlookApp(pg_store, watch_seconds=0.05)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await edit(pilot, app)
+        with holding(oro_uri, TABLE_LOCKED):
+            await settle(pilot, lambda: pg_store.watching.backend_id is not None and
+                         waiting_session(pg_server, oro_db, pg_store.watching.backend_id),
+                         "the watch's change check to wait for the locked table")
+            await pilot.press("ctrl+s")
+            await settle(pilot, lambda: waiting_for_the_dba(app), "the save to say it waits")
+            await pilot.press("escape")
+            await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                         and not app.saving, "the save to end")
+            # only the watch's check still waits; the save's session holds nothing
+            assert [pid for pid, _, _ in outlook_tui_sessions(pg_server, oro_db)] == [
+                pg_store.watching.backend_id]
+            screen = app.screen
+            assert isinstance(screen, ConfigurationScreen)
+            assert screen.form.model.dirty and screen.form.model.fields[CRM].value == "300"
+    assert pg_server.execute(oro_db, SECTION_ROWS) == before
+    assert pg_store.history() == []
+
+
+async def test_the_watch_says_once_that_a_locked_table_hides_changes_by_others(
+        pg_server: PostgresServer, oro_db: str, oro_uri: str, pg_store: PostgresStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a DBA holds the table past the lock timeout, the watch's checks keep ending in a
+    timeout: one notice names the DBA, not one a second; a check that gets through again
+    ends the episode."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "0.2")  # the watch's connection opens later
+    title = "Not seeing changes by others"
+    app = OutlookApp(pg_store, watch_seconds=0.05)
+
+    def told() -> list[str]:
+        return [str(n.message) for n in app.notified if n.title == title]
+
+    def checks_started() -> object:
+        rows = pg_server.execute(oro_db, "SELECT query_start FROM pg_stat_activity "
+                                 "WHERE pid = %s", (pg_store.watching.backend_id,))
+        return rows[0][0] if rows else None
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.validated, "the database to load")
+        with holding(oro_uri, TABLE_LOCKED) as dba:
+            dba_pid = dba.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+            await settle(pilot, told, "the watch to say the table is locked")
+            # two more checks start, so at least one more has ended in the same timeout
+            for _ in range(2):
+                started = checks_started()
+                await settle(pilot, lambda: checks_started() != started, "another check")
+            assert told() == [
+                f"{pg_store.location}: waited 0.2 s for a lock on oro_config_value, held by "
+                f"postgres (dba-console, pid {dba_pid}); try again when they are done "
+                "(OUTLOOK_TUI_LOCK_TIMEOUT sets the wait). Changes by others show once it "
+                "is free."]
