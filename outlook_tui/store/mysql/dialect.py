@@ -153,8 +153,8 @@ class MySQLDialect:
     # -- transactions --
 
     def bounds(self) -> list[Statement]:
-        """Row locks wait at most the lock timeout (a table's metadata lock too: the driver
-        sets lock_wait_timeout per session); a statement runs at most that plus
+        """Row locks wait at most the lock timeout (a table's metadata lock too:
+        lock_wait_timeout, also set by the driver as it connects); a statement runs at most that plus
         STATEMENT_MARGIN s (MariaDB's max_statement_time; MySQL's max_execution_time, which
         bounds SELECTs only)."""
         lock = lock_wait_seconds()
@@ -162,10 +162,11 @@ class MySQLDialect:
                                (lock + STATEMENT_MARGIN,)) if self.mariadb else
                      Statement("SET SESSION max_execution_time = %s",
                                ((lock + STATEMENT_MARGIN) * 1000,)))
-        return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock,)), statement]
+        return [Statement("SET SESSION innodb_lock_wait_timeout = %s", (lock,)),
+                Statement("SET SESSION lock_wait_timeout = %s", (lock,)), statement]
 
     def session_bounds(self) -> list[Statement]:
-        """:meth:`bounds` are the session's already (and lock_wait_timeout: the driver)."""
+        """:meth:`bounds` are the session's already."""
         return self.bounds()
 
     def table_lock_holders(self, tables: Sequence[str]) -> None:
