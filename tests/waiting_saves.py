@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from outlook_tui.store import SettingChange, StoreBackend
+from outlook_tui.store import SettingChange, Snapshot, StoreBackend
 from outlook_tui.store.waiting import SaveControl, Waiting
 
 INTERVAL = "contacts_sync_interval_orocrm"
@@ -55,6 +55,19 @@ class Saver:
         self._thread.join(PATIENCE)
         assert not self._thread.is_alive(), "the save did not end"
         return self.outcome
+
+
+def every_read(store: Any, base: Snapshot) -> dict[str, Callable[[], object]]:
+    """Each read an Oro store runs outside a save, by name: each is bounded by the lock
+    timeout (``base``: a snapshot read before, for the plan)."""
+    return {
+        "load": store.load,
+        "plan": lambda: store.plan(base, [SettingChange(1, INTERVAL, None, 300)]),
+        "history": store.history,
+        "the change check": store.change_token,
+        "the first rows": lambda: store.peek(10),
+        "one organization": lambda: store.load_named([1]),
+    }
 
 
 @contextmanager

@@ -7,18 +7,18 @@ connection, never holds up a save, whose own wait is then seen and cancelled."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
 import pytest
 
-from outlook_tui.store import SettingChange, StoreError, TableLockTimeout
+from outlook_tui.store import StoreError, TableLockTimeout
 from outlook_tui.store.mysql import MySQLStore
 from outlook_tui.store.waiting import Cancelled
 from tests.e2e.terminal import eventually
 from tests.mysql.server import MariaDBServer
-from tests.waiting_saves import INTERVAL, Saver
+from tests.waiting_saves import Saver, every_read
 
 ROWS = "SELECT * FROM oro_config_value ORDER BY id"
 
@@ -50,16 +50,8 @@ def test_every_read_behind_a_dbas_table_lock_ends_after_the_lock_timeout_saying_
     store = MySQLStore(mysql_uri)
     try:
         base = store.load()
-        reads: dict[str, Callable[[], object]] = {
-            "load": store.load,
-            "plan": lambda: store.plan(base, [SettingChange(1, INTERVAL, None, 300)]),
-            "history": store.history,
-            "the change check": store.change_token,
-            "the first rows": lambda: store.peek(10),
-            "one organization": lambda: store.load_named([1]),
-        }
         with table_locked(mysql_server, mysql_db):
-            for name, read in reads.items():
+            for name, read in every_read(store, base).items():
                 with pytest.raises(TableLockTimeout) as raised:
                     read()
                 assert str(raised.value) == (

@@ -211,7 +211,7 @@ async def test_the_watch_says_once_that_a_locked_table_hides_changes_by_others(
             # two more checks start, so at least one more has ended in the same timeout
             for _ in range(2):
                 started = checks_started()
-                await settle(pilot, lambda: checks_started() != started, "another check")
+                await settle(pilot, lambda s=started: checks_started() != s, "another check")
             assert told() == [
                 f"{pg_store.location}: waited 0.2 s for a lock on oro_config_value, held by "
                 f"postgres (dba-console, pid {dba_pid}); try again when they are done "

@@ -7,19 +7,18 @@ its own connection, never holds up a save, whose own wait is then seen and cance
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from contextlib import suppress
 
 import pytest
 
-from outlook_tui.store import SettingChange, StoreError, TableLockTimeout
+from outlook_tui.store import StoreError, TableLockTimeout
 from outlook_tui.store.postgres import PostgresStore
 from outlook_tui.store.waiting import Cancelled
 from tests.e2e.terminal import eventually
 from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import PostgresServer
 from tests.postgres.waiting import TABLE_LOCKED, holding, outlook_tui_sessions, waiting_session
-from tests.waiting_saves import INTERVAL, Saver
+from tests.waiting_saves import Saver, every_read
 
 
 def test_every_read_behind_a_dbas_table_lock_ends_after_the_lock_timeout_naming_them(
@@ -29,17 +28,9 @@ def test_every_read_behind_a_dbas_table_lock_ends_after_the_lock_timeout_naming_
     store = PostgresStore(oro_uri)
     try:
         base = store.load()
-        reads: dict[str, Callable[[], object]] = {
-            "load": store.load,
-            "plan": lambda: store.plan(base, [SettingChange(1, INTERVAL, None, 300)]),
-            "history": store.history,
-            "the change check": store.change_token,
-            "the first rows": lambda: store.peek(10),
-            "one organization": lambda: store.load_named([1]),
-        }
         with holding(oro_uri, TABLE_LOCKED) as dba:
             dba_pid = dba.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
-            for name, read in reads.items():
+            for name, read in every_read(store, base).items():
                 with pytest.raises(TableLockTimeout) as raised:
                     read()
                 assert str(raised.value) == (

@@ -154,9 +154,9 @@ class MySQLDialect:
 
     def bounds(self) -> list[Statement]:
         """Row locks wait at most the lock timeout (a table's metadata lock too:
-        lock_wait_timeout, also set by the driver as it connects); a statement runs at most that plus
-        STATEMENT_MARGIN s (MariaDB's max_statement_time; MySQL's max_execution_time, which
-        bounds SELECTs only)."""
+        lock_wait_timeout, also set by the driver as it connects); a statement runs at most
+        that plus STATEMENT_MARGIN s (MariaDB's max_statement_time; MySQL's
+        max_execution_time, which bounds SELECTs only)."""
         lock = lock_wait_seconds()
         statement = (Statement("SET SESSION max_statement_time = %s",
                                (lock + STATEMENT_MARGIN,)) if self.mariadb else
