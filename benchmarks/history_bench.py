@@ -236,10 +236,12 @@ def _palette_history(term: Any, notes: list[str]) -> float:
     keys typed into it; the search is then typed again, and the note says so.)"""
     from terminal import Timeout
 
+    from outlook_tui.app.app import PALETTE_PLACEHOLDER
+
     for attempt in range(3):
         term.send(b"\x10")  # ctrl+p
         try:
-            term.wait_until(term.contains("Search for commands"), 15, "the palette")
+            term.wait_until(term.contains(PALETTE_PLACEHOLDER), 15, "the palette")
             term.settle(0.3, 10)
             for char in "History of all":  # a key at a time, as a person types
                 term.send(char)

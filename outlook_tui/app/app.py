@@ -55,6 +55,8 @@ from outlook_tui.text import is_printable, name_problem
 
 #: A toast longer than this is clipped (a message quoting a 10,000-character name).
 TOAST_CELLS = 480
+#: The command palette's prompt (Textual's ends with "…", which a Linux console may not draw).
+PALETTE_PLACEHOLDER = "Search commands and organizations"
 
 
 @runtime_checkable
@@ -456,9 +458,7 @@ class OutlookApp(App[None]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            # Textual's placeholder ends with "…", which a Linux console may not draw.
-            self.push_screen(Palette(id="--command-palette",
-                                     placeholder="Search commands and organizations"))
+            self.push_screen(Palette(id="--command-palette", placeholder=PALETTE_PLACEHOLDER))
 
     # Textual's screenshot writes an SVG file into the working directory: not from this app
     # (no key, no palette entry, no action markup can reach it).
