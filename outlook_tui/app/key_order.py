@@ -20,8 +20,9 @@ machine, what runs between two keys is the same, so the outcome is too.
 What the barrier does not wait for: workers (a loading table, an after-save command) and timers
 still to fire. A key typed while a worker runs acts at once, as it does when typed by hand.
 
-A person typing one key at a time barely waits: with nothing left to run, one pass is over in a
-moment. This is the one mechanism; no screen orders its own keys.
+A person typing one key at a time never waits: a key read once the pass after the previous one
+has ended acts at once (the pass after it runs while it acts, for the keys that may follow).
+This is the one mechanism; no screen orders its own keys.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ class KeyOrder:
         self._unheld = asyncio.Event()
         self._unheld.set()
         self._read = 0
+        #: A key acted at once and the pass after it has not started yet.
+        self._unsettled = False
         #: Messages handled anywhere in the app, but for the barriers' own and keys held here.
         self._handled = 0
         #: Keys held here not yet seen handled by the app (that handling only queued them).
@@ -96,11 +99,28 @@ class KeyOrder:
             self._released = None
             return False
         self._read += 1
+        if not self.pending and not self._holds:
+            # What the last key set off has all run (the pass after it found nothing left),
+            # and no save is in flight: this key acts at once, as a key typed by hand after a
+            # pause does. The pass after it starts once the screen has shown what it did (a
+            # pass wakes every node: started at once it would delay that paint), or at once
+            # when another key is read before that: that key waits for it.
+            self._unsettled = True
+            self._app.call_after_refresh(self._settle_after_key)
+            return False
         self._held.add(id(event))
         self._waiting.append(event)
+        self._start()
+        return True
+
+    def _start(self) -> None:
+        self._unsettled = False
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._release_in_order())
-        return True
+
+    def _settle_after_key(self) -> None:
+        if self._unsettled:
+            self._start()
 
     @contextmanager
     def hold(self) -> Iterator[Hold]:
@@ -124,7 +144,8 @@ class KeyOrder:
     @property
     def pending(self) -> bool:
         """Keys read and still waiting, or the last one's effects still running."""
-        return bool(self._waiting) or (self._task is not None and not self._task.done())
+        return (self._unsettled or bool(self._waiting)
+                or (self._task is not None and not self._task.done()))
 
     async def _release_in_order(self) -> None:
         while True:
