@@ -6,11 +6,13 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
-from outlook_tui.store import SettingChange, Snapshot, StoreBackend
-from outlook_tui.store.waiting import SaveControl, Waiting
+import pytest
+
+from outlook_tui.store import SettingChange, Snapshot, StoreBackend, StoreError, TableLockTimeout
+from outlook_tui.store.waiting import Cancelled, SaveControl, Waiting
 
 INTERVAL = "contacts_sync_interval_orocrm"
 #: Every wait for something the server or the save does: generous, never reached when it works.
@@ -50,6 +52,14 @@ class Saver:
         assert self.waiting.wait(PATIENCE), f"never reported waiting: {self.reports}"
         return next(r for r in self.reports if r is not None)
 
+    def cancelled_while_waiting(self) -> Waiting:
+        """What the save said it waits for, once it has; then a cancel, which the save accepts
+        and ends with (nothing saved)."""
+        waiting = self.wait_until_waiting()
+        assert self.control.cancel() is True
+        assert isinstance(self.result(), Cancelled)
+        return waiting
+
     def result(self) -> Any:
         """What the save ended with: its CommitResult, or the error it raised."""
         self._thread.join(PATIENCE)
@@ -68,6 +78,27 @@ def every_read(store: Any, base: Snapshot) -> dict[str, Callable[[], object]]:
         "the first rows": lambda: store.peek(10),
         "one organization": lambda: store.load_named([1]),
     }
+
+
+def every_read_gives_up(store: Any, base: Snapshot, message: str) -> None:
+    """Each of :func:`every_read` fails with a :class:`TableLockTimeout` saying ``message``."""
+    for name, read in every_read(store, base).items():
+        with pytest.raises(TableLockTimeout) as raised:
+            read()
+        assert str(raised.value) == message, name
+
+
+def change_check(store: Any) -> threading.Thread:
+    """The app's change check, started in a thread of its own (its failure is the app's to
+    report, not this test's): join it once what it waits for is gone."""
+
+    def check() -> None:
+        with suppress(StoreError):
+            store.change_token()
+
+    checking = threading.Thread(target=check)
+    checking.start()
+    return checking
 
 
 @contextmanager

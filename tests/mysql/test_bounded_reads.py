@@ -6,33 +6,13 @@ connection, never holds up a save, whose own wait is then seen and cancelled."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from typing import Any
-
 import pytest
 
-from outlook_tui.store import StoreError, TableLockTimeout
 from outlook_tui.store.mysql import MySQLStore
-from outlook_tui.store.waiting import Cancelled
 from tests.e2e.terminal import eventually
 from tests.mysql.server import MariaDBServer
-from tests.waiting_saves import Saver, every_read
-
-ROWS = "SELECT * FROM oro_config_value ORDER BY id"
-
-
-@contextmanager
-def table_locked(server: MariaDBServer, database: str) -> Iterator[Any]:
-    """A DBA's session holding ``LOCK TABLES oro_config_value WRITE`` until the block ends."""
-    dba = server.connect(database)
-    try:
-        with dba.cursor() as cursor:
-            cursor.execute("LOCK TABLES oro_config_value WRITE")
-        yield dba
-    finally:
-        dba.close()
+from tests.mysql.waiting import ROWS, TABLE_LOCKED, holding
+from tests.waiting_saves import Saver, change_check, every_read_gives_up
 
 
 def state(server: MariaDBServer, session: object) -> str | None:
@@ -50,15 +30,12 @@ def test_every_read_behind_a_dbas_table_lock_ends_after_the_lock_timeout_saying_
     store = MySQLStore(mysql_uri)
     try:
         base = store.load()
-        with table_locked(mysql_server, mysql_db):
-            for name, read in every_read(store, base).items():
-                with pytest.raises(TableLockTimeout) as raised:
-                    read()
-                assert str(raised.value) == (
-                    f"{store.location}: waited 1 s for a lock on Oro's tables "
-                    "(oro_organization, oro_config, oro_config_value, outlook_tui_history), "
-                    "held by another session (the database does not say whose); try again "
-                    "when they are done (OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)"), name
+        with holding(mysql_server, mysql_db, TABLE_LOCKED):
+            every_read_gives_up(store, base, (
+                f"{store.location}: waited 1 s for a lock on Oro's tables "
+                "(oro_organization, oro_config, oro_config_value, outlook_tui_history), "
+                "held by another session (the database does not say whose); try again "
+                "when they are done (OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)"))
         assert store.change_token() == base.fingerprint
     finally:
         store.close()
@@ -70,23 +47,14 @@ def test_a_save_never_waits_unseen_behind_the_change_check_stuck_on_a_locked_tab
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
     before = mysql_server.execute(mysql_db, ROWS)
     saver = Saver(mysql_store)  # read before the lock: the lock stops readers too
-    with table_locked(mysql_server, mysql_db):
-
-        def check() -> None:
-            with suppress(StoreError):
-                mysql_store.change_token()
-
-        checking = threading.Thread(target=check)
-        checking.start()
+    with holding(mysql_server, mysql_db, TABLE_LOCKED):
+        checking = change_check(mysql_store)
         eventually(lambda: mysql_store.watching.backend_id is not None and state(
             mysql_server, mysql_store.watching.backend_id) == "Waiting for table metadata lock",
             "the change check to wait for the table")
-        saver.start()
-        waiting = saver.wait_until_waiting()
+        waiting = saver.start().cancelled_while_waiting()
         assert waiting.what == "Oro's settings rows (oro_config, oro_config_value)"
         assert waiting.holders == ()
-        assert saver.control.cancel() is True
-        assert isinstance(saver.result(), Cancelled)
         # the save's session runs nothing any more; the check still waits
         eventually(lambda: state(mysql_server, mysql_store.connection.backend_id) is None,
                    "the save's statement to have ended")

@@ -4,9 +4,7 @@ lost connections, MySQL's case-insensitive comparisons, and the password's ways 
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,8 @@ from outlook_tui.store.mysql import MySQLStore
 from outlook_tui.store.oro.sql import Statement
 from tests.e2e.terminal import eventually
 from tests.mysql.server import OTHER_ROWS_SQL, READER, READER_PASSWORD, MariaDBServer
+from tests.mysql.waiting import ROWS, ROWS_HELD, SAVERS_HELD, TABLE_LOCKED, holding
+from tests.waiting_saves import Saver, silent_server
 
 INTERVAL = "contacts_sync_interval_orocrm"
 OURS = """SELECT c.entity, c.record_id, v.name, v.text_value, v.object_value, v.array_value,
@@ -66,7 +66,7 @@ def test_values_are_written_as_oro_writes_them_and_nothing_else_changes(
 
 def test_an_account_that_may_only_select_opens_read_only_and_writes_nothing(
         mysql_server: MariaDBServer, mysql_uri: str, mysql_db: str) -> None:
-    before = mysql_server.execute(mysql_db, "SELECT * FROM oro_config_value ORDER BY id")
+    before = mysql_server.execute(mysql_db, ROWS)
     store = MySQLStore(mysql_server.uri(mysql_db, READER, READER_PASSWORD))
     assert store.read_only_reason == (
         f"database user {READER}@localhost may not write Oro's settings (no INSERT on "
@@ -76,7 +76,7 @@ def test_an_account_that_may_only_select_opens_read_only_and_writes_nothing(
         store.commit(store.load(), [SettingChange(1, INTERVAL, None, 300)])
     assert store.history() == []
     store.close()
-    assert mysql_server.execute(mysql_db, "SELECT * FROM oro_config_value ORDER BY id") == before
+    assert mysql_server.execute(mysql_db, ROWS) == before
 
 
 def test_read_only_flag_makes_the_session_read_only(mysql_uri: str) -> None:
@@ -149,18 +149,13 @@ def test_a_save_waits_for_a_lock_held_elsewhere_at_most_the_lock_timeout(
     OUTLOOK_TUI_LOCK_TIMEOUT with nothing written, and succeeds once the lock is gone."""
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "1")
     base = mysql_store.load()
-    before = mysql_server.execute(mysql_db, "SELECT * FROM oro_config_value ORDER BY id")
-    holder = mysql_server.connect(mysql_db, autocommit=False)
-    with holder.cursor() as cursor:
-        cursor.execute("SELECT * FROM oro_config WHERE entity = 'organization' AND "
-                       "record_id = 1 FOR UPDATE")
-    with pytest.raises(StoreError, match=r"waited \d+ s for Oro's settings rows \(oro_config, "
-                       r"oro_config_value\), held by .*Nothing was saved"):
+    before = mysql_server.execute(mysql_db, ROWS)
+    with holding(mysql_server, mysql_db, ROWS_HELD), pytest.raises(
+            StoreError, match=r"waited \d+ s for Oro's settings rows \(oro_config, "
+            r"oro_config_value\), held by .*Nothing was saved"):
         mysql_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
-    assert mysql_server.execute(mysql_db, "SELECT * FROM oro_config_value ORDER BY id") == before
+    assert mysql_server.execute(mysql_db, ROWS) == before
     assert mysql_store.history() == []
-    holder.rollback()
-    holder.close()
     mysql_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
     assert mysql_store.load().get(1).overrides == {INTERVAL: 300}  # type: ignore[union-attr]
 
@@ -169,13 +164,10 @@ def test_a_save_waits_for_another_outlook_tui_save_at_most_the_lock_timeout(
         mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "1")
-    other = mysql_server.connect(mysql_db)
-    with other.cursor() as cursor:
-        cursor.execute("SELECT GET_LOCK('outlook-tui save', 0)")
-    with pytest.raises(StoreError, match=r"waited \d+ s for another outlook-tui save "
-                       r"\(outlook-tui's savers' lock\)"):
+    with holding(mysql_server, mysql_db, SAVERS_HELD), pytest.raises(
+            StoreError, match=r"waited \d+ s for another outlook-tui save "
+            r"\(outlook-tui's savers' lock\)"):
         mysql_store.commit(mysql_store.load(), [SettingChange(1, INTERVAL, None, 300)])
-    other.close()
     assert mysql_store.history() == []
 
 
@@ -211,11 +203,11 @@ def test_a_row_whose_name_differs_only_in_case_is_left_as_oro_leaves_it(
                          "'scalar', NOW(), NOW())", (INTERVAL.upper() + " ",))
     base = mysql_store.load()
     assert base.get(1).overrides == {}  # type: ignore[union-attr]
-    before = mysql_server.execute(mysql_db, "SELECT * FROM oro_config_value ORDER BY id")
+    before = mysql_server.execute(mysql_db, ROWS)
     with pytest.raises(StoreError, match="differs from outlook-tui's only in letter case or "
                                          "trailing spaces"):
         mysql_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
-    assert mysql_server.execute(mysql_db, "SELECT * FROM oro_config_value ORDER BY id") == before
+    assert mysql_server.execute(mysql_db, ROWS) == before
     assert mysql_store.history() == []
     # other settings of that organization still save
     mysql_store.commit(base, [SettingChange(1, "tasks_enabled", None, False)])
@@ -276,43 +268,24 @@ def test_a_save_waiting_for_the_savers_lock_is_interrupted_and_writes_nothing(
     """Another saver holds the lock; the waiting save's statement is interrupted (KILL QUERY,
     what cancelling a save does): the save ends with nothing written."""
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "60")
-    other = mysql_server.connect(mysql_db)
-    with other.cursor() as cursor:
-        cursor.execute("SELECT GET_LOCK('outlook-tui save', 0)")
-    base = mysql_store.load()
-    outcome: list[BaseException] = []
-
-    def save() -> None:
-        try:
-            mysql_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
-        except BaseException as error:
-            outcome.append(error)
-
-    saving = threading.Thread(target=save)
-    saving.start()
-    waiting = eventually(lambda: mysql_server.execute(
-        None, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK%%'"),
-        "the save waiting for the savers' lock")
-    mysql_server.execute(None, "KILL QUERY %s", (waiting[0][0],))
-    saving.join(timeout=60)
-    other.close()
-    assert len(outcome) == 1 and isinstance(outcome[0], StoreError)
-    assert str(outcome[0]).endswith("the wait for the savers' lock was interrupted; nothing "
-                                    "was saved")
+    saver = Saver(mysql_store)
+    with holding(mysql_server, mysql_db, SAVERS_HELD):
+        saver.start()
+        waiting = eventually(lambda: mysql_server.execute(
+            None, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE "
+            "'SELECT GET_LOCK%%'"), "the save waiting for the savers' lock")
+        mysql_server.execute(None, "KILL QUERY %s", (waiting[0][0],))
+        outcome = saver.result()
+    assert isinstance(outcome, StoreError)
+    assert str(outcome).endswith("the wait for the savers' lock was interrupted; nothing "
+                                 "was saved")
     assert mysql_store.history() == []
     assert mysql_store.load().get(1).overrides == {}  # type: ignore[union-attr]
 
 
 def test_a_server_that_accepts_and_never_answers_is_given_up_with_a_one_line_message() -> None:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-    port = listener.getsockname()[1]
-    try:
-        with pytest.raises(StoreError) as refused:
-            MySQLStore(f"mysql://oro@127.0.0.1:{port}/oro?connect_timeout=1")
-    finally:
-        listener.close()
+    with silent_server() as port, pytest.raises(StoreError) as refused:
+        MySQLStore(f"mysql://oro@127.0.0.1:{port}/oro?connect_timeout=1")
     message = str(refused.value)
     assert message.startswith(f"cannot connect to mysql://oro@127.0.0.1:{port}/oro")
     assert "timed out" in message and "\n" not in message
@@ -326,13 +299,10 @@ def test_a_table_locked_by_a_dba_bounds_the_save_too(
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "1")
     store = MySQLStore(mysql_uri)
     base = store.load()
-    dba = mysql_server.connect(mysql_db)
-    with dba.cursor() as cursor:
-        cursor.execute("LOCK TABLES oro_config_value WRITE")
-    with pytest.raises(StoreError, match=r"waited \d+ s for Oro's settings rows .*Nothing was "
-                       r"saved: .*\(OUTLOOK_TUI_LOCK_TIMEOUT sets the wait\)"):
+    with holding(mysql_server, mysql_db, TABLE_LOCKED), pytest.raises(
+            StoreError, match=r"waited \d+ s for Oro's settings rows .*Nothing was "
+            r"saved: .*\(OUTLOOK_TUI_LOCK_TIMEOUT sets the wait\)"):
         store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
-    dba.close()
     assert store.history() == []
     assert store.load().get(1).overrides == {}  # type: ignore[union-attr]
     store.close()

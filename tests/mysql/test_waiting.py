@@ -7,22 +7,18 @@ QUERY`` from a second connection) rolls it back with nothing written."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from outlook_tui.store import StoreError
 from outlook_tui.store.mysql import MySQLStore
-from outlook_tui.store.waiting import Cancelled
 from tests.conftest import run_cli as run
 from tests.e2e.terminal import eventually
 from tests.mysql.server import MariaDBServer
+from tests.mysql.waiting import ROWS, ROWS_HELD, SAVERS_HELD, TABLE_LOCKED, holding
 from tests.waiting_saves import INTERVAL, Saver, silent_server
 
-ROWS = "SELECT * FROM oro_config_value ORDER BY id"
-#: Organization 1's scope row, as a DBA's open transaction (or Oro's own save) holds it.
-ROWS_HELD = "SELECT * FROM oro_config WHERE entity = 'organization' AND record_id = 1 FOR UPDATE"
 SAVER = "oro_saver"
 SAVER_PASSWORD = "saves, no PROCESS"
 
@@ -31,19 +27,6 @@ SAVER_PASSWORD = "saves, no PROCESS"
 def patient(monkeypatch: pytest.MonkeyPatch) -> None:
     """Saves wait as long as the test needs, unless a test sets the bound itself."""
     monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
-
-
-@contextmanager
-def holding(server: MariaDBServer, database: str, sql: str) -> Iterator[Any]:
-    """Another session holding a lock until the block ends (then rolled back)."""
-    holder = server.connect(database, autocommit=False)
-    try:
-        with holder.cursor() as cursor:
-            cursor.execute(sql)
-        yield holder
-    finally:
-        holder.rollback()
-        holder.close()
 
 
 def lingering(server: MariaDBServer, store: MySQLStore) -> list[tuple[Any, ...]]:
@@ -68,45 +51,26 @@ def connection_id(connection: Any) -> int:
         return int(cursor.fetchone()[0])
 
 
-def test_a_save_behind_another_transaction_names_it_and_a_cancel_ends_it(
-        mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore) -> None:
+@pytest.mark.parametrize(("held", "what"), [
+    (ROWS_HELD, "Oro's settings rows (oro_config, oro_config_value)"),
+    (SAVERS_HELD, "another outlook-tui save (outlook-tui's savers' lock)"),
+], ids=["another transaction holding the rows", "another outlook-tui save holding its lock"])
+def test_a_save_behind_another_session_names_it_and_a_cancel_ends_it(
+        mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore, held: str,
+        what: str) -> None:
     before = mysql_server.execute(mysql_db, ROWS)
-    with holding(mysql_server, mysql_db, ROWS_HELD) as dba:
-        saver = Saver(mysql_store).start()
-        waiting = saver.wait_until_waiting()
-        assert waiting.what == "Oro's settings rows (oro_config, oro_config_value)"
+    with holding(mysql_server, mysql_db, held) as other:
+        waiting = Saver(mysql_store).start().cancelled_while_waiting()
+        assert waiting.what == what
         assert waiting.holders == (
-            f"root (connection {connection_id(dba)}, from localhost)",)
-        assert saver.control.cancel() is True
-        assert isinstance(saver.result(), Cancelled)
-        # rolled back at once, while the other transaction still holds the rows
+            f"root (connection {connection_id(other)}, from localhost)",)
+        # rolled back at once, while the other session still holds what the save needs
         ended(mysql_server, mysql_store)
     assert mysql_server.execute(mysql_db, ROWS) == before
     assert mysql_store.history() == []
     # and the store saves normally afterwards
     Saver(mysql_store, 120).start().result()
     assert mysql_store.load().get(1).overrides == {INTERVAL: 120}  # type: ignore[union-attr]
-
-
-def test_another_outlook_tui_save_holding_the_savers_lock_is_named_and_cancelled(
-        mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore) -> None:
-    before = mysql_server.execute(mysql_db, ROWS)
-    other = mysql_server.connect(mysql_db)
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT GET_LOCK('outlook-tui save', 0)")
-        saver = Saver(mysql_store).start()
-        waiting = saver.wait_until_waiting()
-        assert waiting.what == "another outlook-tui save (outlook-tui's savers' lock)"
-        assert waiting.holders == (
-            f"root (connection {connection_id(other)}, from localhost)",)
-        assert saver.control.cancel() is True
-        assert isinstance(saver.result(), Cancelled)
-        ended(mysql_server, mysql_store)
-    finally:
-        other.close()
-    assert mysql_server.execute(mysql_db, ROWS) == before
-    assert mysql_store.history() == []
 
 
 @pytest.fixture
@@ -130,13 +94,11 @@ def test_a_save_that_may_not_see_who_holds_the_rows_says_so_and_can_still_be_can
         mysql_server: MariaDBServer, mysql_db: str, saver_without_process: MySQLStore) -> None:
     before = mysql_server.execute(mysql_db, ROWS)
     with holding(mysql_server, mysql_db, ROWS_HELD):
-        saver = Saver(saver_without_process).start()
-        waiting = saver.wait_until_waiting()
+        # cancelled on its own session: KILL QUERY needs no privilege
+        waiting = Saver(saver_without_process).start().cancelled_while_waiting()
         assert waiting.holders == ()
         assert str(waiting) == ("waiting for Oro's settings rows (oro_config, oro_config_value)"
                                 "; the database does not say who holds it")
-        assert saver.control.cancel() is True  # its own session: KILL QUERY needs no privilege
-        assert isinstance(saver.result(), Cancelled)
         ended(mysql_server, saver_without_process)
     assert mysql_server.execute(mysql_db, ROWS) == before
 
@@ -146,18 +108,10 @@ def test_a_table_locked_by_a_dba_is_waited_for_visibly_and_cancelled(
     """LOCK TABLES holds a table's metadata lock, whose holder no table names."""
     before = mysql_server.execute(mysql_db, ROWS)
     saver = Saver(mysql_store)  # loaded before: the lock stops readers too
-    dba = mysql_server.connect(mysql_db)
-    try:
-        with dba.cursor() as cursor:
-            cursor.execute("LOCK TABLES oro_config_value WRITE")
-        saver.start()
-        waiting = saver.wait_until_waiting()
+    with holding(mysql_server, mysql_db, TABLE_LOCKED):
+        waiting = saver.start().cancelled_while_waiting()
         assert waiting.what == "Oro's settings rows (oro_config, oro_config_value)"
         assert waiting.holders == ()
-        assert saver.control.cancel() is True
-        assert isinstance(saver.result(), Cancelled)
-    finally:
-        dba.close()
     assert mysql_server.execute(mysql_db, ROWS) == before
     assert mysql_store.history() == []
 

@@ -34,12 +34,10 @@ def test_a_save_behind_a_dbas_open_transaction_names_them_and_a_cancel_ends_it(
     before = pg_server.execute(oro_db, SECTION_ROWS)
     with holding(oro_uri, ROWS_HELD):
         saver = Saver(pg_store).start()
-        waiting = saver.wait_until_waiting()
+        waiting = saver.cancelled_while_waiting()
         assert waiting.what == "Oro's settings rows (oro_config, oro_config_value)"
         [holder] = waiting.holders
         assert holder.startswith("postgres (dba-console, pid ")
-        assert saver.control.cancel() is True
-        assert isinstance(saver.result(), Cancelled)
         assert str(saver.outcome) == "the save was cancelled; nothing was saved"
         # rolled back at once, while the DBA still holds the rows: nothing waits, nothing held
         assert outlook_tui_sessions(pg_server, oro_db) == []
@@ -72,12 +70,9 @@ def test_another_outlook_tui_save_holding_the_savers_lock_is_waited_for_and_canc
     before = pg_server.execute(oro_db, SECTION_ROWS)
     with psycopg.connect(oro_uri, autocommit=True, application_name="outlook-tui") as other:
         other.execute(SAVERS_HELD)
-        saver = Saver(pg_store).start()
-        waiting = saver.wait_until_waiting()
+        waiting = Saver(pg_store).start().cancelled_while_waiting()
         assert waiting.what.startswith("another outlook-tui save")
         assert "(outlook-tui, pid " in waiting.holders[0]
-        assert saver.control.cancel() is True
-        assert isinstance(saver.result(), Cancelled)
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
 
 
