@@ -6,13 +6,18 @@ through the store."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 
 from outlook_tui.store import SettingChange, StoreBackend
+from outlook_tui.store.oro.store import OroStore
+
+OpenedStore = TypeVar("OpenedStore", bound=OroStore)
 
 #: Ids the seeded organizations get: Oro's Default Organization is 1.
 FIRST_ID = 2
+#: Oro's tables and outlook-tui's: what a picture of the store holds.
+ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value", "outlook_tui_history")
 
 #: The organizations most stories are told with, in any store (the ``acme`` fixtures): after
 #: Oro's Default Organization, Acme (id 2), active, with its own CRM Sync Interval of 300, and
@@ -63,3 +68,88 @@ def save_settings(store: StoreBackend, seeds: Sequence[Mapping[str, Any]],
                 for n, v in dict(seed.get("overrides", {})).items()]
     if changes:
         store.commit(store.load(), changes)
+
+
+def insert_organizations(server: Any, database: str,
+                         organizations: Sequence[str | Mapping[str, Any]], *,
+                         table: str = "oro_organization", first_id: int = FIRST_ID) -> None:
+    """Organizations (names or partial records) inserted as Oro's own screens insert them, ids
+    from ``first_id``: organizations are Oro's to make, the store cannot create them."""
+    for number, seed in enumerate(seeds_of(organizations), start=first_id):
+        server.execute(database, f"INSERT INTO {table} (id, name, description, enabled, "
+                       "created_at, updated_at) VALUES (%s, %s, %s, %s, '2026-01-15 09:30:00', "
+                       "'2026-01-15 09:30:00')",
+                       (number, seed["name"], seed.get("description") or None,
+                        bool(seed.get("enabled", True))))
+
+
+def initialized(opening: Callable[[str], OroStore], uri: str) -> str:
+    """``uri``, once ``outlook-tui db init`` has run there."""
+    store = opening(uri)
+    try:
+        store.init_history()
+    finally:
+        store.close()
+    return uri
+
+
+def opened(opening: Callable[[str], OpenedStore], uri: str) -> Iterator[OpenedStore]:
+    """A fixture's store on ``uri``, closed after the test."""
+    store = opening(uri)
+    yield store
+    store.close()
+
+
+class OroStoreFactory:
+    """The contract suite's stores on Oro's database (see tests/store/conftest.py,
+    ``StoreFactory``): each a fresh copy of Oro's tables and the seed rows where ``db init`` has
+    run; the organizations inserted as Oro would, their overrides and the system values saved
+    through the store. A database says how a copy is made (:meth:`_fresh`), how a table of it
+    is named (:meth:`_table`) and how the copies are given back (:meth:`_give_back`)."""
+
+    name: ClassVar[str]
+    #: The store class: MySQLStore, PostgresStore.
+    opening: ClassVar[Callable[..., OroStore]]
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+        self.stores: list[OroStore] = []
+
+    def _fresh(self, seeds: Sequence[Mapping[str, Any]]) -> str:
+        """A new copy of Oro's tables holding the organizations ``seeds``: the store's URI."""
+        raise NotImplementedError
+
+    def _table(self, uri: str, table: str) -> str:
+        """``table`` of the copy at ``uri``, as SQL names it."""
+        return table
+
+    def _give_back(self) -> None:
+        raise NotImplementedError
+
+    def __call__(self, organizations: Sequence[str | Mapping[str, Any]] = (),
+                 system: Mapping[str, Any] | None = None) -> StoreBackend:
+        seeds = seeds_of(organizations)
+        store = type(self).opening(self._fresh(seeds))
+        store.init_history()
+        self.stores.append(store)
+        save_settings(store, seeds, system)
+        return store
+
+    def again(self, store: StoreBackend, *, read_only: bool = False) -> StoreBackend:
+        assert isinstance(store, OroStore)
+        other = type(self).opening(store.uri, read_only=read_only)
+        self.stores.append(other)
+        return other
+
+    def picture(self, store: StoreBackend) -> object:
+        """Every row of every table of the store's copy."""
+        assert isinstance(store, OroStore)
+        return {table: self.server.execute(store.database,
+                                           f"SELECT * FROM {self._table(store.uri, table)} "
+                                           "ORDER BY id")
+                for table in ORO_TABLES}
+
+    def close(self) -> None:
+        for store in self.stores:
+            store.close()
+        self._give_back()

@@ -22,7 +22,7 @@ from outlook_tui.store.mysql import MySQLStore
 from outlook_tui.store.postgres import PostgresStore
 from tests.conftest import settle
 from tests.oro_odd_rows import BASE, HUGE, ODD_ROWS, DropScopeIndex, OddRow, Write, cases
-from tests.postgres.fixtures import ORO_TABLES
+from tests.oro_seeds import ORO_TABLES
 
 DATABASES = ("postgres", "mysql")
 CASES = [pytest.param((database, row), id=f"{database}-{row.name}")

@@ -5,17 +5,13 @@ test folder sees them (the contract suite lives in ``tests/store``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from outlook_tui.store import StoreBackend
 from outlook_tui.store.mysql import MySQLStore
 from tests.mysql.server import MariaDBServer, running
-from tests.oro_seeds import FIRST_ID, save_settings, seeds_of
-
-ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value", "outlook_tui_history")
+from tests.oro_seeds import OroStoreFactory, initialized, insert_organizations, opened
 
 
 @pytest.fixture(scope="session")
@@ -47,70 +43,32 @@ def mysql_db(mysql_server: MariaDBServer, _mysql_pool: list[str]) -> Iterator[st
 @pytest.fixture
 def mysql_uri(mysql_server: MariaDBServer, mysql_db: str) -> str:
     """The store URI of a fresh Oro database where ``outlook-tui db init`` has run."""
-    uri = mysql_server.uri(mysql_db)
-    store = MySQLStore(uri)
-    store.init_history()
-    store.close()
-    return uri
+    return initialized(MySQLStore, mysql_server.uri(mysql_db))
 
 
 @pytest.fixture
 def mysql_store(mysql_uri: str) -> Iterator[MySQLStore]:
-    store = MySQLStore(mysql_uri)
-    yield store
-    store.close()
+    yield from opened(MySQLStore, mysql_uri)
 
 
-def insert_organizations(server: MariaDBServer, database: str,
-                         seeds: Sequence[Mapping[str, Any]], first_id: int = FIRST_ID) -> None:
-    """Organizations as Oro's own screens insert them (the store cannot create them)."""
-    for number, seed in enumerate(seeds, start=first_id):
-        server.execute(database, "INSERT INTO oro_organization (id, name, description, enabled, "
-                       "created_at, updated_at) VALUES (%s, %s, %s, %s, '2026-01-15 09:30:00', "
-                       "'2026-01-15 09:30:00')",
-                       (number, seed["name"], seed.get("description") or None,
-                        bool(seed.get("enabled", True))))
+class MySQLStoreFactory(OroStoreFactory):
+    """Each store a database of its own from the pool."""
 
+    name = "mysql"
+    opening = MySQLStore
 
-@dataclass
-class MySQLStoreFactory:
-    """Each store a database of its own from the pool (Oro's tables, the seed rows, ``db init``
-    done). Organizations are inserted as Oro would; overrides and system values are saved
-    through the store."""
+    def __init__(self, server: MariaDBServer, pool: list[str]) -> None:
+        super().__init__(server)
+        self.pool = pool
+        self.databases: list[str] = []
 
-    server: MariaDBServer
-    pool: list[str]
-    name: str = "mysql"
-    databases: list[str] = field(default_factory=list)
-    stores: list[StoreBackend] = field(default_factory=list)
-
-    def __call__(self, organizations: Sequence[str | Mapping[str, Any]] = (),
-                 system: Mapping[str, Any] | None = None) -> StoreBackend:
+    def _fresh(self, seeds: Sequence[Mapping[str, Any]]) -> str:
         database = self.pool.pop() if self.pool else self.server.database()
         self.databases.append(database)
-        seeds = seeds_of(organizations)
         insert_organizations(self.server, database, seeds)
-        store = MySQLStore(self.server.uri(database))
-        store.init_history()
-        self.stores.append(store)
-        save_settings(store, seeds, system)
-        return store
+        return str(self.server.uri(database))
 
-    def again(self, store: StoreBackend, *, read_only: bool = False) -> StoreBackend:
-        assert isinstance(store, MySQLStore)
-        other = MySQLStore(store.uri, read_only=read_only)
-        self.stores.append(other)
-        return other
-
-    def picture(self, store: StoreBackend) -> object:
-        """Every row of every table of the store's database."""
-        assert isinstance(store, MySQLStore)
-        return {table: self.server.execute(store.database, f"SELECT * FROM {table} ORDER BY id")
-                for table in ORO_TABLES}
-
-    def close(self) -> None:
-        for store in self.stores:
-            store.close()
+    def _give_back(self) -> None:
         for database in self.databases:
             self.server.reset(database)
             self.pool.append(database)

@@ -6,18 +6,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
-from outlook_tui.store import StoreBackend
 from outlook_tui.store.postgres import PostgresStore
-from tests.oro_seeds import ACME, ACME_SYSTEM, FIRST_ID, save_settings, seeds_of
+from tests.oro_seeds import (
+    ACME,
+    ACME_SYSTEM,
+    OroStoreFactory,
+    initialized,
+    opened,
+    save_settings,
+    seeds_of,
+)
+from tests.oro_seeds import insert_organizations as insert_as_oro
 from tests.postgres.server import ORO_DDL, ORO_SEED, PostgresServer, running
 
-ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value", "outlook_tui_history")
 #: outlook-tui's settings rows as stored, to compare before and after.
 SECTION_ROWS = """SELECT c.entity, c.record_id, v.name, v.text_value, v.type, v.object_value,
   v.array_value FROM oro_config_value v JOIN oro_config c ON c.id = v.config_id
@@ -49,35 +55,20 @@ def oro_db(pg_server: PostgresServer, _session_db: str) -> str:
 @pytest.fixture
 def oro_uri(pg_server: PostgresServer, oro_db: str) -> str:
     """A libpq URI of a fresh Oro database where ``outlook-tui db init`` has run."""
-    from outlook_tui.store.postgres import PostgresStore
-
-    uri = pg_server.uri(oro_db)
-    store = PostgresStore(uri)
-    store.init_history()
-    store.close()
-    return uri
+    return initialized(PostgresStore, pg_server.uri(oro_db))
 
 
 @pytest.fixture
 def pg_store(oro_uri: str) -> Iterator[PostgresStore]:
-    from outlook_tui.store.postgres import PostgresStore
-
-    store = PostgresStore(oro_uri)
-    yield store
-    store.close()
+    yield from opened(PostgresStore, oro_uri)
 
 
 def insert_organizations(server: PostgresServer, database: str,
                          organizations: Sequence[str | Mapping[str, Any]], *,
                          schema: str = "public") -> None:
-    """Insert organizations (names or partial records) as Oro does, with ids from 2 (after the
-    Default Organization) and the id sequence past them: organizations are Oro's to make."""
-    for number, seed in enumerate(seeds_of(organizations), start=FIRST_ID):
-        server.execute(
-            database, f"INSERT INTO {schema}.oro_organization (id, name, description, "
-            "enabled, created_at, updated_at) VALUES (%s, %s, %s, %s, "
-            "'2026-01-15 09:30:00', '2026-01-15 09:30:00')",
-            (number, seed["name"], seed.get("description") or None, seed.get("enabled", True)))
+    """Insert organizations as Oro does (tests/oro_seeds.py), with ids from 2 (after the
+    Default Organization), and the id sequence past them."""
+    insert_as_oro(server, database, organizations, table=f"{schema}.oro_organization")
     server.execute(database, f"SELECT setval('{schema}.oro_organization_id_seq', "
                    f"(SELECT max(id) FROM {schema}.oro_organization))")
 
@@ -103,52 +94,31 @@ def acme_uri(pg_server: PostgresServer, acme_db: str) -> str:
     return pg_server.uri(acme_db)
 
 
-@dataclass
-class PostgresStoreFactory:
-    """Each store a schema of its own in the worker's database (Oro's tables, the seed rows,
-    ``db init`` done), reached through the URI's search_path: ~30 ms, against ~500 ms for a
-    database. Organizations are inserted as Oro would (the store cannot create them);
-    overrides and system values are saved through the store."""
+class PostgresStoreFactory(OroStoreFactory):
+    """Each store a schema of its own in the worker's database, reached through the URI's
+    search_path: ~30 ms, against ~500 ms for a database."""
 
-    server: PostgresServer
-    database: str
-    name: str = "postgres"
-    schemas: list[str] = field(default_factory=list)
-    stores: list[StoreBackend] = field(default_factory=list)
+    name = "postgres"
+    opening = PostgresStore
 
-    def __call__(self, organizations: Sequence[str | Mapping[str, Any]] = (),
-                 system: Mapping[str, Any] | None = None) -> StoreBackend:
+    def __init__(self, server: PostgresServer, database: str) -> None:
+        super().__init__(server)
+        self.database = database
+        self.schemas: list[str] = []
+
+    def _fresh(self, seeds: Sequence[Mapping[str, Any]]) -> str:
         schema = f"contract_{uuid.uuid4().hex[:10]}"
         self.schemas.append(schema)
         self.server.execute(self.database, f"CREATE SCHEMA {schema}; SET search_path = "
                             f"{schema}; {ORO_DDL} {ORO_SEED}")
-        uri = (self.server.uri(self.database) + "&options="
-               + quote(f"-csearch_path={schema}", safe=""))
-        seeds = seeds_of(organizations)
         insert_organizations(self.server, self.database, seeds, schema=schema)
-        store = PostgresStore(uri)
-        store.init_history()
-        self.stores.append(store)
-        save_settings(store, seeds, system)
-        return store
+        return str(self.server.uri(self.database) + "&options="
+                   + quote(f"-csearch_path={schema}", safe=""))
 
-    def again(self, store: StoreBackend, *, read_only: bool = False) -> StoreBackend:
-        assert isinstance(store, PostgresStore)
-        other = PostgresStore(store.uri, read_only=read_only)
-        self.stores.append(other)
-        return other
+    def _table(self, uri: str, table: str) -> str:
+        return f"{uri.rpartition('search_path%3D')[2]}.{table}"
 
-    def picture(self, store: StoreBackend) -> object:
-        """Every row of every table of the store's schema."""
-        assert isinstance(store, PostgresStore)
-        schema = store.uri.rpartition("search_path%3D")[2]
-        return {table: self.server.execute(self.database,
-                                           f"SELECT * FROM {schema}.{table} ORDER BY id")
-                for table in ORO_TABLES}
-
-    def close(self) -> None:
-        for store in self.stores:
-            store.close()
+    def _give_back(self) -> None:
         for schema in self.schemas:
             self.server.execute(self.database, f"DROP SCHEMA {schema} CASCADE")
 
