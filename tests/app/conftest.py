@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -95,6 +97,27 @@ ACME, GLOBEX, INITECH, UMBRELLA = 1, 2, 3, 4
 def read_only_app(make_store: Callable[..., JsonStore], **kwargs: Any) -> OutlookApp:
     store = make_store(SUPPORT_CASE, SYSTEM, read_only=True, **kwargs)
     return OutlookApp(store, watch_seconds=0, location_label="store.json")
+
+
+@asynccontextmanager
+async def reading_as_support(make_store: Callable[..., JsonStore], store_path: Path,
+                             screen: Screen[Any] | None = None, *,
+                             history: list[dict[str, Any]] | None = None,
+                             **kwargs: Any) -> AsyncIterator[Pilot[Any]]:
+    """Support staff in the read-only ``SUPPORT_CASE`` store at 80x24 (with ``history`` as
+    :func:`fixed_history` writes it), the organizations loaded, then on ``screen`` when given.
+    Whatever they do, the store's bytes are the same afterwards."""
+    app = read_only_app(make_store, **kwargs)
+    if history is not None:
+        fixed_history(store_path, history)
+    before = store_path.read_bytes()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        if screen is not None:
+            await app.push_screen(screen)
+            await pilot.pause()
+        yield pilot
+    assert store_path.read_bytes() == before
 
 
 def fixed_history(store_path: Path, entries: list[dict[str, Any]]) -> None:

@@ -24,9 +24,8 @@ from tests.app.conftest import (
     INITECH,
     SUPPORT_CASE,
     SYSTEM,
-    fixed_history,
     loaded,
-    read_only_app,
+    reading_as_support,
     support_snapshot_app,
 )
 from tests.conftest import settle
@@ -46,10 +45,8 @@ def table_text(table: VirtualTable) -> list[str]:
 async def test_support_presses_i_on_an_organization_and_sees_value_source_and_system_value(
     make_store: Callable[..., JsonStore], store_path: Path
 ) -> None:
-    app = read_only_app(make_store)
-    before = store_path.read_bytes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
+    async with reading_as_support(make_store, store_path) as pilot:
+        app = pilot.app
         await pilot.press("i")  # Acme is the first row in name order
         await pilot.pause()
         screen = app.screen
@@ -72,18 +69,14 @@ async def test_support_presses_i_on_an_organization_and_sees_value_source_and_sy
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, EffectiveSettingsScreen)
-    assert store_path.read_bytes() == before
 
 
 async def test_effective_settings_show_system_values_as_system_and_the_conflict_note(
-    make_store: Callable[..., JsonStore]
+    make_store: Callable[..., JsonStore], store_path: Path
 ) -> None:
-    app = read_only_app(make_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await app.push_screen(EffectiveSettingsScreen(INITECH))
-        await pilot.pause()
-        screen = app.screen
+    async with reading_as_support(make_store, store_path,
+                                  EffectiveSettingsScreen(INITECH)) as pilot:
+        screen = pilot.app.screen
         interval = "contacts_sync_interval_orocrm"
         assert text(screen.query_one(f"#value-{interval}", Static)) == "600"
         assert text(screen.query_one(f"#source-{interval}", Static)) == "System"
@@ -120,10 +113,8 @@ async def test_effective_settings_follow_a_save_made_elsewhere(
 async def test_support_opens_the_matrix_with_m_and_sees_overridden_cells_marked(
     make_store: Callable[..., JsonStore], store_path: Path
 ) -> None:
-    app = read_only_app(make_store)
-    before = store_path.read_bytes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
+    async with reading_as_support(make_store, store_path) as pilot:
+        app = pilot.app
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, MatrixScreen)
@@ -139,17 +130,13 @@ async def test_support_opens_the_matrix_with_m_and_sees_overridden_cells_marked(
         assert table.row_count == 4
         detail = text(app.screen.query_one("#detail", Static))
         assert "CRM Sync Interval (In Seconds) 300 (inherits 600)" in detail
-    assert store_path.read_bytes() == before
 
 
 async def test_matrix_filter_by_name_and_only_overrides_narrow_the_rows(
-    make_store: Callable[..., JsonStore]
+    make_store: Callable[..., JsonStore], store_path: Path
 ) -> None:
-    app = read_only_app(make_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("m")
-        await pilot.pause()
+    async with reading_as_support(make_store, store_path, MatrixScreen()) as pilot:
+        app = pilot.app
         table = app.screen.query_one(VirtualTable)
         await pilot.press("o")
         await pilot.pause()
@@ -172,13 +159,10 @@ async def test_matrix_filter_by_name_and_only_overrides_narrow_the_rows(
 
 
 async def test_escape_in_the_matrix_filter_clears_it_and_enter_opens_effective_settings(
-    make_store: Callable[..., JsonStore]
+    make_store: Callable[..., JsonStore], store_path: Path
 ) -> None:
-    app = read_only_app(make_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await app.push_screen(MatrixScreen())
-        await pilot.pause()
+    async with reading_as_support(make_store, store_path, MatrixScreen()) as pilot:
+        app = pilot.app
         table = app.screen.query_one(VirtualTable)
         await pilot.press("slash", "i", "n", "i")
         await settle(pilot, lambda: table.row_count == 1, "the filter")
@@ -261,17 +245,16 @@ async def test_history_of_an_organization_is_newest_first_and_names_who_saved(
 async def test_history_of_all_changes_has_an_organization_column_and_store_events(
     make_store: Callable[..., JsonStore], store_path: Path
 ) -> None:
-    app = read_only_app(make_store, revision=3)
-    fixed_history(store_path, [
+    history = [
         {"key": "oro_crm_pro_outlook.contacts_sync_interval_orocrm", "old": None, "new": 300},
         {"scope": "system", "organization_id": None, "organization_name": None,
          "key": "oro_crm_pro_outlook.contacts_sync_interval_orocrm", "old": 900, "new": 600},
         {"scope": None, "organization_id": None, "organization_name": None,
          "event": "history_gap", "detail": "revisions 2 to 3 were committed without history"},
-    ])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await app.push_screen(HistoryScreen())
+    ]
+    async with reading_as_support(make_store, store_path, HistoryScreen(), history=history,
+                                  revision=3) as pilot:
+        app = pilot.app
         await settle(pilot, lambda: app.screen.query_one(VirtualTable).row_count > 0,
                      "the history's rows")
         lines = table_text(app.screen.query_one(VirtualTable))
@@ -287,12 +270,10 @@ async def test_history_of_all_changes_has_an_organization_column_and_store_event
 
 
 async def test_history_with_no_file_says_nothing_was_recorded(
-    make_store: Callable[..., JsonStore]
+    make_store: Callable[..., JsonStore], store_path: Path
 ) -> None:
-    app = read_only_app(make_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await app.push_screen(HistoryScreen(system=True))
+    async with reading_as_support(make_store, store_path, HistoryScreen(system=True)) as pilot:
+        app = pilot.app
         await settle(pilot)
         lines = table_text(app.screen.query_one(VirtualTable))
         assert "No changes recorded yet." in lines[1]
