@@ -147,7 +147,7 @@ async def test_help_opens_on_this_screens_keys_and_typing_filters_it(make_store:
         await settle(pilot)
         drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert groups() == ["Compare organizations"]
-        assert "Stale only" in drawn and "Save Settings" not in drawn
+        assert "Stale: Show only" in drawn and "Save Settings" not in drawn
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MatrixScreen)
@@ -169,3 +169,17 @@ async def test_the_palette_lists_this_apps_commands_first(make_store: Any) -> No
         assert first < titles.index("Clear filter") and first < titles.index(
             "Copy selected text"), titles
         assert titles.index("Filter") < titles.index("Clear filter")
+
+
+async def test_compare_shows_every_footer_key_at_80_columns(make_store: Any) -> None:
+    """Compare's keys all fit the footer of an 80x24 terminal: i (Effective) was the one cut."""
+    from textual.widgets import Footer
+
+    app = make_app(make_store(ORGS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("m")
+        await settle(pilot, lambda: isinstance(app.screen, MatrixScreen), "Compare")
+        footer = app.screen.query_one(Footer)
+        shown = {key.description for key in footer.children if key.display}
+        assert {"Back", "Filter", "Overrides", "Stale", "Effective"} <= shown, shown

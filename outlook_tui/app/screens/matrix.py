@@ -51,9 +51,9 @@ class MatrixScreen(SessionScreen[None]):
                 tooltip="Back (in the filter: clear it)"),
         Binding("slash", "filter", "Filter", id="matrix.filter",
                 tooltip="Show only organizations whose name contains the text typed"),
-        Binding("o", "only_overrides", "Only overrides", id="matrix.only_overrides",
+        Binding("o", "only_overrides", "Overrides", id="matrix.only_overrides",
                 tooltip="Show only organizations that override a setting, or all again"),
-        Binding("s", "only_stale", "Stale only", id="matrix.only_stale",
+        Binding("s", "only_stale", "Stale", id="matrix.only_stale",
                 tooltip="Show only organizations with a stale override (same as inherited), "
                         "or all again"),
         # Enter does the same (the table's own Enter, handled in on_virtual_table_row_selected).
