@@ -30,3 +30,11 @@ def test_opening_the_app_does_not_load_pydantic_before_the_first_paint() -> None
     loaded = _imported_after(["outlook_tui.app.app", "outlook_tui.store.json"])
     assert "textual" in loaded
     assert "pydantic" not in loaded
+
+
+def test_the_crash_report_is_loaded_only_for_a_crash() -> None:
+    """rich.traceback (and pygments with it) comes with Textual's report of a crash."""
+    out = subprocess.run([sys.executable, "-c", "import sys, outlook_tui.app.crash, "
+                          "outlook_tui.app.app; print('\\n'.join(sys.modules))"],
+                         capture_output=True, text=True, check=True)
+    assert "rich.traceback" not in out.stdout.split()

@@ -23,7 +23,6 @@ from typing import Any, Literal, cast
 
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
-from rich.traceback import Traceback
 from textual.app import App
 
 _ColorSystem = Literal["auto", "standard", "256", "truecolor", "windows"]
@@ -34,7 +33,10 @@ class LocalsFreeConsole(Console):
 
     def render(self, renderable: RenderableType,
                options: ConsoleOptions | None = None) -> Iterable[Segment]:
-        if isinstance(renderable, Traceback):
+        # rich.traceback (with pygments, ~8 ms) is imported by Textual when it reports a crash:
+        # until then nothing can be a Traceback, and the app's start does not pay for it.
+        traceback = sys.modules.get("rich.traceback")
+        if traceback is not None and isinstance(renderable, traceback.Traceback):
             for stack in renderable.trace.stacks:
                 for frame in stack.frames:
                     frame.locals = None
