@@ -28,12 +28,13 @@ def cmd_tui(args: argparse.Namespace) -> None:
     if database is not None:
         # Said before the app takes the screen: connecting may take up to connect_timeout.
         print(f"outlook-tui: connecting to {database} ...", file=sys.stderr, flush=True)
-    store = open_for(args, writes=True)
-    # The first screen's organizations are read while Textual is imported and starts.
-    first_rows = FirstRows(store)
+    # The store is opened and the first screen's organizations read while Textual is imported
+    # and starts; a store that cannot be opened ends the command here, as it always did.
+    first_rows = FirstRows.opening(lambda: open_for(args, writes=True))
     from outlook_tui.app import crash
     from outlook_tui.app.app import OutlookApp
 
+    store = first_rows.store()
     app = OutlookApp(store, config=args.config, first_rows=first_rows)
 
     def cancel_a_waiting_save() -> None:  # a save waiting for a lock ends rolled back, at once

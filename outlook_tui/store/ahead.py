@@ -5,11 +5,18 @@ first organizations takes on Oro's database (the server sorts them by name: tens
 in its own process). Reading them in a thread meanwhile puts both on the machine's cores at
 once: the thread waits on the server's socket without the interpreter's lock, and the app asks
 for the answer only when it paints its first rows (:meth:`FirstRows.result`).
+
+The terminal app opens the store in that thread too (:meth:`FirstRows.opening`): connecting to
+Oro's database waits for the server (which starts a process for the session) and its checks are
+a dozen round trips, all spent off the interpreter's lock while Textual is imported. The app
+asks for the store (:meth:`FirstRows.store`) before it starts, so a store that cannot be
+opened stops the command with the same message as before, before the app takes the screen.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 
 from outlook_tui.store.backend import StoreBackend
@@ -25,18 +32,40 @@ class FirstRows:
     store's own timeouts, and the store's lock serialises it with everything else)."""
 
     def __init__(self, store: StoreBackend, limit: int = FIRST_ROWS) -> None:
-        self.store = store
+        self._start(lambda: store, limit)
+
+    @classmethod
+    def opening(cls, open_store: Callable[[], StoreBackend],
+                limit: int = FIRST_ROWS) -> FirstRows:
+        """``open_store()`` in the thread, then the first rows of the store it returned."""
+        first_rows = cls.__new__(cls)
+        first_rows._start(open_store, limit)
+        return first_rows
+
+    def _start(self, open_store: Callable[[], StoreBackend], limit: int) -> None:
         self.limit = limit
+        self._open = open_store
+        self._store: Future[StoreBackend] = Future()
         self._future: Future[Snapshot | None] = Future()
         threading.Thread(target=self._read, name="outlook-tui first rows", daemon=True).start()
 
     def _read(self) -> None:
-        if not self._future.set_running_or_notify_cancel():
-            return
+        # Errors are handed to whoever asks, as open_store() or peek() would raise them.
         try:
-            self._future.set_result(self.store.peek(self.limit))
-        except BaseException as error:  # handed to whoever asks, as peek() would raise it
+            store = self._open()
+        except BaseException as error:
+            self._store.set_exception(error)
             self._future.set_exception(error)
+            return
+        self._store.set_result(store)
+        try:
+            self._future.set_result(store.peek(self.limit))
+        except BaseException as error:
+            self._future.set_exception(error)
+
+    def store(self) -> StoreBackend:
+        """The store (waiting for it to open), or the error opening it raised."""
+        return self._store.result()
 
     def result(self) -> Snapshot | None:
         """What ``store.peek`` returned (waiting for it), or the error it raised."""
