@@ -63,6 +63,13 @@ def zombie_exit_status(pid: int) -> int | None:
     return os.waitstatus_to_exitcode(code) if code & 0x7F == 0 else 128 + (code & 0x7F)
 
 
+def lines_left(screen: str, *besides: str) -> list[str]:
+    """What an ended command left on the screen: its lines but blank ones, tmux's own word on
+    the ended command and those starting with one of ``besides``."""
+    return [line for line in screen.splitlines()
+            if line.strip() and not line.startswith(("Pane is dead", *besides))]
+
+
 class Tmux:
     """A tmux server on a socket of its own with one ``width``x``height`` window running
     ``command``; the window stays after the command ends, to read how it ended."""
@@ -119,6 +126,14 @@ class Tmux:
         status: int = eventually(self.exit_status, "the command in the terminal ended", timeout,
                                  describe=self.screen)
         return status
+
+    def ended(self) -> tuple[int, str]:
+        """Wait for the command to end and close the terminal: its exit status and the
+        screen it left."""
+        try:
+            return self.wait_for_exit(), self.screen()
+        finally:
+            self.close()
 
     def close(self) -> None:
         """Closing the terminal: the command's terminal hangs up."""

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.terminal import EXECUTABLE, Tmux
+from tests.e2e.terminal import EXECUTABLE, Tmux, lines_left
 from tests.postgres.server import PostgresServer
 
 
@@ -48,14 +48,8 @@ def test_a_support_login_that_may_only_read_sees_view_only_on_the_first_screen(
 def test_a_database_that_is_not_oros_ends_the_app_with_one_line(
         pg_server: PostgresServer) -> None:
     uri = pg_server.uri("postgres")
-    terminal = Tmux([str(EXECUTABLE), "--store", uri], width=400)
-    try:
-        status = terminal.wait_for_exit()
-        screen = terminal.screen()
-    finally:
-        terminal.close()
+    status, screen = Tmux([str(EXECUTABLE), "--store", uri], width=400).ended()
     assert status == 1
-    lines = [line for line in screen.splitlines() if line.strip()
-             and not line.startswith(("Pane is dead", "outlook-tui: connecting to"))]
+    lines = lines_left(screen, "outlook-tui: connecting to")
     assert lines == [f"outlook-tui: {uri}: no table oro_organization in database postgres: "
                      "this is not an Oro database (or the search_path misses Oro's schema)"]

@@ -14,7 +14,7 @@ from outlook_tui.store.errors import DatabaseLockTimeout
 from outlook_tui.store.postgres import PostgresStore
 from outlook_tui.store.waiting import Cancelled, SaveControl
 from tests.conftest import run_cli as run
-from tests.e2e.terminal import EXECUTABLE, Tmux
+from tests.e2e.terminal import EXECUTABLE, Tmux, lines_left
 from tests.postgres.fixtures import SECTION_ROWS
 from tests.postgres.server import PostgresServer
 from tests.postgres.waiting import (
@@ -151,14 +151,11 @@ def test_the_app_says_whom_it_connects_to_then_gives_up_with_one_line() -> None:
                         width=200)
         try:
             terminal.wait_for(f"outlook-tui: connecting to {shown} ...")
-            status = terminal.wait_for_exit()
-            screen = terminal.screen()
         finally:
-            terminal.close()
+            status, screen = terminal.ended()
     assert status == 1
     # What the terminal holds at the end: the error, one line (the "connecting" line above it,
     # unless tmux redrew the pane meanwhile), and tmux's own word on the ended command.
-    lines = [line for line in screen.splitlines() if line.strip()
-             and not line.startswith(("Pane is dead", f"outlook-tui: connecting to {shown}"))]
+    lines = lines_left(screen, f"outlook-tui: connecting to {shown}")
     assert lines == [f"outlook-tui: cannot connect to {shown}: connection timeout expired"]
     assert "Secret" not in screen
