@@ -9,7 +9,8 @@ import stat
 import subprocess
 import sys
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -287,6 +288,18 @@ async def settle(pilot: Any, until: Callable[[], object] | None = None,
                 wait.cancel()
         else:
             await pilot.pause(0.01)
+
+
+@asynccontextmanager
+async def loaded_app(store: Any, **options: Any) -> AsyncIterator[tuple[Any, Any]]:
+    """(the app, its pilot) on ``store`` at 80x24 (``options``: the app's, no disk watch
+    unless given), once the whole store is read."""
+    from outlook_tui.app.app import OutlookApp
+
+    app = OutlookApp(store, **{"watch_seconds": 0, **options})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.validated, "the store to load")
+        yield app, pilot
 
 
 def notices(app: Any) -> list[Any]:

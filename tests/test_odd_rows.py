@@ -13,14 +13,13 @@ import pytest
 from textual.widgets import Static
 
 from outlook_tui import cli
-from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.history import HistoryScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import StoreBackend
 from outlook_tui.store.mysql import MySQLStore
 from outlook_tui.store.postgres import PostgresStore
-from tests.conftest import settle
+from tests.conftest import loaded_app, settle
 from tests.oro_odd_rows import BASE, HUGE, ODD_ROWS, DropScopeIndex, OddRow, Write, cases
 from tests.oro_seeds import ORO_TABLES
 
@@ -185,9 +184,7 @@ async def test_the_app_paints_opens_the_configuration_and_the_history(
         odd: tuple[OddRow, OroDatabase]) -> None:
     row, database = odd
     store = database.store()
-    app = OutlookApp(store, watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(store) as (app, pilot):
         table = app.screen.query_one(VirtualTable)
         grid = "\n".join(table.render_line(y).text for y in range(table.size.height))
         for words in row.listed:  # the organizations grid tells the names apart

@@ -17,6 +17,7 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.notices import NoticeArea
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
+from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import JsonStore
 from outlook_tui.store.history import HistoryEntry, encode
 from tests.conftest import settle, shown_notices
@@ -42,6 +43,16 @@ async def loaded(pilot: Pilot[Any]) -> OrganizationsScreen:
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, OrganizationsScreen)
+    return screen
+
+
+async def recovery_with_backups(pilot: Pilot[Any], count: int) -> RecoveryScreen:
+    """The recovery screen a damaged store opens, once it lists its ``count`` backups."""
+    app = pilot.app
+    await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen), "the recovery screen")
+    screen = app.screen
+    assert isinstance(screen, RecoveryScreen)
+    await settle(pilot, lambda: len(screen.backups) == count, f"{count} backups")
     return screen
 
 

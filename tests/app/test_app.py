@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from outlook_tui.app.app import OutlookApp
@@ -14,6 +15,7 @@ from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.identity import current_user
+from tests.app.conftest import recovery_with_backups
 from tests.conftest import StoreFactory, notices, settle, write_store
 
 
@@ -21,31 +23,21 @@ def messages(app: OutlookApp) -> str:
     return "\n".join(f"{n.title}: {n.message}" for n in notices(app))
 
 
-async def test_palette_opens_an_organization_by_a_few_letters_of_its_name(
-        make_store: StoreFactory) -> None:
+@pytest.mark.parametrize(("typed", "organization_id"), [("glbx", 2), ("system config", None)],
+                         ids=["an organization by a few letters of its name",
+                              "the system configuration"])
+async def test_palette_opens_a_configuration(make_store: StoreFactory, typed: str,
+                                             organization_id: int | None) -> None:
     app = OutlookApp(make_store(["Acme", "Globex", "Initech"]), watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated)
-        await pilot.press("ctrl+p", *"glbx")
+        await pilot.press("ctrl+p", *typed)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen))
         screen = app.screen
         assert isinstance(screen, ConfigurationScreen)
-        assert screen.organization_id == 2  # Globex
-
-
-async def test_palette_opens_system_configuration(make_store: StoreFactory) -> None:
-    app = OutlookApp(make_store(["Acme"]), watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated)
-        await pilot.press("ctrl+p", *"system config")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen))
-        screen = app.screen
-        assert isinstance(screen, ConfigurationScreen)
-        assert screen.organization_id is None
+        assert screen.organization_id == organization_id  # 2: Globex
 
 
 async def test_a_save_by_another_admin_shows_up_with_who_made_it(make_store: StoreFactory) -> None:
@@ -93,10 +85,7 @@ async def test_admin_restores_the_newest_valid_backup_and_the_damaged_file_is_ke
 
     app = OutlookApp(JsonStore(store_path), watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        screen = app.screen
-        assert isinstance(screen, RecoveryScreen)
-        await settle(pilot, lambda: len(screen.backups) == 2)
+        await recovery_with_backups(pilot, 2)
         await pilot.press("r")               # the newest valid backup is highlighted
         await pilot.pause()
         await pilot.press("enter")           # confirm
@@ -119,10 +108,7 @@ async def test_looking_at_a_backup_is_read_only(store_path: Path) -> None:
     damaged = damage(store_path)
     app = OutlookApp(JsonStore(store_path), watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        screen = app.screen
-        assert isinstance(screen, RecoveryScreen)
-        await settle(pilot, lambda: len(screen.backups) == 1)
+        await recovery_with_backups(pilot, 1)
         await pilot.press("o")
         await settle(pilot, lambda: isinstance(app.screen, OrganizationsScreen))
         assert app.read_only

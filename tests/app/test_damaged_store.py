@@ -14,6 +14,7 @@ import pytest
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import JsonStore, Snapshot, quickcheck
+from tests.app.conftest import recovery_with_backups
 from tests.conftest import CORPUS, EXPECT, NAMES, every_byte, notices, settle, write_store
 
 
@@ -64,10 +65,7 @@ async def test_the_recovery_screen_names_the_problem(name: str, tmp_path: Path) 
     published = watch_what_screens_get(app)
     polls = count_disk_polls(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, RecoveryScreen))
-        screen = app.screen
-        assert isinstance(screen, RecoveryScreen)
-        await settle(pilot, lambda: len(screen.backups) == 2)
+        screen = await recovery_with_backups(pilot, 2)
         text = str(screen.query_one("#recovery-error").render())
         assert EXPECT[name] in text
         states = [state for _, _, state in screen.backups]

@@ -5,9 +5,11 @@ who saved before the store is read again."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from outlook_tui.app.app import OutlookApp
@@ -31,20 +33,28 @@ def long_history(store: JsonStore) -> None:
         for n in range(1, LINES + 1)))
 
 
+@asynccontextmanager
+async def long_history_open(make_store: Callable[..., JsonStore],
+                            screen: HistoryScreen) -> AsyncIterator[Pilot[Any]]:
+    """The app on a store with a long history (:func:`long_history`), ``screen`` open."""
+    store = make_store([ACME_AS_HISTORY_LEAVES_IT], revision=LINES)
+    long_history(store)
+    app = OutlookApp(store, watch_seconds=0, location_label="store.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(screen)
+        await settle(pilot)
+        yield pilot
+
+
 def heading(screen: HistoryScreen) -> str:
     return str(screen.query_one("#heading", Static).content)
 
 
 async def test_the_newest_page_shows_first_and_older_ones_load_as_the_user_scrolls(
         make_store: Callable[..., JsonStore]) -> None:
-    store = make_store([ACME_AS_HISTORY_LEAVES_IT], revision=LINES)
-    long_history(store)
-    app = OutlookApp(store, watch_seconds=0, location_label="store.json")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = HistoryScreen()
-        await app.push_screen(screen)
-        await settle(pilot)
+    screen = HistoryScreen()
+    async with long_history_open(make_store, screen) as pilot:
         assert len(screen.entries) == PAGE and not screen.complete
         assert screen.entries[0].revision == LINES
         assert f"{PAGE} changes and older ones, newest first" in heading(screen)
@@ -64,18 +74,12 @@ async def test_the_newest_page_shows_first_and_older_ones_load_as_the_user_scrol
 
 async def test_a_save_made_meanwhile_appears_on_top_and_the_cursor_keeps_its_entry(
         make_store: Callable[..., JsonStore]) -> None:
-    store = make_store([ACME_AS_HISTORY_LEAVES_IT], revision=LINES)
-    long_history(store)
-    app = OutlookApp(store, watch_seconds=0, location_label="store.json")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = HistoryScreen(1)
-        await app.push_screen(screen)
-        await settle(pilot)
+    screen = HistoryScreen(1)
+    async with long_history_open(make_store, screen) as pilot:
         await pilot.press("down", "down")
         await settle(pilot)
         on = screen.entries[2]
-        await app.commit([SettingChange(1, "contacts_sync_interval_orocrm", LINES, 7)])
+        await screen.session.commit([SettingChange(1, "contacts_sync_interval_orocrm", LINES, 7)])
         await settle(pilot)
         assert screen.entries[0].revision == LINES + 1 and screen.entries[0].new == 7
         assert screen.entries[screen.query_one(VirtualTable).cursor_row] == on

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.mysql import MySQLStore
 from tests.app.conftest import CRM, to_checkbox, type_into
-from tests.conftest import settle
+from tests.conftest import loaded_app, settle
 from tests.mysql.server import OTHER_ROWS_SQL, MariaDBServer
 
 ADMIN, ADMIN_PASSWORD = "oro_admin", "admin's p@ss"
@@ -41,9 +40,7 @@ async def test_admin_sets_crm_sync_interval_in_oros_mysql_database(
     monkeypatch.setenv("MYSQL_PWD", ADMIN_PASSWORD)
     store = MySQLStore(admin)
     assert store.read_only_reason is None
-    app = OutlookApp(store, watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(store) as (app, pilot):
         assert f"{mysql_db} on localhost (MySQL)" in app.sub_title
         assert ADMIN_PASSWORD not in app.sub_title
         await pilot.press("c")  # Acme's Configuration: first in name order
@@ -69,9 +66,7 @@ async def test_admin_sets_crm_sync_interval_in_oros_mysql_database(
 
 async def test_oro_writing_behind_the_apps_back_shows_up(
         mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore) -> None:
-    app = OutlookApp(mysql_store, watch_seconds=0.2)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(mysql_store, watch_seconds=0.2) as (app, pilot):
         # What Oro's settings page does: its own row, written straight to the table.
         mysql_server.execute(mysql_db, "INSERT INTO oro_config_value (config_id, name, section, "
                              "text_value, object_value, array_value, type, created_at, "

@@ -18,7 +18,7 @@ from outlook_tui.app.screens.help import HelpScreen
 from outlook_tui.config import Config
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
-from tests.conftest import settle, shown_notices
+from tests.conftest import loaded_app, settle, shown_notices
 from tests.postgres.server import PostgresServer
 
 STORED_CRM = ("SELECT v.text_value FROM oro_config_value v JOIN oro_config c ON c.id = "
@@ -55,9 +55,7 @@ async def test_help_opens_while_the_command_runs_then_its_result_is_shown(
     fifo = tmp_path / "cache-cleared"
     os.mkfifo(fifo)
     config = Config(after_save_command=f"cat {fifo}")
-    app = OutlookApp(PostgresStore(oro_uri), watch_seconds=0, config=config)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(PostgresStore(oro_uri), config=config) as (app, pilot):
         await save_crm_interval(pilot, app, "300")
         await settle(pilot, lambda: app.after_save.running, "the command to start")
         # The save is committed before the command runs.
@@ -85,10 +83,8 @@ async def test_the_stop_key_ends_the_command_and_the_save_stays(
         pg_server: PostgresServer, oro_db: str, oro_uri: str, tmp_path: Path) -> None:
     fifo = tmp_path / "never-written"
     os.mkfifo(fifo)
-    app = OutlookApp(PostgresStore(oro_uri), watch_seconds=0,
-                     config=Config(after_save_command=f"cat {fifo}"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(PostgresStore(oro_uri),
+                          config=Config(after_save_command=f"cat {fifo}")) as (app, pilot):
         await save_crm_interval(pilot, app, "450")
         await settle(pilot, lambda: app.after_save.running, "the command to start")
         await pilot.press("ctrl+g")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from textual.widgets import Static
@@ -12,7 +13,7 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
-from tests.conftest import burst, notices, settle
+from tests.conftest import burst, loaded_app, notices, settle
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
 #: oro_config rows of the template: the system scope's, and the Default Organization's.
@@ -29,6 +30,25 @@ def stored_as_oro_would(pg_server: PostgresServer, oro_db: str, config_id: int,
                              "'Tjs=', 'scalar', now(), now()) RETURNING id",
                              (config_id, CRM, text_value))
     return int(rows[0][0])  # type: ignore[call-overload]
+
+
+async def configuration_of_the_default_organization(pilot: Any) -> None:
+    """c on the organizations grid, the Default Organization first: its form loaded."""
+    await pilot.press("c")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, ConfigurationScreen)
+                 and pilot.app.screen.form.loaded, "the configuration form")
+
+
+def removed_with_its_history(pg_server: PostgresServer, oro_db: str, row: int, old_value: str,
+                             others: object) -> None:
+    """Row ``row`` (the Default Organization's value) is deleted, the history says so, and no
+    other row of Oro's changed."""
+    assert pg_server.execute(oro_db, "SELECT id FROM oro_config_value WHERE id = %s",
+                             (row,)) == []
+    assert pg_server.execute(oro_db, "SELECT organization_name, old_value, new_value "
+                             "FROM outlook_tui_history") == [
+        ("Default Organization", old_value, None)]
+    assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == others
 
 
 @pytest.fixture
@@ -94,9 +114,7 @@ async def test_admin_sets_crm_sync_interval_in_oros_database(
 
 async def test_oro_writing_behind_the_apps_back_shows_up(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    app = OutlookApp(pg_store, watch_seconds=0.2)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(pg_store, watch_seconds=0.2) as (app, pilot):
         # What Oro's settings page does: its own row, written straight to the table.
         stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "450")
 
@@ -110,9 +128,7 @@ async def test_oro_writing_behind_the_apps_back_shows_up(
 async def test_a_damaged_value_is_named_with_its_row(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     row = stored_as_oro_would(pg_server, oro_db, SYSTEM, "[b]90000")
-    app = OutlookApp(pg_store, watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(pg_store) as (app, _):
         messages = [n.message for n in notices(app)]
     assert any(f"oro_config_value row {row}" in m and "'[b]90000'" in m
                and "not a whole number" in m for m in messages), messages
@@ -121,12 +137,8 @@ async def test_a_damaged_value_is_named_with_its_row(
 async def test_admin_replaces_a_damaged_value_on_purpose(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "90000")
-    app = OutlookApp(pg_store, watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
-        await pilot.press("c")  # the Default Organization's Configuration
-        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                    and app.screen.form.loaded, "the configuration form")
+    async with loaded_app(pg_store) as (app, pilot):
+        await configuration_of_the_default_organization(pilot)
         notes = str(app.screen.query_one(f"#notes-{CRM}", Static).render())
         assert f"'90000' (oro_config_value row {row})" in notes
         assert "out of range" in notes
@@ -146,12 +158,8 @@ async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "0")
     others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
-    app = OutlookApp(pg_store, watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
-        await pilot.press("c")  # the Default Organization's Configuration
-        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                    and app.screen.form.loaded, "the configuration form")
+    async with loaded_app(pg_store) as (app, pilot):
+        await configuration_of_the_default_organization(pilot)
         assert not app.screen.form.model.dirty
         await to_checkbox(pilot, CRM)
         await burst(pilot, "space", "space")  # clear Use System, tick it again
@@ -161,20 +169,14 @@ async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
         await settle(pilot)
         assert not app.screen.form.model.dirty
         assert app.snapshot is not None and app.snapshot.damaged == []
-    assert pg_server.execute(oro_db, "SELECT id FROM oro_config_value WHERE id = %s",
-                             (row,)) == []
-    assert pg_server.execute(oro_db, "SELECT organization_name, old_value, new_value "
-                             "FROM outlook_tui_history") == [("Default Organization", '"0"', None)]
-    assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == others
+    removed_with_its_history(pg_server, oro_db, row, '"0"', others)
 
 
 async def test_bulk_reset_of_marked_organizations_removes_damaged_values_too(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "soon")
     others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
-    app = OutlookApp(pg_store, watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(pg_store) as (app, pilot):
         await burst(pilot, "a", "x")  # mark every organization, Reset overrides
         await settle(pilot, lambda: bool(app.screen.query("#reset-what")), "the reset dialog")
         await pilot.press("enter")  # every setting
@@ -184,11 +186,7 @@ async def test_bulk_reset_of_marked_organizations_removes_damaged_values_too(
         await pilot.press("y")
         await settle(pilot)
         assert app.snapshot is not None and app.snapshot.damaged == []
-    assert pg_server.execute(oro_db, "SELECT id FROM oro_config_value WHERE id = %s",
-                             (row,)) == []
-    assert pg_server.execute(oro_db, "SELECT old_value, new_value FROM outlook_tui_history") \
-        == [('"soon"', None)]
-    assert pg_server.execute(oro_db, OTHER_ROWS_SQL) == others
+    removed_with_its_history(pg_server, oro_db, row, '"soon"', others)
 
 
 async def test_hostile_text_from_oros_tables_is_only_ever_text(
@@ -197,9 +195,7 @@ async def test_hostile_text_from_oros_tables_is_only_ever_text(
     pg_server.execute(oro_db, "UPDATE oro_organization SET name = %s, description = %s "
                       "WHERE id = 1", (evil, "[red]x\x1b[2J"))
     stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "\x1b[31m9[/]")
-    app = OutlookApp(pg_store, watch_seconds=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the database to load")
+    async with loaded_app(pg_store) as (app, _):
         messages = [n.message for n in notices(app)]
     [damaged] = [m for m in messages if "oro_config_value row" in m]
     assert "\x1b" not in damaged and "\u202e" not in damaged and "\x07" not in damaged
