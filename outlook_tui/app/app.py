@@ -230,6 +230,10 @@ class OutlookApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
             self.collector.activity()
+            # A read in the background steps aside until what the key did is on screen.
+            self.sync.foreground.key()
+            if not self.call_after_refresh(self.sync.foreground.key_shown):
+                self.sync.foreground.key_shown()  # closing: nothing more is painted
         if isinstance(event, events.Paste) and self._refuse_paste(event.text):
             return
         if not self.key_order.take(event):

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
 from textual.app import App
 
+from outlook_tui.app.foreground import Foreground
 from outlook_tui.app.memory import reading_in_background
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.store import (
@@ -51,11 +53,6 @@ def damaged_text(damaged: list[DamagedValue]) -> str:
     lines.append("Shown as Use System and left alone. A value saved for that setting replaces "
                  "it; Use System cleared and ticked again, then saved, removes it.")
     return "\n".join(lines)
-
-
-def _throttled() -> None:
-    """Between chunks of a long read: the UI thread gets the GIL to paint."""
-    time.sleep(0.001)
 
 
 T = TypeVar("T")
@@ -122,6 +119,9 @@ class StoreSync:
         #: The check last ended waiting for a table someone locked: said once, until a check
         #: gets through again.
         self._check_blocked = False
+        #: Keys and the person's own store operations go before a background read (whose
+        #: pause between chunks this is).
+        self.foreground = Foreground()
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -159,7 +159,7 @@ class StoreSync:
         before it is validated (the preview's records are checked one by one: see ``peek``)."""
         try:
             with reading_in_background():
-                snapshot = self.store.load(pause=_throttled)
+                snapshot = self.store.load(pause=self.foreground.pause)
         except StoreError as error:
             self.app.call_from_thread(self.damaged, error)
             return
@@ -241,7 +241,7 @@ class StoreSync:
             self.app.call_from_thread(self._announce, announced)
         try:
             with reading_in_background():
-                snapshot = self.store.load(pause=_throttled)
+                snapshot = self.store.load(pause=self.foreground.pause)
         except StoreError as error:
             self.app.call_from_thread(self.damaged, error)
             return
@@ -272,7 +272,7 @@ class StoreSync:
     def _read_again(self) -> None:
         try:
             with reading_in_background():
-                snapshot = self.store.load(pause=_throttled)
+                snapshot = self.store.load(pause=self.foreground.pause)
         except StoreError as error:
             self.app.call_from_thread(self.damaged, error)
             return
@@ -308,7 +308,13 @@ class StoreSync:
         store's own merge without the write (``store.plan``, as ``--dry-run``), off the UI
         thread. The store's ConflictError when some collide with a value saved meanwhile."""
         assert self.snapshot is not None
-        return await asyncio.to_thread(self.store.plan, self.snapshot, list(changes))
+        with self._foreground():
+            return await asyncio.to_thread(self.store.plan, self.snapshot, list(changes))
+
+    def _foreground(self) -> AbstractContextManager[None]:
+        """A store operation the person waits for: a background read steps aside until its
+        outcome is on screen."""
+        return self.foreground.operation(self.app.call_after_refresh)
 
     # -- one organization, before the whole store is read ---------------------------------------
 
@@ -318,7 +324,8 @@ class StoreSync:
         off the UI thread. For a screen about one organization opened before the whole store
         is validated; it is never published to the other screens."""
         refs = [] if organization_id is None else [organization_id]
-        return await asyncio.to_thread(self.store.load_named, refs)
+        with self._foreground():
+            return await asyncio.to_thread(self.store.load_named, refs)
 
     # -- saving ----------------------------------------------------------------------------------
 
@@ -358,7 +365,9 @@ class StoreSync:
         """The store's commit, in a thread so the screen keeps painting."""
         self.saving = True
         try:
-            return await asyncio.to_thread(self.store.commit, base, list(changes), control)
+            with self._foreground():
+                return await asyncio.to_thread(self.store.commit, base, list(changes),
+                                               control)
         except asyncio.CancelledError:
             # The save's worker was cancelled (the app ending, the screen gone): so is the save.
             if control is not None:

@@ -96,3 +96,17 @@ def test_while_a_store_is_read_in_the_background_nothing_is_collected() -> None:
     assert gc.isenabled() and sys.getswitchinterval() == interval
     # What was read is out of the next collection's way.
     assert frozen(organization)
+
+
+def test_a_read_that_fails_gives_back_the_switch_interval_and_the_collector() -> None:
+    import sys
+
+    from outlook_tui.app.memory import reading_in_background
+
+    interval = sys.getswitchinterval()
+    try:
+        with reading_in_background():
+            raise OSError("the database went away")
+    except OSError:
+        pass
+    assert gc.isenabled() and sys.getswitchinterval() == interval

@@ -1,0 +1,115 @@
+"""What the person waits for goes first: a whole store read in the background steps aside.
+
+At 100k organizations the whole store is read in a worker thread for a second or more after
+the first paint, and a person already presses keys and saves meanwhile. That read is Python
+(PyMySQL decodes every row in Python; building the snapshot is Python on every database), so
+it holds the interpreter's lock, and a thread that reads a socket often never loses it:
+Python forces a switch only when the lock has not changed hands for the switch interval, and
+each socket read hands it to the reader itself (measured: the UI thread, the input thread and
+a save's thread got the lock only between two chunks of 5,000 rows, 17 ms apart; a key took
+up to 77 ms and a save of one organization 472 ms instead of 107).
+
+So the reader calls :meth:`Foreground.pause` between small chunks, and it
+
+- waits while the person waits for something: from a key (a paste, a click) until the screen
+  has been painted after it, and for as long as a store operation of the person's runs (a
+  save, one organization read on its own, a save's plan) and until its outcome is painted.
+  The wait is bounded (:data:`LONGEST_WAIT` at a time): a person typing without pause slows
+  the read, never stops it;
+- otherwise lets the other threads have the interpreter for a moment every
+  :data:`SLICE` of reading, however its socket reads went.
+
+This module knows nothing of Textual: the app tells it when keys arrive and when what they did
+is on screen.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+#: Reading time between two moments left to the other threads (s).
+SLICE = 0.002
+#: How long each such moment lasts (s): enough for a waiting thread to take the lock.
+REST = 0.0005
+#: The longest a read waits at once for the person's key or operation (s).
+LONGEST_WAIT = 0.25
+
+
+class Foreground:
+    """Whether the person waits for something now, and the pause a background read takes
+    between its chunks."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        #: Set while nothing is waited for (no key unpainted, no operation running).
+        self._idle = threading.Event()
+        self._idle.set()
+        self._operations = 0
+        self._keys = 0
+        self._resumed = clock()
+        #: How often a read stepped aside for the person (for tests and the log).
+        self.waits = 0
+        #: A read is waiting in :meth:`pause` now.
+        self.reader_waiting = threading.Event()
+
+    @property
+    def busy(self) -> bool:
+        return not self._idle.is_set()
+
+    def _update(self) -> None:
+        if self._operations or self._keys:
+            self._idle.clear()
+        else:
+            self._idle.set()
+
+    def key(self) -> None:
+        """A key (a paste, a click) arrived; call :meth:`key_shown` once the screen has been
+        painted after it."""
+        with self._lock:
+            self._keys += 1
+            self._update()
+
+    def key_shown(self) -> None:
+        with self._lock:
+            self._keys = max(0, self._keys - 1)
+            self._update()
+
+    @contextmanager
+    def operation(self, shown: Callable[[Callable[[], None]], object] | None = None,
+                  ) -> Iterator[None]:
+        """Around a store operation the person waits for. ``shown(done)``, when given, calls
+        ``done`` once its outcome is on screen (the app's ``call_after_refresh``); without it
+        the read resumes as the operation ends."""
+        with self._lock:
+            self._operations += 1
+            self._update()
+        try:
+            yield
+        finally:
+            # An app that is closing paints nothing more: then over at once.
+            if shown is None or shown(self._end_operation) is False:
+                self._end_operation()
+
+    def _end_operation(self) -> None:
+        with self._lock:
+            self._operations = max(0, self._operations - 1)
+            self._update()
+
+    def pause(self) -> None:
+        """Between two chunks of a background read (in its thread)."""
+        if self.busy:
+            self.reader_waiting.set()
+            try:
+                self.waits += 1
+                self._idle.wait(LONGEST_WAIT)
+            finally:
+                self.reader_waiting.clear()
+        elif self._clock() - self._resumed >= SLICE:
+            time.sleep(REST)
+        else:
+            return
+        self._resumed = self._clock()

@@ -1,0 +1,113 @@
+"""Keys and the admin's own saves go before the whole store read in the background: the read
+steps aside (app/foreground.py) from a key until its effect is painted, and for a save until
+its outcome is."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from textual.binding import Binding
+
+from outlook_tui.app import app as app_module
+from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.foreground import Foreground
+from outlook_tui.store import Change, CommitResult
+from outlook_tui.store.json import JsonStore
+from outlook_tui.store.waiting import SaveControl
+from tests.app.conftest import CRM, open_configuration, the_saves_one_notice, to_checkbox
+from tests.conftest import settle, wait_until, write_store
+
+
+def test_a_read_waits_while_the_person_waits_and_goes_on_after() -> None:
+    foreground = Foreground()
+    foreground.key()
+    assert foreground.busy
+    reader = threading.Thread(target=foreground.pause)
+    reader.start()
+    wait_until(foreground.reader_waiting.is_set, "the read stepping aside")
+    assert reader.is_alive()
+    foreground.key_shown()  # what the key did is on screen
+    reader.join(timeout=60)
+    assert not reader.is_alive() and not foreground.busy and foreground.waits == 1
+
+
+def test_an_operation_keeps_the_read_aside_until_its_outcome_is_shown() -> None:
+    foreground = Foreground()
+    painted: list[Callable[[], None]] = []
+    with foreground.operation(painted.append):
+        assert foreground.busy
+    assert foreground.busy, "the outcome is not on screen yet"
+    painted.pop()()
+    assert not foreground.busy
+    with foreground.operation():  # nothing to paint: over as it ends
+        pass
+    assert not foreground.busy
+
+
+def test_a_failed_operation_lets_the_read_go_on() -> None:
+    foreground = Foreground()
+    try:
+        with foreground.operation():
+            raise OSError("the database went away")
+    except OSError:
+        pass
+    assert not foreground.busy
+
+
+class NotingApp(OutlookApp):
+    """The app, with a key that notes whether a background read would step aside now."""
+
+    BINDINGS = [Binding("f9", "note_busy", "Note")]
+    # Its styles where the app's are (a subclass's relative paths start from its own module).
+    CSS_PATH = [str(Path(app_module.__file__).parent / path) for path in OutlookApp.CSS_PATH]
+
+    def __init__(self, store: JsonStore) -> None:
+        super().__init__(store, watch_seconds=0)
+        self.busy_seen: list[bool] = []
+
+    def action_note_busy(self) -> None:
+        self.busy_seen.append(self.sync.foreground.busy)
+
+
+class NotingStore(JsonStore):
+    """The JSON store, noting whether a background read would step aside while it saves."""
+
+    foreground: Foreground | None = None
+    busy_seen: list[bool] = []
+
+    def commit(self, base: object, changes: Sequence[Change],
+               control: SaveControl | None = None) -> CommitResult:
+        assert self.foreground is not None
+        self.busy_seen.append(self.foreground.busy)
+        return super().commit(base, changes, control)  # type: ignore[arg-type]
+
+
+async def test_a_key_goes_before_the_background_read_until_it_is_painted(
+        store_path: Path) -> None:
+    write_store(store_path, ["Acme"])
+    app = NotingApp(JsonStore(store_path, lock_timeout=2))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.validated, "the store to load")
+        await pilot.press("f9")
+        assert app.busy_seen == [True]
+        await settle(pilot, lambda: not app.sync.foreground.busy, "the key's effect painted")
+
+
+async def test_a_save_goes_before_the_background_read_until_its_notice_shows(
+        store_path: Path) -> None:
+    write_store(store_path, ["Acme"])
+    store = NotingStore(store_path, lock_timeout=2)
+    store.busy_seen = []
+    app = OutlookApp(store, watch_seconds=0)
+    store.foreground = app.sync.foreground
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.validated, "the store to load")
+        assert app.snapshot is not None
+        await open_configuration(pilot, app.snapshot.find("Acme").id)
+        await to_checkbox(pilot, CRM)
+        await pilot.press("space")
+        assert (await the_saves_one_notice(pilot)).title == "Configuration saved"
+        assert store.busy_seen == [True]
+        await settle(pilot, lambda: not app.sync.foreground.busy, "the notice painted")
