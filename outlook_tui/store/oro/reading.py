@@ -13,8 +13,10 @@ from outlook_tui.store.oro.encoding import Damaged, decode
 from outlook_tui.store.oro.sql import ChangeToken, Dialect, Row, Session
 from outlook_tui.store.snapshot import Snapshot, Token, sort_key
 
-#: Rows fetched at a time from a server-side cursor.
-CHUNK = 5000
+#: Rows fetched at a time from a server-side cursor (and turned into records): a few ms of
+#: Python each, so that the pause between two (a background read's) comes often enough for
+#: the UI thread's keys.
+CHUNK = 500
 SCHEMA_VERSION = 1
 
 
@@ -118,8 +120,12 @@ class Reader:
         """Every organization (without overrides) in name order, and id -> position."""
         if self._organizations is not None and self._organizations[0] == token[2:]:
             return self._organizations[1], self._organizations[2]
-        records = [record(row) for row in session.stream(self.sql.organizations(), CHUNK,
-                                                         pause)]
+        rows = session.stream(self.sql.organizations(), CHUNK, pause)
+        records: list[dict[str, Any]] = []
+        for start in range(0, len(rows), CHUNK):
+            records += [record(row) for row in rows[start:start + CHUNK]]
+            if pause is not None:
+                pause()
         records.sort(key=lambda r: sort_key(r["name"]))
         positions = {r["id"]: i for i, r in enumerate(records)}
         self._organizations = (token[2:], records, positions)
