@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +53,38 @@ def assert_safe(app: OutlookApp, *expected: str) -> str:
     return text
 
 
-def hostile_app(store_path: Path, *, read_only: bool = False,
-                records: list[dict[str, Any]] | None = None) -> OutlookApp:
+@asynccontextmanager
+async def hostile(store_path: Path, *, read_only: bool = False,
+                  records: list[dict[str, Any]] | None = None, history: bool = False,
+                  size: tuple[int, int] = (80, 24),
+                  notifications: bool = False) -> AsyncIterator[tuple[OutlookApp, Any]]:
+    """The app, loaded and idle, on a store of hostile names (or ``records``), with
+    :func:`hostile_history` when ``history``. Whatever the story does with them, the store's
+    bytes are the same afterwards: hostile text never makes the app write."""
     write_store(store_path, RECORDS if records is None else records)
-    return OutlookApp(JsonStore(store_path, read_only=read_only, lock_timeout=2),
-                      watch_seconds=0)
+    app = OutlookApp(JsonStore(store_path, read_only=read_only, lock_timeout=2),
+                     watch_seconds=0)
+    if history:
+        hostile_history(store_path)
+    before = store_path.read_bytes()
+    async with app.run_test(size=size, notifications=notifications) as pilot:
+        await idle(pilot)
+        yield app, pilot
+    assert store_path.read_bytes() == before
+
+
+async def idle(pilot: Any) -> None:
+    """The store read (again, after a key that reloads it) and the app idle."""
+    await settle(pilot, lambda: pilot.app.validated, "the store to load")
+    await settle(pilot)
+
+
+async def after(pilot: Any, *keys: str, shows: list[str] | None = None) -> str:
+    """``keys`` pressed: the screen is safe (:func:`assert_safe`) and shows each of ``shows``
+    literally; its text."""
+    await pilot.press(*keys)
+    await pilot.pause()
+    return assert_safe(pilot.app, *(shows or []))
 
 
 def hostile_history(store_path: Path) -> None:
@@ -71,126 +100,79 @@ def hostile_history(store_path: Path) -> None:
 async def test_the_organizations_grid_shows_every_hostile_name_literally(
     store_path: Path,
 ) -> None:
-    app = hostile_app(store_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path) as (app, pilot):
         assert_safe(app, *(seen(name) for name in NAMES), "[bold]x[/]", "[/]", "\\x1b]52;c",
                     "c1\\x9b31m", "bidi\\u202e", "組織名🏢")
         # The filter line quotes what is typed: markup there is text too.
-        await pilot.press("slash", *"[on")
-        await pilot.pause()
-        assert_safe(app, "“[on”")
+        await after(pilot, "slash", *"[on", shows=["“[on”"])
 
 
 async def test_configuration_title_and_breadcrumb_show_the_name_escaped(
     store_path: Path,
 ) -> None:
-    app = hostile_app(store_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path) as (app, pilot):
         titles = set()
         for _ in NAMES:  # each organization in turn: c opens it, Escape comes back, Down
             await pilot.press("c")
-            await settle(pilot, lambda: app.validated, "the store to load")
-            await settle(pilot)
+            await idle(pilot)
             title = app.screen.title or ""
             assert title in NAMES
             titles.add(title)
             assert_safe(app, seen(title, 6), "MS Outlook Settings")
             await pilot.press("escape")
-            await settle(pilot, lambda: app.validated, "the store to load")
-            await settle(pilot)
+            await idle(pilot)
             await pilot.press("down")
         assert titles == set(NAMES)
 
 
 async def test_effective_settings_matrix_and_help_show_names_escaped(store_path: Path) -> None:
-    app = hostile_app(store_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path) as (app, pilot):
         assert app.snapshot is not None
         first = next(iter(app.snapshot.organizations())).name
         await pilot.press("i")
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+        await idle(pilot)
         assert_safe(app, seen(first), "Effective value")
         await pilot.press("escape", "m")
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+        await idle(pilot)
         assert_safe(app, "[bold]x[/]", "\\x1b]52;c", "bidi\\u202e")
-        await pilot.press("right")  # the detail line names the organization and its overrides
-        await pilot.pause()
-        assert_safe(app)
-        await pilot.press("escape", "f1")
-        await pilot.pause()
-        assert_safe(app, "Keys")
+        await after(pilot, "right")  # the detail line names the organization and its overrides
+        await after(pilot, "escape", "f1", shows=["Keys"])
 
 
 async def test_history_shows_hostile_users_ssh_clients_names_and_values_escaped(
     store_path: Path,
 ) -> None:
-    app = hostile_app(store_path)
-    hostile_history(store_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, history=True) as (app, pilot):
         app.open_history()
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+        await idle(pilot)
         text = assert_safe(app, "History of all changes")
         assert "\\x1b]52" in text  # the new value, in the table
         for _ in range(13):  # each entry's detail line: when, who (user, SSH client), what
-            await pilot.press("down")
-            await pilot.pause()
-            assert_safe(app)
+            await after(pilot, "down")
 
 
 async def test_bulk_reset_confirmation_names_hostile_organizations_escaped(
     store_path: Path,
 ) -> None:
-    app = hostile_app(store_path)
-    before = store_path.read_bytes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
-        await pilot.press("a", "x")
-        await pilot.pause()
-        assert_safe(app)
-        await pilot.press("enter")
-        await pilot.pause()
-        text = assert_safe(app, "Reset overrides of")
+    async with hostile(store_path) as (_, pilot):
+        await after(pilot, "a", "x")
+        text = await after(pilot, "enter", shows=["Reset overrides of"])
         assert "[/]" in text or "\\x1b" in text or "[bold]" in text
-        await pilot.press("escape")
-        await pilot.pause()
-        assert_safe(app)
-    assert store_path.read_bytes() == before
+        await after(pilot, "escape")
 
 
 async def test_the_conflict_dialog_names_values_and_users_escaped(store_path: Path) -> None:
-    app = hostile_app(store_path)
-    hostile_history(store_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, history=True) as (app, pilot):
         conflicts = [Conflict(name, "Name", "name", 1, name, HOSTILE["markup"],
                               HOSTILE["osc8_hyperlink"]) for name in NAMES[:4]]
         app.push_screen(ConflictModal(conflicts))
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+        await idle(pilot)
         assert_safe(app, "[bold]x[/]", "\\x1b]8;;http")
-        await pilot.press("escape")
-        await pilot.pause()
-        assert_safe(app)
+        await after(pilot, "escape")
 
 
 async def test_the_palette_lists_and_finds_hostile_names_as_text(store_path: Path) -> None:
-    app = hostile_app(store_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path) as (app, pilot):
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
@@ -201,16 +183,11 @@ async def test_the_palette_lists_and_finds_hostile_names_as_text(store_path: Pat
             await pilot.press(*query)
             await settle(pilot)
             assert_safe(app, expected)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert_safe(app)
+        await after(pilot, "escape")
 
 
 async def test_toasts_show_hostile_text_literally(store_path: Path) -> None:
-    app = hostile_app(store_path)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, notifications=True) as (app, pilot):
         for kind in ("markup", "action", "broken_tag", "osc52_clipboard", "long"):
             app.notify(HOSTILE[kind], title=HOSTILE["osc0_title"])
         await settle(pilot)
@@ -220,11 +197,7 @@ async def test_toasts_show_hostile_text_literally(store_path: Path) -> None:
 async def test_a_new_name_with_an_escape_is_refused_inline_and_nothing_is_saved(
     store_path: Path,
 ) -> None:
-    app = hostile_app(store_path, records=[{"name": "Acme"}])
-    before = store_path.read_bytes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, records=[{"name": "Acme"}]) as (app, pilot):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, OrganizationFormModal)
@@ -238,28 +211,21 @@ async def test_a_new_name_with_an_escape_is_refused_inline_and_nothing_is_saved(
         await pilot.press("enter")  # "Acme" is taken (ignoring case): still nothing saved
         await pilot.pause()
         assert isinstance(app.screen, OrganizationFormModal)
-    assert store_path.read_bytes() == before
 
 
 async def test_editing_a_hand_edited_hostile_name_shows_it_escaped_and_keeps_it(
     store_path: Path,
 ) -> None:
     name = HOSTILE["osc52_clipboard"]
-    app = hostile_app(store_path, records=[{"name": name}])
-    before = store_path.read_bytes()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, records=[{"name": name}]) as (app, pilot):
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, OrganizationFormModal)
         assert app.screen.query_one("#name", Input).value == printable(name)
         assert_safe(app, "\\x1b]52;c;aGk=")
         await pilot.press("enter")  # nothing changed: the stored name is kept as it is
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+        await idle(pilot)
         assert not isinstance(app.screen, OrganizationFormModal)
-    assert store_path.read_bytes() == before
 
 
 async def test_the_recovery_screen_quotes_a_damaged_store_escaped(store_path: Path) -> None:
@@ -284,10 +250,8 @@ async def test_a_read_only_store_at_a_hostile_path_names_it_escaped() -> None:
     # A short path (not pytest's tmp_path), so that the header has room for all of it.
     with tempfile.TemporaryDirectory(prefix="ot-") as top:
         path = Path(top) / "shared\x1b]52;c;aGk=\x07\u202e" / "store.json"
-        app = hostile_app(path, read_only=True, records=[{"name": "Acme"}])
-        async with app.run_test(size=(120, 24)) as pilot:
-            await settle(pilot, lambda: app.validated, "the store to load")
-            await settle(pilot)
+        async with hostile(path, read_only=True, records=[{"name": "Acme"}],
+                           size=(120, 24)) as (app, _):
             assert_safe(app, "View only: you can read every setting",
                         "shared\\x1b]52;c;aGk=\\x07\\u202e")
 
@@ -300,10 +264,8 @@ async def test_no_palette_entry_key_or_action_markup_writes_a_file(
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
-    app = hostile_app(store_path, records=[{"name": "[@click=app.screenshot]shot[/]"}])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, records=[{"name": "[@click=app.screenshot]shot[/]"}]
+                       ) as (app, pilot):
         assert all("screenshot" not in binding.action for binding in app.screen.active_bindings
                    .values() for binding in [binding.binding])
         await pilot.click("#organizations", offset=(5, 1))  # on the name itself
@@ -321,35 +283,26 @@ async def test_no_palette_entry_key_or_action_markup_writes_a_file(
 async def test_a_paste_with_an_escape_sequence_never_reaches_any_field(store_path: Path) -> None:
     """Every field the app has (filter, interval, bulk number) refuses pasted controls: Textual's
     Input would draw them raw."""
-    app = hostile_app(store_path, records=[{"name": "Acme"}])
-    before = store_path.read_bytes()
     paste = Paste("12\x1b]52;c;aGk=\x07")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, records=[{"name": "Acme"}]) as (app, pilot):
         await pilot.press("slash")
         app.screen.query_one("#filter", Input).post_message(paste)
         await pilot.pause()
         assert app.screen.query_one("#filter", Input).value == ""
         assert_safe(app)
         await pilot.press("escape", "c")
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+        await idle(pilot)
         for field in app.screen.query(".value-integer").results(Input):
             field.post_message(Paste(paste.text))
             await pilot.pause()
             assert "\x1b" not in field.value
         assert_safe(app)
-    assert store_path.read_bytes() == before
 
 
 async def test_a_paste_with_an_escape_sequence_into_the_palette_is_refused_with_a_notice(
     store_path: Path,
 ) -> None:
-    app = hostile_app(store_path, records=[{"name": "Acme"}])
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, lambda: app.validated, "the store to load")
-        await settle(pilot)
+    async with hostile(store_path, records=[{"name": "Acme"}], notifications=True) as (app, pilot):
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
