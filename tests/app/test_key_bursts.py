@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
@@ -62,21 +64,14 @@ async def test_a_dialog_takes_the_keys_that_follow_the_one_opening_it(
     assert created.enabled is False and created.description == "Gotham office"
 
 
-async def test_leaving_with_unsaved_edits_and_answering_save_in_one_burst(
-        make_store: Any, store_path: Path) -> None:
+@pytest.mark.parametrize("ending", [("escape", "s"), ("ctrl+s", "escape")],
+                         ids=["leaving with unsaved edits and answering save",
+                              "a save then escape, which leaves without asking"])
+async def test_an_edit_saved_and_left_in_one_burst(
+        make_store: Any, store_path: Path, ending: tuple[str, str]) -> None:
     app = make_app(make_store(ORGS))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_configuration(pilot, 2)
-        await burst(pilot, "tab", "tab", "space", "tab", "ctrl+u", *"45", "escape", "s")
+        await burst(pilot, "tab", "tab", "space", "tab", "ctrl+u", *"45", *ending)
         assert isinstance(app.screen, OrganizationsScreen)
     assert overrides(store_path, "Globex") == {CRM: 45}
-
-
-async def test_a_save_then_escape_in_one_burst_leaves_without_asking(
-        make_store: Any, store_path: Path) -> None:
-    app = make_app(make_store(ORGS))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_configuration(pilot, 2)
-        await burst(pilot, "tab", "tab", "space", "tab", "ctrl+u", *"75", "ctrl+s", "escape")
-        assert isinstance(app.screen, OrganizationsScreen)
-    assert overrides(store_path, "Globex") == {CRM: 75}
