@@ -83,31 +83,33 @@ def test_a_wrong_file_is_refused_naming_file_line_and_key(tmp_path: Path, text: 
         load_config(write(tmp_path / "c.toml", text))
 
 
-def test_unknown_binding_ids_and_themes_are_refused_by_the_app_side(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("c.toml", '[keymap]\n"app.help" = "f2"\n"organizations.nope" = "f3"\n',
+     r"c\.toml, line 3, keymap\.organizations\.nope: no binding has this id"),
+    ("t.toml", 'theme = "no-such-theme"\n',
+     r"t\.toml, line 1, theme: unknown theme 'no-such-theme'; one of: .*textual-dark"),
+    ("clash.toml", '[keymap]\n"organizations.configuration" = "n"\n',
+     r"clash\.toml, line 2, keymap\.organizations\.configuration: 'n' already does "
+     r"organizations\.new on the same screen \(Organizations\)"),
+    ("quit.toml", '[keymap]\n"history.reload" = "ctrl+q"\n',
+     r"quit\.toml, line 2, keymap\.history\.reload: 'ctrl\+q' already does app\.quit on the "
+     r"same screen \(History\)"),
+], ids=["an unknown binding id", "an unknown theme", "a key taken on the same screen",
+        "the quit key"])
+def test_unknown_binding_ids_and_themes_are_refused_by_the_app_side(
+        tmp_path: Path, name: str, text: str, message: str) -> None:
     from outlook_tui.app.app import keyed_classes
     from outlook_tui.app.keymap import check_config
 
-    config = load_config(write(tmp_path / "c.toml",
-                               '[keymap]\n"app.help" = "f2"\n"organizations.nope" = "f3"\n'))
-    with pytest.raises(ConfigError, match=r"c\.toml, line 3, keymap\.organizations\.nope: "
-                                          "no binding has this id"):
+    config = load_config(write(tmp_path / name, text))
+    with pytest.raises(ConfigError, match=message):
         check_config(config, keyed_classes())
-    config = load_config(write(tmp_path / "t.toml", 'theme = "no-such-theme"\n'))
-    with pytest.raises(ConfigError, match=r"t\.toml, line 1, theme: unknown theme "
-                                          "'no-such-theme'; one of: .*textual-dark"):
-        check_config(config, keyed_classes())
-    config = load_config(write(tmp_path / "clash.toml",
-                               '[keymap]\n"organizations.configuration" = "n"\n'))
-    with pytest.raises(ConfigError, match=r"clash\.toml, line 2, keymap\.organizations\."
-                                          r"configuration: 'n' already does organizations\.new "
-                                          r"on the same screen \(Organizations\)"):
-        check_config(config, keyed_classes())
-    config = load_config(write(tmp_path / "quit.toml",
-                               '[keymap]\n"history.reload" = "ctrl+q"\n'))
-    with pytest.raises(ConfigError, match=r"quit\.toml, line 2, keymap\.history\.reload: "
-                                          r"'ctrl\+q' already does app\.quit on the same screen "
-                                          r"\(History\)"):
-        check_config(config, keyed_classes())
+
+
+def test_a_known_binding_id_and_theme_pass_the_app_side(tmp_path: Path) -> None:
+    from outlook_tui.app.app import keyed_classes
+    from outlook_tui.app.keymap import check_config
+
     check_config(load_config(write(tmp_path / "ok.toml",
                                    'theme = "nord"\n[keymap]\n"app.help" = "f2"\n')),
                  keyed_classes())
