@@ -12,12 +12,14 @@ import pytest
 from outlook_tui.catalog import CATALOG, SettingType
 from outlook_tui.store import (
     Capability,
+    Change,
     ConflictError,
     InputError,
     NewOrganization,
     OrganizationChange,
     ReadOnlyError,
     SettingChange,
+    Snapshot,
     StoreBackend,
     StoreError,
 )
@@ -39,15 +41,21 @@ def two_admins(store_factory: StoreFactory) -> StoreBackend:
     return store_factory(["Acme", "Globex"])
 
 
+def alice_saves_first(store: StoreBackend, *changes: Change) -> tuple[Snapshot, Snapshot]:
+    """Alice and Bob read the same revision; Alice saves ``changes`` first. What each read."""
+    alice = store.load()
+    bob = store.load()
+    store.commit(alice, list(changes))
+    return alice, bob
+
+
 # -- merge and conflicts -------------------------------------------------------------------------
 
 
 def test_changes_to_different_keys_merge(two_admins: StoreBackend) -> None:
     store = two_admins
     acme = ids(store)["Acme"]
-    alice = store.load()
-    bob = store.load()
-    store.commit(alice, [SettingChange(acme, CRM_INTERVAL, None, 300)])
+    alice, bob = alice_saves_first(store, SettingChange(acme, CRM_INTERVAL, None, 300))
     result = store.commit(bob, [SettingChange(acme, OUTLOOK_INTERVAL, None, 60)])
     assert result.merged_over == 1
     assert result.snapshot.revision == alice.revision + 2
@@ -63,9 +71,8 @@ def test_changes_to_different_organizations_and_the_system_merge(
         two_admins: StoreBackend) -> None:
     store = two_admins
     org = ids(store)
-    alice = store.load()
-    bob = store.load()
-    store.commit(alice, [SettingChange(org["Acme"], DIRECTION, None, "OroCRMToOutlook")])
+    _, bob = alice_saves_first(store,
+                               SettingChange(org["Acme"], DIRECTION, None, "OroCRMToOutlook"))
     store.commit(bob, [SettingChange(org["Globex"], DIRECTION, None, "OutlookToOroCRM"),
                        SettingChange(None, DIRECTION, None, "OroCRMToOutlook")])
     now = store.load()
@@ -78,9 +85,7 @@ def test_same_key_changed_two_ways_is_a_conflict_naming_both_values(
         store_factory: StoreFactory, two_admins: StoreBackend) -> None:
     store = two_admins
     acme = ids(store)["Acme"]
-    alice = store.load()
-    bob = store.load()
-    store.commit(alice, [SettingChange(acme, CRM_INTERVAL, None, 300)])
+    alice, bob = alice_saves_first(store, SettingChange(acme, CRM_INTERVAL, None, 300))
     before = store_factory.picture(store)
     with pytest.raises(ConflictError) as raised:
         store.commit(bob, [SettingChange(acme, CRM_INTERVAL, None, 600)])
@@ -109,9 +114,7 @@ def test_the_same_new_value_by_both_is_not_a_conflict(store_factory: StoreFactor
                                                       two_admins: StoreBackend) -> None:
     store = two_admins
     acme = ids(store)["Acme"]
-    alice = store.load()
-    bob = store.load()
-    store.commit(alice, [SettingChange(acme, CRM_INTERVAL, None, 300)])
+    _, bob = alice_saves_first(store, SettingChange(acme, CRM_INTERVAL, None, 300))
     before = store_factory.picture(store)
     result = store.commit(bob, [SettingChange(acme, CRM_INTERVAL, None, 300)])
     assert result.applied == []
@@ -131,9 +134,7 @@ def test_one_conflict_blocks_the_whole_batch(store_factory: StoreFactory,
                                              two_admins: StoreBackend) -> None:
     store = two_admins
     org = ids(store)
-    alice = store.load()
-    bob = store.load()
-    store.commit(alice, [SettingChange(org["Acme"], CRM_INTERVAL, None, 300)])
+    _, bob = alice_saves_first(store, SettingChange(org["Acme"], CRM_INTERVAL, None, 300))
     before = store_factory.picture(store)
     batch = [
         SettingChange(org["Globex"], CRM_INTERVAL, None, 900),
@@ -370,9 +371,7 @@ def test_a_new_organization_with_a_taken_name_is_refused(store_factory: StoreFac
         store.commit(store.load(), [NewOrganization("ACME")])
     assert store_factory.picture(store) == before
     # Two admins adding the same name at once: the second is refused.
-    alice = store.load()
-    bob = store.load()
-    store.commit(alice, [NewOrganization("Initech")])
+    _, bob = alice_saves_first(store, NewOrganization("Initech"))
     before = store_factory.picture(store)
     with pytest.raises(InputError, match="'Initech' already exists"):
         store.commit(bob, [NewOrganization("Initech")])
@@ -382,9 +381,7 @@ def test_a_new_organization_with_a_taken_name_is_refused(store_factory: StoreFac
 def test_new_organizations_by_two_admins_get_distinct_ids(two_admins: StoreBackend) -> None:
     store = two_admins
     require(store, Capability.ORGANIZATION_EDITING)
-    alice = store.load()
-    bob = store.load()
-    store.commit(alice, [NewOrganization("Initech")])
+    _, bob = alice_saves_first(store, NewOrganization("Initech"))
     store.commit(bob, [NewOrganization("Umbrella")])
     found = ids(store)
     assert len(set(found.values())) == len(found) == 5
