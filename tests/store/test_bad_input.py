@@ -37,6 +37,17 @@ def document_of(store: JsonStore) -> dict:
     return orjson.loads(store.path.read_bytes())
 
 
+def set_in_file(store: JsonStore, where: tuple, value: object) -> None:
+    """The store's file with ``value`` at ``where`` (keys and list indexes), as a hand edit
+    leaves it."""
+    document = document_of(store)
+    target = document
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    damaged(store, orjson.dumps(document))
+
+
 def refuses(store: JsonStore, base: Snapshot, error: type[StoreError] = StoreFormatError) -> str:
     """Opening and saving both fail with ``error``; nothing on disk changes. The message."""
     before = files_of(store)
@@ -85,12 +96,7 @@ def test_every_problem_is_listed(store: JsonStore, base: Snapshot) -> None:
 ])
 def test_an_unknown_key_is_refused_by_name(store: JsonStore, base: Snapshot, where: tuple,
                                            expected: str) -> None:
-    document = document_of(store)
-    target = document
-    for part in where[:-1]:
-        target = target[part]
-    target[where[-1]] = "blue"
-    damaged(store, orjson.dumps(document))
+    set_in_file(store, where, "blue")
     assert expected in refuses(store, base)
 
 
@@ -104,12 +110,7 @@ def test_an_unknown_key_is_refused_by_name(store: JsonStore, base: Snapshot, whe
 def test_null_is_not_use_system(store: JsonStore, base: Snapshot, where: tuple,
                                 expected: str) -> None:
     # Use System is a missing key; null would read as "stored, but what?".
-    document = document_of(store)
-    target = document
-    for part in where[:-1]:
-        target = target[part]
-    target[where[-1]] = None
-    damaged(store, orjson.dumps(document))
+    set_in_file(store, where, None)
     assert expected in refuses(store, base)
 
 
