@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outlook_tui.after_save import AfterSaveRun, command_environment
 from outlook_tui.catalog import InvalidValue, Setting, Value, lookup
@@ -24,16 +24,22 @@ from outlook_tui.store import (
 )
 from outlook_tui.words import counted
 
+if TYPE_CHECKING:
+    from outlook_tui.store.oro.connection import FirstLook
 
-def open_for(args: argparse.Namespace, *, writes: bool = False) -> StoreBackend:
+
+def open_for(args: argparse.Namespace, *, writes: bool = False,
+             first_look: FirstLook | None = None) -> StoreBackend:
     """The store. A command that only reads never creates anything; one that writes (and the
-    app) may create the JSON file (``open_store`` says where and when)."""
+    app) may create the JSON file (``open_store`` says where and when). ``first_look``: see
+    ``open_store``."""
     # A dry run opens the store read-only: it writes nothing, not even the data directory or
     # the store a first save would make, and Oro's database refuses any write of its session.
     dry_run = getattr(args, "dry_run", False)
     return factory.open_store(args.store, read_only=args.read_only or dry_run,
                               oro_version=args.config.oro_version,
-                              must_exist=not writes, may_create=writes and not dry_run)
+                              must_exist=not writes, may_create=writes and not dry_run,
+                              first_look=first_look)
 
 
 def organizations_store(args: argparse.Namespace) -> StoreBackend:

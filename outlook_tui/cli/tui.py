@@ -30,7 +30,11 @@ def cmd_tui(args: argparse.Namespace) -> None:
         print(f"outlook-tui: connecting to {database} ...", file=sys.stderr, flush=True)
     # The store is opened and the first screen's organizations read while Textual is imported
     # and starts; a store that cannot be opened ends the command here, as it always did.
-    first_rows = FirstRows.opening(lambda: open_for(args, writes=True))
+    if database is not None:  # opened, and its first rows read, in another process
+        first_rows = FirstRows.opening_aside(
+            lambda look: open_for(args, writes=True, first_look=look))
+    else:
+        first_rows = FirstRows.opening(lambda: open_for(args, writes=True))
     from outlook_tui.app import crash
     from outlook_tui.app.app import OutlookApp
 

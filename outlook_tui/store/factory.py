@@ -5,11 +5,15 @@ or Oro's database by a URI: libpq's (``postgresql://user@host/dbname``) or MySQL
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from outlook_tui.paths import ENVIRONMENT_VARIABLE, resolve_store_path
 from outlook_tui.store import uri
 from outlook_tui.store.backend import StoreBackend
 from outlook_tui.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from outlook_tui.store.oro.connection import FirstLook
 
 
 def store_location(cli_value: str | None = None) -> str | None:
@@ -31,13 +35,17 @@ def database_shown(cli_value: str | None = None) -> str | None:
 
 def open_store(cli_value: str | None = None, *, read_only: bool = False,
                must_exist: bool = False, may_create: bool = False,
-               oro_version: str | None = None) -> StoreBackend:
+               oro_version: str | None = None,
+               first_look: FirstLook | None = None) -> StoreBackend:
     """The store at ``cli_value`` (see ``store_location``).
 
     For a JSON file, ``must_exist`` (a command that only reads never creates anything) makes a
     path with no store an error naming it; ``may_create`` (the app, a command that saves) makes
     the default data directory, the one folder made for the store, and refuses a missing
-    directory now rather than at the first save. Nothing is created in a database."""
+    directory now rather than at the first save. Nothing is created in a database.
+
+    ``first_look``: what another process found on opening the same database a moment ago; the
+    database store then connects when first used (see ``store/ahead.py``)."""
     location = store_location(cli_value)
     database = uri.family(location)
     if location is not None and database is not None:
@@ -49,11 +57,13 @@ def open_store(cli_value: str | None = None, *, read_only: bool = False,
     if location is not None and database == "mysql":
         from outlook_tui.store.mysql import MySQLStore
 
-        return MySQLStore(location, read_only=read_only, oro_version=oro_version)
+        return MySQLStore(location, read_only=read_only, oro_version=oro_version,
+                          first_look=first_look)
     if location is not None and database == "postgresql":
         from outlook_tui.store.postgres import PostgresStore
 
-        return PostgresStore(location, read_only=read_only, oro_version=oro_version)
+        return PostgresStore(location, read_only=read_only, oro_version=oro_version,
+                             first_look=first_look)
     from outlook_tui.store.json import JsonStore
 
     path = resolve_store_path(location)

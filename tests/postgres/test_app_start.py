@@ -10,8 +10,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from outlook_tui.store import ReadOnlyError, SettingChange, StoreError
+from outlook_tui.store.ahead import FirstRows
+from outlook_tui.store.postgres import PostgresStore
 from tests.e2e.terminal import EXECUTABLE, Tmux, lines_left
+from tests.oro_seeds import FIRST_ID
 from tests.postgres.server import PostgresServer
+
+INTERVAL = "contacts_sync_interval_orocrm"
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +59,42 @@ def test_a_database_that_is_not_oros_ends_the_app_with_one_line(
     lines = lines_left(screen, "outlook-tui: connecting to")
     assert lines == [f"outlook-tui: {uri}: no table oro_organization in database postgres: "
                      "this is not an Oro database (or the search_path misses Oro's schema)"]
+
+
+def test_the_first_rows_read_in_another_process_are_the_databases_now(
+        pg_server: PostgresServer, acme_uri: str, acme_db: str) -> None:
+    first = FirstRows.opening_aside(lambda look: PostgresStore(acme_uri, first_look=look))
+    store = first.store()
+    rows = first.result()
+    assert store.connection.lost  # connects when first used: after the first paint
+    assert store.read_only_reason is None and store.database == acme_db
+    assert rows is not None
+    assert [o.name for o in rows.organizations()] == ["Acme", "Default Organization", "Globex"]
+    assert rows.store_id == f"postgresql:{acme_db}"
+    # The app's store then reads and saves on its own connection, all checks made again.
+    snapshot = store.load()
+    acme = next(r for r in snapshot.records if r["id"] == FIRST_ID)
+    store.commit(snapshot, [SettingChange(FIRST_ID, INTERVAL, acme["overrides"][INTERVAL], 301)])
+    assert store.load().effective(FIRST_ID)[INTERVAL].value == 301
+    store.close()
+
+
+def test_what_the_other_process_found_read_only_the_app_says(
+        pg_server: PostgresServer, acme_db: str, reader: str) -> None:
+    uri = pg_server.uri(acme_db, user=reader)
+    store = FirstRows.opening_aside(lambda look: PostgresStore(uri, first_look=look)).store()
+    assert store.read_only_reason == PostgresStore(uri).read_only_reason
+    assert f"database user {reader} may not write" in str(store.read_only_reason)
+    with pytest.raises(ReadOnlyError):
+        store.commit(store.load(), [SettingChange(FIRST_ID, INTERVAL, None, 301)])
+
+
+def test_a_database_the_other_process_cannot_use_fails_as_opening_it_here_would(
+        pg_server: PostgresServer) -> None:
+    uri = pg_server.uri("postgres")
+    with pytest.raises(StoreError) as here:
+        PostgresStore(uri)
+    first = FirstRows.opening_aside(lambda look: PostgresStore(uri, first_look=look))
+    with pytest.raises(StoreError) as aside:
+        first.store()
+    assert str(aside.value) == str(here.value)

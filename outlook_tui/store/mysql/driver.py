@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from functools import cached_property
 from typing import Any
 
 from outlook_tui.store.errors import StoreError
@@ -142,8 +143,12 @@ class PyMySQLDriver:
     name = "PyMySQL"
 
     def __init__(self, dialect: MySQLDialect) -> None:
-        self.pymysql = pymysql()
         self.dialect = dialect
+
+    @cached_property
+    def pymysql(self) -> Any:
+        """Imported when first connecting (see PsycopgDriver.psycopg)."""
+        return pymysql()
 
     def connect(self, uri: str) -> PyMySQLSession:
         _, arguments = connect_arguments(uri)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from outlook_tui.store.backend import ASKED_READ_ONLY
@@ -18,6 +19,16 @@ from outlook_tui.store.uri import scrub
 
 T = TypeVar("T")
 ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value")
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What opening a connection found, handed to a store of the same URI in another process
+    (the app's, see ``store/ahead.py``) until it opens a connection of its own."""
+
+    db_user: str
+    database: str
+    read_only_reason: str | None
 
 
 class Connection:
@@ -64,6 +75,15 @@ class Connection:
                         f"{self.location}: {self.sql.missing_table(table, database)}")
             self.read_only_reason = self.why_read_only()
         return session
+
+    def first_look(self) -> FirstLook:
+        return FirstLook(self.db_user, self.database, self.read_only_reason)
+
+    def assume(self, look: FirstLook) -> None:
+        """Take what another session found on opening, until this connection opens."""
+        self.db_user, self.database = look.db_user, look.database
+        self.read_only_reason = (ASKED_READ_ONLY if self.forced_read_only
+                                 else look.read_only_reason)
 
     @property
     def session(self) -> Session:

@@ -38,7 +38,7 @@ from outlook_tui.store.errors import (
 )
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.oro import history
-from outlook_tui.store.oro.connection import Connection
+from outlook_tui.store.oro.connection import Connection, FirstLook
 from outlook_tui.store.oro.outside import changes_outside
 from outlook_tui.store.oro.reading import Reader
 from outlook_tui.store.oro.saving import plan_once, save_once
@@ -74,7 +74,10 @@ class OroStore:
 
     def __init__(self, uri: str, location: str, *, driver: Driver, dialect: Dialect,
                  token: ChangeToken, read_only: bool = False,
-                 oro_version: str | None = None) -> None:
+                 oro_version: str | None = None, first_look: FirstLook | None = None) -> None:
+        """Connects at once, unless given ``first_look``: what another process found on
+        opening this database a moment ago (the app's start, ``store/ahead.py``); the
+        connection then opens when first used."""
         self.uri = uri
         self.sql = dialect
         self.driver = driver
@@ -95,13 +98,20 @@ class OroStore:
         self.reader = Reader(dialect, token,
                              lambda session: self._history_exists(session),
                              lambda: f"{self.scheme}:{self.connection.database}")
-        self.connection.open()
+        if first_look is None:
+            self.connection.open()
+        else:
+            self.connection.assume(first_look)
 
     # -- what it is ------------------------------------------------------------------------
 
     @property
     def location(self) -> str:
         return self.connection.location
+
+    def first_look(self) -> FirstLook:
+        """What opening the database found, for :class:`FirstLook`'s other process."""
+        return self.connection.first_look()
 
     @property
     def read_only_reason(self) -> str | None:

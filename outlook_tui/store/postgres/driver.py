@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 from outlook_tui.store.errors import StoreError
@@ -78,8 +79,11 @@ class PsycopgSession:
 class PsycopgDriver:
     name = "psycopg"
 
-    def __init__(self) -> None:
-        self.psycopg = psycopg()
+    @cached_property
+    def psycopg(self) -> Any:
+        """Imported when first connecting (~70 ms): the app's store, handed what another
+        process found on opening (``store/ahead.py``), connects after its first paint."""
+        return psycopg()
 
     def connect(self, uri: str) -> PsycopgSession:
         """Bounded: a server that accepts and never answers fails after CONNECT_TIMEOUT

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from outlook_tui.store.oro.connection import FirstLook
 from outlook_tui.store.oro.store import OroStore
 from outlook_tui.store.postgres.dialect import PostgresDialect
 from outlook_tui.store.postgres.driver import PsycopgDriver
@@ -19,7 +20,8 @@ class PostgresStore(OroStore):
     scheme = "postgresql"
 
     def __init__(self, uri: str, *, read_only: bool = False,
-                 oro_version: str | None = None) -> None:
+                 oro_version: str | None = None, first_look: FirstLook | None = None) -> None:
         dialect = PostgresDialect()
         super().__init__(uri, redact(uri), driver=PsycopgDriver(), dialect=dialect,
-                         token=XminToken(dialect), read_only=read_only, oro_version=oro_version)
+                         token=XminToken(dialect), read_only=read_only, oro_version=oro_version,
+                         first_look=first_look)
