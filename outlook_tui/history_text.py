@@ -23,6 +23,7 @@ _EVENTS = {
     "history_ahead": "History ahead of store",
     "restore": "Backup restored",
     "unreadable": "Unreadable line",
+    "not_compared": "Changed outside outlook-tui, not compared",
 }
 
 

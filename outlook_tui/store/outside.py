@@ -46,13 +46,14 @@ def newest_recorded(entries: Iterable[HistoryEntry]) -> dict[Key, HistoryEntry]:
     """The newest entry per scope and setting, from entries given newest first."""
     newest: dict[Key, HistoryEntry] = {}
     for entry in entries:
-        key = _key_of(entry)
+        key = key_of(entry)
         if key is not None and key not in newest:
             newest[key] = entry
     return newest
 
 
-def _key_of(entry: HistoryEntry) -> Key | None:
+def key_of(entry: HistoryEntry) -> Key | None:
+    """The scope and setting a history entry changed; None for anything else."""
     if entry.event is not None or not entry.key or "." not in entry.key:
         return None
     name = entry.key.partition(".")[2]

@@ -4,6 +4,8 @@ who saved before the store is read again."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -26,11 +28,14 @@ ACME_AS_HISTORY_LEAVES_IT = {"name": "Acme", "overrides": {"contacts_sync_interv
 
 
 def long_history(store: JsonStore) -> None:
-    """``LINES`` changes of Acme's CRM interval, revision n setting it to n."""
+    """``LINES`` changes of Acme's CRM interval, revision n setting it to n; the store saved
+    with the last of them (a file changed later would be a hand edit to look for)."""
     store.history_path.write_bytes(encode(
         HistoryEntry(f"2026-01-15T09:30:{n % 60:02d}Z", "alice", None, n, "organization", 1,
                      "Acme", "oro_crm_pro_outlook.contacts_sync_interval_orocrm", n - 1, n)
         for n in range(1, LINES + 1)))
+    saved = dt.datetime(2026, 1, 15, 9, 30, LINES % 60, tzinfo=dt.UTC).timestamp()
+    os.utime(store.path, (saved, saved))
 
 
 @asynccontextmanager

@@ -1,29 +1,51 @@
 """Hand edits of ``store.json``: the JSON store's changes made outside outlook-tui, found by
-comparing the document with its history file (:mod:`outlook_tui.store.outside`); nothing is
-written to find them.
+comparing the document with what outlook-tui recorded (:mod:`outlook_tui.store.outside`);
+nothing is written to find them.
 
 A hand edit leaves no time of its own: the file's modification time is the latest it can have
-been made. Asked about one organization or the system scope, the document is always compared
-with that scope's history. Asked about the whole store, the comparison (a read of every history
-line) is made only when the file changed after the last history line was written, which is what
-a hand edit since the last save looks like: a hand edit followed by another save still shows in
-its organization's history.
+been made.
+
+- One organization or the system scope: the document is always compared with that scope's
+  history (one scope's lines, found by a byte search), so a hand edit followed by other saves
+  still shows there.
+- The whole store: only when the file changed after the last history line was written (what a
+  hand edit since the last save looks like; a copy that did not keep the file's time too), the
+  document is compared with what outlook-tui last wrote: the newest backup and the history lines
+  since (:mod:`~outlook_tui.store.json.last_written`), which cost the store's size, never the
+  history's length. When that cannot be known (no backup, a damaged one, a restore since), one
+  note says so instead of a guess: ``outlook-tui history ORG`` still compares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
-from typing import Any
 
-from outlook_tui.catalog import BY_NAME
+from outlook_tui.catalog import BY_NAME, same_value
 from outlook_tui.store import history as history_file
 from outlook_tui.store.beside import open_file
 from outlook_tui.store.errors import StoreError
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.json import reading
-from outlook_tui.store.outside import Key, Stored, newest_recorded, outside_changes
+from outlook_tui.store.json.files import StoreFiles
+from outlook_tui.store.json.last_written import (
+    Written,
+    last_written,
+    organizations_of,
+    settings_of,
+)
+from outlook_tui.store.outside import (
+    OUTSIDE,
+    Key,
+    Stored,
+    newest_recorded,
+    outside_changes,
+)
+
+#: The history's note in place of the whole store's hand edits, when they cannot be found.
+NOT_COMPARED = "not_compared"
 
 #: A save writes the file, then its history lines stamped to the second before: a file
 #: modified more than this after the last line was changed by something else.
@@ -70,41 +92,87 @@ def edited_after_last_save(store_path: Path, history_path: Path) -> bool:
     return saved is not None and modified > saved + SAVE_SLACK
 
 
-def hand_edits(store_path: Path, history_path: Path, organization_id: int | None,
-               system: bool, read_so_far: list[HistoryEntry] | None) -> list[HistoryEntry]:
-    """Changes the document holds that its history does not, for the scopes asked.
-    ``read_so_far``: the scopes' whole history when the caller has read it already."""
-    whole_store = organization_id is None and not system
-    if whole_store and not edited_after_last_save(store_path, history_path):
-        return []
+def hand_edits(files: StoreFiles, organization_id: int | None, system: bool,
+               read_so_far: list[HistoryEntry] | None) -> list[HistoryEntry]:
+    """Changes the document holds that outlook-tui did not write, for the scopes asked.
+    ``read_so_far``: the scope's whole history when the caller has read it already."""
+    if organization_id is None and not system:
+        return _whole_store(files)
     try:
-        document = reading.read(store_path).document
-        modified = _stamp(os.stat(store_path).st_mtime)
+        document = reading.read(files.path).document
+        modified = _stamp(os.stat(files.path).st_mtime)
     except (StoreError, OSError):
         return []  # a store that cannot be read says so where it is loaded
-    stored: dict[Key, Stored] = {}
-    names: dict[int, str] = {}
-
-    def keep(scope: int | None, values: Any) -> None:
-        if isinstance(values, dict):
-            for name, value in values.items():
-                if name in BY_NAME:
-                    # No creation time: a value no save recorded may predate the history.
-                    stored[(scope, name)] = Stored(value, None, modified)
-
-    if organization_id is None:
-        keep(None, document.get("system"))
-    if not system:
-        for record in document.get("organizations") or []:
-            if not isinstance(record, dict) or not isinstance(record.get("id"), int):
-                continue
-            if organization_id is None or record["id"] == organization_id:
-                names[record["id"]] = str(record.get("name", ""))
-                keep(record["id"], record.get("overrides"))
+    # No creation time: a value no save recorded may predate the history.
+    stored = {key: Stored(value, None, modified) for key, value in settings_of(document)
+              if (key[0] is None) == system and organization_id in (None, key[0])}
+    names = {r["id"]: str(r.get("name", "")) for r in organizations_of(document)
+             if r["id"] == organization_id}
     entries = read_so_far if read_so_far is not None else history_file.read_newest(
-        history_path, organization_id=organization_id, system=system)
+        files.history_path, organization_id=organization_id, system=system)
     recorded = newest_recorded(entries)
     if system:
         recorded = {k: v for k, v in recorded.items() if k[0] is None}
     return outside_changes(stored, recorded, organization_names=names,
-                           history_began=_first_time(history_path))
+                           history_began=_first_time(files.history_path))
+
+
+def _whole_store(files: StoreFiles) -> list[HistoryEntry]:
+    """The whole store: the document against what outlook-tui last wrote
+    (:mod:`~outlook_tui.store.json.last_written`), only when the file changed after its last
+    save; when that cannot be known, one note saying so."""
+    if not edited_after_last_save(files.path, files.history_path):
+        return []
+    try:
+        data, fingerprint = reading.read_bytes(files.path)
+    except (StoreError, OSError):
+        return []
+    modified = _stamp(fingerprint[3] / 1e9)
+    revision = _head_revision(data)
+    written = last_written(files, revision, data) if revision is not None else \
+        "its revision cannot be read"
+    if isinstance(written, Written) and written.same_bytes:
+        return []
+    try:
+        document = reading.parse(data, files.path)
+    except StoreError:
+        return []  # said where the store is loaded
+    del data
+    if isinstance(written, Written) and document.get("store_id") != written.store_id:
+        written = "its newest backup is of another store"
+    if isinstance(written, str):
+        return [_not_compared(files, revision or 0, modified, written)]
+    stored: dict[Key, Stored] = {}
+    recorded: dict[Key, HistoryEntry] = {}
+    now = dict(settings_of(document))
+    names = {**written.names, **{r["id"]: str(r.get("name", ""))
+                                 for r in organizations_of(document)}}
+    for key in now.keys() | written.values.keys():
+        value, before = now.get(key), written.values.get(key)
+        if same_value(before, value):
+            continue
+        if key in now:
+            stored[key] = Stored(value, None, modified)
+        organization_id, name = key
+        # No time of its own: the change is dated by the file (see outside_changes).
+        recorded[key] = HistoryEntry(
+            "", "", None, written.revision, "system" if organization_id is None else
+            "organization", organization_id, names.get(organization_id) if organization_id
+            is not None else None, BY_NAME[name].key, None, before)
+    return outside_changes(stored, recorded, organization_names=names, history_began=None)
+
+
+def _head_revision(data: bytes) -> int | None:
+    found = re.search(rb'"revision"\s*:\s*(\d{1,19})\b', data[:4096])
+    return int(found.group(1)) if found else None
+
+
+def _not_compared(files: StoreFiles, revision: int, modified: str,
+                  reason: str) -> HistoryEntry:
+    """The note shown in place of hand edits that cannot be found for the whole store."""
+    return HistoryEntry(
+        modified, OUTSIDE, None, revision, None, None, None, None, None, None,
+        event=NOT_COMPARED,
+        detail=f"{files.path.name} was modified after its last save (revision {revision}), "
+               f"but what outlook-tui wrote cannot be known: {reason}; changes made in it "
+               "show in each organization's history (outlook-tui history ORG)")

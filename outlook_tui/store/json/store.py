@@ -256,7 +256,7 @@ class JsonStore:
                                             after_revision=after_revision,
                                             organization_id=organization_id, system=system)
         whole = limit is None or len(recorded) < limit
-        outside = hand_edits(self.path, self.history_path, organization_id, system,
+        outside = hand_edits(self.files, organization_id, system,
                              recorded if whole and after_revision is None else None)
         if after_revision is not None:
             outside = [e for e in outside if e.revision >= after_revision]
