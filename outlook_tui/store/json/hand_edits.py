@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
 
 from outlook_tui.catalog import BY_NAME, same_value
@@ -120,28 +119,29 @@ def hand_edits(files: StoreFiles, organization_id: int | None, system: bool,
 def _whole_store(files: StoreFiles) -> list[HistoryEntry]:
     """The whole store: the document against what outlook-tui last wrote
     (:mod:`~outlook_tui.store.json.last_written`), only when the file changed after its last
-    save; when that cannot be known, one note saying so."""
+    save; when that cannot be known, one note saying so (the document is not even read)."""
     if not edited_after_last_save(files.path, files.history_path):
         return []
     try:
-        data, fingerprint = reading.read_bytes(files.path)
-    except (StoreError, OSError):
+        st = os.stat(files.path)
+    except OSError:
         return []
-    modified = _stamp(fingerprint[3] / 1e9)
-    revision = _head_revision(data)
-    written = last_written(files, revision, data) if revision is not None else \
-        "its revision cannot be read"
+    modified = _stamp(st.st_mtime)
+    revision = reading.peek_revision(files.path)
+    written = last_written(files, revision, st.st_size)
     if isinstance(written, Written) and written.same_bytes:
         return []
-    try:
-        document = reading.parse(data, files.path)
-    except StoreError:
-        return []  # said where the store is loaded
-    del data
-    if isinstance(written, Written) and document.get("store_id") != written.store_id:
-        written = "its newest backup is of another store"
+    if isinstance(written, Written):
+        try:
+            document = reading.read(files.path).document
+        except StoreError:
+            return []  # a store that cannot be read says so where it is loaded
+        if document.get("store_id") != written.store_id:
+            written = "its newest backup is of another store"
+        elif document.get("revision") != revision:
+            written = "its revision is not where outlook-tui writes it"
     if isinstance(written, str):
-        return [_not_compared(files, revision or 0, modified, written)]
+        return [_not_compared(files, revision, modified, written)]
     stored: dict[Key, Stored] = {}
     recorded: dict[Key, HistoryEntry] = {}
     now = dict(settings_of(document))
@@ -160,11 +160,6 @@ def _whole_store(files: StoreFiles) -> list[HistoryEntry]:
             "organization", organization_id, names.get(organization_id) if organization_id
             is not None else None, BY_NAME[name].key, None, before)
     return outside_changes(stored, recorded, organization_names=names, history_began=None)
-
-
-def _head_revision(data: bytes) -> int | None:
-    found = re.search(rb'"revision"\s*:\s*(\d{1,19})\b', data[:4096])
-    return int(found.group(1)) if found else None
 
 
 def _not_compared(files: StoreFiles, revision: int, modified: str,

@@ -84,9 +84,10 @@ def organizations_of(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def last_written(files: StoreFiles, revision: int, store_bytes: bytes) -> Written | str:
-    """What outlook-tui wrote at ``revision``, or why that cannot be known (a sentence)."""
-    size_limit = BACKUP_PER_STORE_BYTE * len(store_bytes) + LINES_FLOOR
+def last_written(files: StoreFiles, revision: int, store_size: int) -> Written | str:
+    """What outlook-tui wrote at ``revision``, or why that cannot be known (a sentence).
+    ``store_size``: the store file's size in bytes, which bounds what is read."""
+    size_limit = BACKUP_PER_STORE_BYTE * store_size + LINES_FLOOR
     reasons: list[str] = []
     for backup in backups.listed(files):
         if backup.revision is None or backup.revision > revision:
@@ -94,27 +95,30 @@ def last_written(files: StoreFiles, revision: int, store_bytes: bytes) -> Writte
         if backup.size > size_limit:
             reasons.append(f"{backup.path.name} is far larger than the store")
             continue
-        written = _from_backup(backup, store_bytes, revision, reasons)
+        written = _from_backup(files, backup, revision, reasons)
         if written is None:
             continue
-        why = _apply_lines_since(files, written, revision, len(store_bytes))
+        if written.same_bytes:
+            return written
+        why = _apply_lines_since(files, written, revision, store_size)
         return why if why is not None else written
     if reasons:
         return "no backup of it can be used (" + "; ".join(reasons) + ")"
     return f"no backup at or before revision {revision} is kept in {files.backups_path.name}"
 
 
-def _from_backup(backup: Backup, store_bytes: bytes, revision: int,
+def _from_backup(files: StoreFiles, backup: Backup, revision: int,
                  reasons: list[str]) -> Written | None:
     assert backup.revision is not None
     try:
         data, _ = reading.read_bytes(backup.path)
-        if backup.revision == revision and data == store_bytes:
+        if backup.revision == revision and data == reading.read_bytes(files.path)[0]:
             return Written(revision, same_bytes=True)
         document = reading.parse(data, backup.path)
     except (StoreError, OSError) as error:
         reasons.append(f"{backup.path.name} cannot be read: {error}")
         return None
+    del data
     if document.get("revision") != backup.revision:
         reasons.append(f"{backup.path.name} does not hold revision {backup.revision}")
         return None
