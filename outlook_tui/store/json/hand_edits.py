@@ -102,11 +102,11 @@ def hand_edits(files: StoreFiles, organization_id: int | None, system: bool,
         modified = _stamp(os.stat(files.path).st_mtime)
     except (StoreError, OSError):
         return []  # a store that cannot be read says so where it is loaded
+    scope = {"system": document.get("system")} if system else {"organizations": [
+        r for r in organizations_of(document) if r["id"] == organization_id]}
     # No creation time: a value no save recorded may predate the history.
-    stored = {key: Stored(value, None, modified) for key, value in settings_of(document)
-              if (key[0] is None) == system and organization_id in (None, key[0])}
-    names = {r["id"]: str(r.get("name", "")) for r in organizations_of(document)
-             if r["id"] == organization_id}
+    stored = {key: Stored(value, None, modified) for key, value in settings_of(scope)}
+    names = {r["id"]: str(r.get("name", "")) for r in organizations_of(scope)}
     entries = read_so_far if read_so_far is not None else history_file.read_newest(
         files.history_path, organization_id=organization_id, system=system)
     recorded = newest_recorded(entries)
