@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -143,6 +145,9 @@ def fixed_history(store_path: Path, entries: list[dict[str, Any]]) -> None:
         base.update(fields)
         lines.append(HistoryEntry(**base))
     store_path.with_name("store.history.jsonl").write_bytes(encode(lines))
+    # The store saved with its last line: a file changed later would be a hand edit.
+    saved = dt.datetime.strptime(lines[-1].time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    os.utime(store_path, (saved.timestamp(), saved.timestamp()))
 
 
 def support_snapshot_app(make_store: Callable[..., JsonStore], store_path: Path) -> OutlookApp:
