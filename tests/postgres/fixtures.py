@@ -31,6 +31,18 @@ WHERE v.section = 'oro_crm_pro_outlook' AND c.entity IN ('app', 'organization')
   AND v.name <> 'layouts' ORDER BY c.entity, c.record_id, v.name"""
 
 
+def stored_as_oro_would(server: PostgresServer, database: str, config_id: int, name: str,
+                        text_value: str, *, when: str = "now()") -> int:
+    """A setting's row written straight to oro_config_value, whatever its text, as Oro's page,
+    ``oro:config:update`` or a DBA writes it (``when``: its created_at and updated_at, SQL);
+    its id."""
+    rows = server.execute(database, "INSERT INTO oro_config_value (config_id, name, section, "
+                          "text_value, object_value, array_value, type, created_at, updated_at) "
+                          "VALUES (%s, %s, 'oro_crm_pro_outlook', %s, 'Tjs=', 'Tjs=', 'scalar', "
+                          f"{when}, {when}) RETURNING id", (config_id, name, text_value))
+    return int(rows[0][0])  # type: ignore[call-overload]
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     with running() as server:

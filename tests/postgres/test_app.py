@@ -14,22 +14,11 @@ from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import CRM, to_checkbox, type_into
 from tests.conftest import burst, loaded_app, notices, settle
+from tests.postgres.fixtures import stored_as_oro_would
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
 #: oro_config rows of the template: the system scope's, and the Default Organization's.
 SYSTEM, DEFAULT_ORGANIZATION = 1, 2
-
-
-def stored_as_oro_would(pg_server: PostgresServer, oro_db: str, config_id: int,
-                        text_value: str) -> int:
-    """A CRM Sync Interval row written straight to the table, whatever its text (Oro's web UI,
-    a hand edit); its id."""
-    rows = pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                             "text_value, object_value, array_value, type, created_at, "
-                             "updated_at) VALUES (%s, %s, 'oro_crm_pro_outlook', %s, 'Tjs=', "
-                             "'Tjs=', 'scalar', now(), now()) RETURNING id",
-                             (config_id, CRM, text_value))
-    return int(rows[0][0])  # type: ignore[call-overload]
 
 
 async def configuration_of_the_default_organization(pilot: Any) -> None:
@@ -116,7 +105,7 @@ async def test_oro_writing_behind_the_apps_back_shows_up(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     async with loaded_app(pg_store, watch_seconds=0.2) as (app, pilot):
         # What Oro's settings page does: its own row, written straight to the table.
-        stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "450")
+        stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, CRM, "450")
 
         def seen() -> bool:
             org = app.snapshot.get(1) if app.snapshot is not None else None
@@ -127,7 +116,7 @@ async def test_oro_writing_behind_the_apps_back_shows_up(
 
 async def test_a_damaged_value_is_named_with_its_row(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = stored_as_oro_would(pg_server, oro_db, SYSTEM, "[b]90000")
+    row = stored_as_oro_would(pg_server, oro_db, SYSTEM, CRM, "[b]90000")
     async with loaded_app(pg_store) as (app, _):
         messages = [n.message for n in notices(app)]
     assert any(f"oro_config_value row {row}" in m and "'[b]90000'" in m
@@ -136,7 +125,7 @@ async def test_a_damaged_value_is_named_with_its_row(
 
 async def test_admin_replaces_a_damaged_value_on_purpose(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "90000")
+    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, CRM, "90000")
     async with loaded_app(pg_store) as (app, pilot):
         await configuration_of_the_default_organization(pilot)
         notes = str(app.screen.query_one(f"#notes-{CRM}", Static).render())
@@ -156,7 +145,7 @@ async def test_admin_replaces_a_damaged_value_on_purpose(
 
 async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "0")
+    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, CRM, "0")
     others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
     async with loaded_app(pg_store) as (app, pilot):
         await configuration_of_the_default_organization(pilot)
@@ -174,7 +163,7 @@ async def test_admin_removes_a_damaged_value_by_ticking_use_system_again(
 
 async def test_bulk_reset_of_marked_organizations_removes_damaged_values_too(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "soon")
+    row = stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, CRM, "soon")
     others = pg_server.execute(oro_db, OTHER_ROWS_SQL)
     async with loaded_app(pg_store) as (app, pilot):
         await burst(pilot, "a", "x")  # mark every organization, Reset overrides
@@ -194,7 +183,7 @@ async def test_hostile_text_from_oros_tables_is_only_ever_text(
     evil = "Evil\x1b]52;c;aGk=\x07 [b]Corp[/b] \u202e"
     pg_server.execute(oro_db, "UPDATE oro_organization SET name = %s, description = %s "
                       "WHERE id = 1", (evil, "[red]x\x1b[2J"))
-    stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, "\x1b[31m9[/]")
+    stored_as_oro_would(pg_server, oro_db, DEFAULT_ORGANIZATION, CRM, "\x1b[31m9[/]")
     async with loaded_app(pg_store) as (app, _):
         messages = [n.message for n in notices(app)]
     [damaged] = [m for m in messages if "oro_config_value row" in m]

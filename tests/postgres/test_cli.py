@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import run_cli as run
 from tests.conftest import write_store
-from tests.postgres.fixtures import SECTION_ROWS
+from tests.postgres.fixtures import SECTION_ROWS, stored_as_oro_would
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
 
@@ -169,11 +169,7 @@ def test_hostile_names_from_oro_are_printed_escaped(pg_server: PostgresServer,
 def test_export_leaves_out_a_damaged_value_and_says_so(pg_server: PostgresServer,
                                                        oro_uri: str) -> None:
     db = oro_uri.split("/")[3].split("?")[0]
-    row = pg_server.execute(db, "INSERT INTO oro_config_value (config_id, name, section, "
-                            "text_value, object_value, array_value, type, created_at, "
-                            "updated_at) VALUES (2, 'contacts_sync_direction', "
-                            "'oro_crm_pro_outlook', 'Sideways', 'Tjs=', 'Tjs=', 'scalar', now(), "
-                            "now()) RETURNING id")[0][0]
+    row = stored_as_oro_would(pg_server, db, 2, "contacts_sync_direction", "Sideways")
     exported = run(oro_uri, "export")
     assert json.loads(exported.stdout)["organizations"][0]["settings"] == {}
     assert (f"not exported: Default Organization: oro_crm_pro_outlook.contacts_sync_direction = "
@@ -183,10 +179,7 @@ def test_export_leaves_out_a_damaged_value_and_says_so(pg_server: PostgresServer
 def test_reset_removes_a_damaged_value_and_the_history_keeps_what_it_was(
         pg_server: PostgresServer, oro_uri: str) -> None:
     db = oro_uri.split("/")[3].split("?")[0]
-    pg_server.execute(db, "INSERT INTO oro_config_value (config_id, name, section, text_value, "
-                      "object_value, array_value, type, created_at, updated_at) VALUES (2, "
-                      "'contacts_sync_interval_orocrm', 'oro_crm_pro_outlook', '90000', 'Tjs=', "
-                      "'Tjs=', 'scalar', now(), now())")
+    stored_as_oro_would(pg_server, db, 2, "contacts_sync_interval_orocrm", "90000")
     others = pg_server.execute(db, OTHER_ROWS_SQL)
     reset = run(oro_uri, "reset", "Default Organization", "contacts_sync_interval_orocrm")
     assert "saved revision 1" in reset.stdout

@@ -14,6 +14,7 @@ from outlook_tui.store.backend import Capability
 from outlook_tui.store.oro.sql import Statement
 from outlook_tui.store.postgres import PostgresStore
 from tests.postgres import writers
+from tests.postgres.fixtures import stored_as_oro_would
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
 
 INTERVAL = "contacts_sync_interval_orocrm"
@@ -171,10 +172,7 @@ def test_a_value_changed_behind_the_apps_back_is_noticed(
     assert pg_store.changed_since(seen)
     assert [o.name for o in pg_store.load().organizations()] == ["Renamed"]
     seen = pg_store.load()
-    pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                      "text_value, object_value, array_value, type, created_at, updated_at) "
-                      "VALUES (1, 'tasks_enabled', 'oro_crm_pro_outlook', '', 'Tjs=', 'Tjs=', "
-                      "'scalar', now(), now())")
+    stored_as_oro_would(pg_server, oro_db, 1, "tasks_enabled", "")
     assert pg_store.changed_since(seen)
     seen = pg_store.load()
     pg_server.execute(oro_db, "UPDATE oro_config_value SET text_value = 'x' WHERE "
@@ -185,10 +183,7 @@ def test_a_value_changed_behind_the_apps_back_is_noticed(
 def test_oro_changing_the_same_setting_meanwhile_is_a_conflict(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     base = pg_store.load()
-    pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                      "text_value, object_value, array_value, type, created_at, updated_at) "
-                      "VALUES (2, %s, 'oro_crm_pro_outlook', '900', 'Tjs=', 'Tjs=', 'scalar', "
-                      "now(), now())", (INTERVAL,))
+    stored_as_oro_would(pg_server, oro_db, 2, INTERVAL, "900")
     with pytest.raises(ConflictError) as caught:
         pg_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
     assert caught.value.conflicts[0].theirs == 900
@@ -202,10 +197,7 @@ def test_oro_changing_the_same_setting_meanwhile_is_a_conflict(
 
 def test_a_damaged_value_is_shown_and_replaced_only_by_an_explicit_change(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
-    pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                      "text_value, object_value, array_value, type, created_at, updated_at) "
-                      "VALUES (2, %s, 'oro_crm_pro_outlook', '90000', 'Tjs=', 'Tjs=', 'scalar', "
-                      "now(), now())", (INTERVAL,))
+    stored_as_oro_would(pg_server, oro_db, 2, INTERVAL, "90000")
     damaged_row = value_row(pg_server, oro_db, INTERVAL)
     base = pg_store.load()
     [damaged] = base.damaged
@@ -225,10 +217,7 @@ def test_a_damaged_value_is_shown_and_replaced_only_by_an_explicit_change(
 def test_a_value_damaged_after_loading_is_a_conflict(
         pg_server: PostgresServer, oro_db: str, pg_store: PostgresStore) -> None:
     base = pg_store.load()
-    pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                      "text_value, object_value, array_value, type, created_at, updated_at) "
-                      "VALUES (2, %s, 'oro_crm_pro_outlook', 'soon', 'Tjs=', 'Tjs=', 'scalar', "
-                      "now(), now())", (INTERVAL,))
+    stored_as_oro_would(pg_server, oro_db, 2, INTERVAL, "soon")
     with pytest.raises(ConflictError, match="damaged: 'soon'"):
         pg_store.commit(base, [SettingChange(1, INTERVAL, None, 300)])
     assert value_row(pg_server, oro_db, INTERVAL)[1] == "soon"  # type: ignore[index]

@@ -16,6 +16,7 @@ from outlook_tui.store import ConflictError, InputError, SettingChange, StoreErr
 from outlook_tui.store.oro import store as oro_store
 from outlook_tui.store.postgres import PostgresStore
 from tests.conftest import run_cli as run
+from tests.postgres.fixtures import stored_as_oro_would
 from tests.postgres.server import PostgresServer
 
 INTERVAL = "contacts_sync_interval_orocrm"
@@ -63,10 +64,8 @@ def test_oro_config_update_after_the_history_began_shows_from_use_default(
         pg_server: PostgresServer, oro_db: str, acme_uri: str) -> None:
     """``oro:config:update oro_crm_pro_outlook.contacts_enabled false`` stores 'false' in the
     system scope: outside outlook-tui, from Use default, to a damaged value."""
-    pg_server.execute(oro_db, "INSERT INTO oro_config_value (config_id, name, section, "
-                      "text_value, object_value, array_value, type, created_at, updated_at) "
-                      "VALUES (1, 'contacts_enabled', 'oro_crm_pro_outlook', 'false', 'Tjs=', "
-                      "'Tjs=', 'scalar', '2030-01-02 08:00:00', '2030-01-02 08:00:00')")
+    stored_as_oro_would(pg_server, oro_db, 1, "contacts_enabled", "false",
+                        when="'2030-01-02 08:00:00'")
     newest = _history(acme_uri, "--system")[0]
     assert (newest["user"], newest["scope"], newest["old"], newest["new"]) == (
         OUTSIDE, "system", None, {"damaged": "false"})
