@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from textual.notifications import Notification, SeverityLevel
 
 from outlook_tui.after_save import AfterSave, AfterSaveRun, command_environment
-from outlook_tui.app.safe import plain
+from outlook_tui.app.notices import notice
 from outlook_tui.store import Capability
 
 if TYPE_CHECKING:
@@ -116,9 +116,7 @@ class AfterSaveRunner:
     def _show(self, message: str, *, timeout: float) -> None:
         self._hide()
         app = self._app
-        self._notice = Notification(plain(message, keep="\n", width=480), TITLE, "information",
-                                    timeout,
-                                    markup=False)
+        self._notice = notice(message, TITLE, "information", timeout)
         app.notice_board.add(self._notice, everywhere=True)
         app.refresh_bindings()
 

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult, ScreenStackError
 from textual.containers import Vertical
 from textual.content import Content
-from textual.notifications import Notification
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from outlook_tui.app.icons import ICONS
+from outlook_tui.app.safe import plain
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,6 +43,15 @@ NOTIFIED_KEPT = 100
 SHOWN_AT_ONCE = 2
 #: The binding that dismisses the notices shown, and its default key.
 DISMISS_ID, DISMISS_KEY = "app.dismiss_notices", "ctrl+n"
+#: A notice longer than this is clipped (a message quoting a 10,000-character name).
+TOAST_CELLS = 480
+
+
+def notice(message: str, title: str, severity: SeverityLevel, timeout: float) -> Notification:
+    """A notification of text from data: never markup, hidden code points escaped, long
+    values clipped."""
+    return Notification(plain(message, keep="\n", width=TOAST_CELLS), plain(title), severity,
+                        timeout, markup=False)
 
 
 def top_screen(stack: Sequence[Screen[Any]]) -> Screen[Any] | None:
