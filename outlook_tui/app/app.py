@@ -28,7 +28,7 @@ from outlook_tui.app.commands import AppCommands, OrganizationCommands, Palette,
 from outlook_tui.app.icons import ICONS, PLAIN
 from outlook_tui.app.key_order import Hold, KeyOrder
 from outlook_tui.app.memory import QUIET_SECONDS, QuietCollector
-from outlook_tui.app.notices import DISMISS_ID, DISMISS_KEY, NoticeBoard
+from outlook_tui.app.notices import DISMISS_ID, DISMISS_KEY, NoticeBoard, notice
 from outlook_tui.app.safe import plain
 from outlook_tui.app.screens.save_waiting import SaveWaitingModal
 from outlook_tui.app.session import Session
@@ -53,8 +53,6 @@ from outlook_tui.store.uri import parse as parse_uri
 from outlook_tui.store.waiting import SaveControl, Waiting
 from outlook_tui.text import is_printable, name_problem
 
-#: A toast longer than this is clipped (a message quoting a 10,000-character name).
-TOAST_CELLS = 480
 #: The command palette's prompt (Textual's ends with "…", which a Linux console may not draw).
 PALETTE_PLACEHOLDER = "Search commands and organizations"
 
@@ -134,12 +132,12 @@ class OutlookApp(App[None]):
         self._once_saved: list[Callable[[], object]] = []
         #: Full garbage collections only while nobody types (see memory).
         self.collector = QuietCollector()
-        #: The store and its snapshot, kept up to date (loading, the disk watch, saving).
-        self.sync = StoreSync(self, store, watch_seconds=watch_seconds,
-                              store_changed=self._retitle, published=self._settled,
-                              first_rows=first_rows)
         #: Every notification, drawn above the footer where it covers nothing (see notices).
         self.notice_board = NoticeBoard(self)
+        #: The store and its snapshot, kept up to date (loading, the disk watch, saving).
+        self.sync = StoreSync(self, store, watch_seconds=watch_seconds,
+                              notices=self.notice_board, store_changed=self._retitle,
+                              published=self._settled, first_rows=first_rows)
         #: What the app told the person lately, oldest first (for tests and the log).
         self.notified = self.notice_board.notified
         #: The config's after_save_command, run after each save to Oro's database.
@@ -275,10 +273,8 @@ class OutlookApp(App[None]):
                timeout: float | None = None, markup: bool = True) -> None:
         """Every toast (``Widget.notify`` lands here): never markup, hidden code points escaped,
         long values clipped. ``markup`` is accepted for Textual's signature and ignored."""
-        notice = Notification(plain(message, keep="\n", width=TOAST_CELLS), plain(title),
-                              severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
-                              markup=False)
-        self.notice_board.add(notice)
+        self.notice_board.add(notice(message, title, severity,
+                                     self.NOTIFICATION_TIMEOUT if timeout is None else timeout))
 
     def action_help_quit(self) -> None:
         """ctrl+c outside a field (where it copies): Textual's hint on how to quit, its markup

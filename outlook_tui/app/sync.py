@@ -14,14 +14,17 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
+from functools import partial
 from operator import attrgetter
 from typing import Any, Generic, TypeVar, cast, overload
 
 from textual.app import App
+from textual.notifications import Notification
 
 from outlook_tui.app.foreground import Foreground
 from outlook_tui.app.memory import reading_in_background
 from outlook_tui.app.messages import SnapshotChanged
+from outlook_tui.app.notices import NoticeBoard, notice
 from outlook_tui.store import (
     Backup,
     Change,
@@ -36,12 +39,14 @@ from outlook_tui.store.ahead import FIRST_ROWS, FirstRows
 from outlook_tui.store.backend import SavePlan
 from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.factory import open_store
-from outlook_tui.store.waiting import SaveControl
+from outlook_tui.store.waiting import SaveControl, Waiting
 from outlook_tui.text import printable
 from outlook_tui.words import counted
 
 #: How often the store file is checked for changes by others (one stat call).
 WATCH_SECONDS = 1.0
+#: How long "Database locked" stays at most, when the lock outlasts it (it goes once read).
+LOCK_NOTICE_SECONDS = 3600.0
 
 
 def damaged_text(damaged: list[DamagedValue]) -> str:
@@ -84,12 +89,14 @@ class FromSync(Generic[T]):
 class StoreSync:
     """The store, its current snapshot and whether it is validated, kept up to date.
 
-    ``app`` runs the workers and shows what happens (notifications, the recovery screen);
+    ``app`` runs the workers and shows what happens (notifications, the recovery screen; a
+    lasting one on ``notices``);
     ``store_changed`` is called when the store is swapped or validated (the app's header names
     it), ``published`` after each snapshot reached the screens.
     """
 
     def __init__(self, app: App[Any], store: StoreBackend, *, watch_seconds: float,
+                 notices: NoticeBoard,
                  store_changed: Callable[[], None] = lambda: None,
                  published: Callable[[], None] = lambda: None,
                  first_rows: FirstRows | None = None) -> None:
@@ -116,12 +123,22 @@ class StoreSync:
         self._started = time.monotonic()
         #: A change check is under way (the next waits for it: see :meth:`poll`).
         self._checking = False
-        #: The check last ended waiting for a table someone locked: said once, until a check
-        #: gets through again.
-        self._check_blocked = False
         #: Keys and the person's own store operations go before a background read (whose
         #: pause between chunks this is).
         self.foreground = Foreground()
+        #: A read of the whole store is under way (no check, no second read meanwhile).
+        self._reading = False
+        #: The last read (the whole store's, a change check) ended waiting for a table someone
+        #: locked (Oro's database): said once, until a read gets through again.
+        self._blocked: TableLockTimeout | None = None
+        self._blocked_whole = False
+        #: What says so while the whole store's first read waits (withdrawn once it is read).
+        self._lock_notice: Notification | None = None
+        self._notices = notices
+        #: The whole store's read ended so: the watch reads it again, not a change check.
+        self._read_pending = False
+        #: The newest revision "Store updated" named (a read again after a lock, not twice).
+        self._announced = 0
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -137,18 +154,21 @@ class StoreSync:
                            else self.store.peek(FIRST_ROWS))
                 if preview is not None:
                     self.publish(preview, "preview")
+        except TableLockTimeout as error:  # not even the first rows: all of them, once free
+            self._lock_timed_out(error, whole=True, read_again=True)
         except StoreError as error:
             self.damaged(error)
             return
-        if not self.validated:
+        if not self.validated and not self._read_pending:
             # Parsing a big store holds the GIL for a quarter of a second: let the first
             # frame (the preview rows) reach the terminal before the worker starts.
             self.app.call_after_refresh(self.app.call_after_refresh, self._start_loading)
         if self._watch_seconds > 0:
             self.app.set_interval(self._watch_seconds, self.poll, name="watch-store")
 
-    def _start_loading(self) -> None:
-        self._in_thread(self._load, "load", "Loading the store")
+    def _start_loading(self, description: str = "Loading the store") -> None:
+        self._reading = True
+        self._in_thread(self._load, "load", description)
 
     def _in_thread(self, work: Callable[[], None], group: str, description: str) -> None:
         self.app.run_worker(work, name=work.__name__, group=group, description=description,
@@ -156,24 +176,83 @@ class StoreSync:
 
     def _load(self) -> None:
         """Load and validate in small chunks so the UI thread keeps painting. Nothing is shown
-        before it is validated (the preview's records are checked one by one: see ``peek``)."""
+        before it is validated (the preview's records are checked one by one: see ``peek``).
+        A table someone locked past the lock timeout is no damage: the watch reads again."""
         try:
             with reading_in_background():
                 snapshot = self.store.load(pause=self.foreground.pause)
+        except TableLockTimeout as error:
+            self._read_over(partial(self._lock_timed_out, error, whole=True, read_again=True))
         except StoreError as error:
-            self.app.call_from_thread(self.damaged, error)
-            return
-        self.app.call_from_thread(self._loaded, snapshot)
+            self._read_over(partial(self.damaged, error))
+        except BaseException:
+            self._reading = False
+            raise
+        else:
+            self._read_over(partial(self._loaded, snapshot))
+
+    def _read_over(self, then: Callable[[], None]) -> None:
+        """From a read's thread: ``then`` on the app's thread, where the read ends for
+        :meth:`poll` (which may start the next)."""
+        def over() -> None:
+            self._reading = False
+            then()
+
+        self.app.call_from_thread(over)
 
     def _loaded(self, snapshot: Snapshot) -> None:
         if self._outdated:  # read before a save of one organization: read it again
             self._outdated = False
-            self._in_thread(self._read_again, "load", "Reading the store again")
+            self._start_loading("Reading the store again")
             return
+        first = not self.validated
         self.validated = True
         self._store_changed()  # validation may have found a newer schema: read-only
         self.publish(snapshot, "validated")
+        self._lock_released(f"All {counted(len(snapshot), 'organization')} read." if first
+                            else "Changes by others show again.", whole=True)
         self.app.log(f"store validated {time.monotonic() - self._started:.3f}s after start")
+
+    # -- a table someone locked: said once, read again by the watch -------------------------------
+
+    def _lock_timed_out(self, error: TableLockTimeout, *, whole: bool,
+                        read_again: bool = False) -> None:
+        """A read waited the lock timeout for a table someone locked (Oro's database: a DBA's
+        ``LOCK TABLE``): say so once, naming the holder as a waiting save does; the watch
+        (:meth:`poll`) asks again, one read at a time, each bounded by the lock timeout, until
+        one gets through. ``whole``: a read of the whole store (else a change check);
+        ``read_again``: the watch reads it again (else the read after a change check, which
+        the next check sets off again)."""
+        self._read_pending = self._read_pending or read_again
+        if self._blocked is not None:
+            return
+        self._blocked = error
+        self._blocked_whole = whole
+        waiting = Waiting(error.what, error.holders)
+        if self.validated:
+            self.app.notify(f"{error}. Changes by others show once it is free.",
+                            title="Not seeing changes by others", severity="warning",
+                            markup=False)
+            return
+        meanwhile = ("The organizations shown can be opened meanwhile; the rest are read as "
+                     "soon as it is free." if self.snapshot is not None else
+                     "They are read as soon as it is free.")
+        self._lock_notice = notice(f"The database is locked: reading the organizations is "
+                                   f"{waiting}. {meanwhile}", "Database locked", "warning",
+                                   LOCK_NOTICE_SECONDS)
+        self._notices.add(self._lock_notice, everywhere=True)
+
+    def _lock_released(self, message: str, *, whole: bool = False) -> None:
+        """A read got through after one that waited for a locked table: say so. A change
+        check (``whole`` False) ends only a check's wait: the whole read may need more
+        tables."""
+        if self._blocked is None or (self._blocked_whole and not whole):
+            return
+        self._blocked = None
+        if self._lock_notice is not None:
+            self._notices.withdraw(self._lock_notice)
+            self._lock_notice = None
+        self.app.notify(message, title="Database lock released")
 
     def damaged(self, error: StoreError) -> None:
         """A store that fails to load opens the recovery screen instead of a crash (once per
@@ -192,8 +271,15 @@ class StoreSync:
 
     def poll(self) -> None:
         """The disk watch's timer: look for a change by others, unless busy, or still looking
-        (a check that waits for a table a DBA locked is not stacked on every second)."""
-        if self.saving or self._checking or not self.validated or self.snapshot is None:
+        (a check that waits for a table a DBA locked is not stacked on every second); or read
+        the whole store again when its read ended waiting for such a table."""
+        if self.saving or self._checking or self._reading:
+            return
+        if self._read_pending:
+            self._read_pending = False
+            self._start_loading("Reading the store again")
+            return
+        if not self.validated or self.snapshot is None:
             return
         snapshot = self.snapshot
         self._checking = True
@@ -210,17 +296,14 @@ class StoreSync:
             changed = self.store.changed_since(snapshot) and \
                 self.store.change_token() != self._damaged_token
         except TableLockTimeout as error:
-            if not self._check_blocked:
-                self._check_blocked = True
-                self.app.call_from_thread(
-                    self.app.notify, f"{error}. Changes by others show once it is free.",
-                    title="Not seeing changes by others", severity="warning", markup=False)
+            self.app.call_from_thread(self._lock_timed_out, error, whole=False)
             return
         except StoreError:
             return
         finally:
             self._checking = False
-        self._check_blocked = False
+        if self._blocked is not None:
+            self.app.call_from_thread(self._lock_released, "Changes by others show again.")
         if changed:
             self.app.call_from_thread(self._reload_unless_saving)
 
@@ -230,23 +313,40 @@ class StoreSync:
 
     def reload(self) -> None:
         """Read the store again after a change by others, naming who saved."""
+        self._reading = True
         self._in_thread(self._reload, "load", "Reading the store again")
 
     def _reload(self) -> None:
+        """A table someone locked past the lock timeout is said once; the change stays to be
+        seen, so the watch's next check sets off this read again."""
         previous = self.snapshot
-        # Who saved is in the last lines of the history: say so at once, before the store
-        # (100k organizations: seconds, throttled to keep the screen live) is read again.
-        announced = self._entries_since(previous)
-        if announced:
-            self.app.call_from_thread(self._announce, announced)
         try:
+            # Who saved is in the last lines of the history: say so at once, before the store
+            # (100k organizations: seconds, throttled to keep the screen live) is read again.
+            announced = self._not_announced(self._entries_since(previous))
+            if announced:
+                self.app.call_from_thread(self._announce, announced)
             with reading_in_background():
                 snapshot = self.store.load(pause=self.foreground.pause)
+            entries = self._entries_since(previous)
+        except TableLockTimeout as error:
+            self._read_over(partial(self._lock_timed_out, error, whole=True))
         except StoreError as error:
-            self.app.call_from_thread(self.damaged, error)
-            return
-        entries = self._entries_since(previous)
-        self.app.call_from_thread(self.publish, snapshot, "external", entries, not announced)
+            self._read_over(partial(self.damaged, error))
+        except BaseException:
+            self._reading = False
+            raise
+        else:
+            self._read_over(partial(self._reloaded, snapshot, entries))
+
+    def _reloaded(self, snapshot: Snapshot, entries: list[HistoryEntry]) -> None:
+        self.publish(snapshot, "external", entries, bool(self._not_announced(entries)))
+        self._lock_released("Changes by others show again.", whole=True)
+
+    def _not_announced(self, entries: list[HistoryEntry]) -> list[HistoryEntry]:
+        """``entries`` (newest first) unless "Store updated" named them already (a read again
+        after one that waited for a locked table)."""
+        return entries if entries and entries[0].revision > self._announced else []
 
     def _entries_since(self, previous: Snapshot | None) -> list[HistoryEntry]:
         if previous is None:
@@ -267,21 +367,13 @@ class StoreSync:
         """Read the whole store again (after a restore), as at start."""
         self.validated = False
         self.load_error = None
-        self._in_thread(self._read_again, "load", "Reading the store again")
-
-    def _read_again(self) -> None:
-        try:
-            with reading_in_background():
-                snapshot = self.store.load(pause=self.foreground.pause)
-        except StoreError as error:
-            self.app.call_from_thread(self.damaged, error)
-            return
-        self.app.call_from_thread(self._loaded, snapshot)
+        self._start_loading("Reading the store again")
 
     # -- handing snapshots to the screens ------------------------------------------------------
 
     def _announce(self, entries: list[HistoryEntry]) -> None:
         """Name who saved meanwhile (from the history: ``entries`` newest first)."""
+        self._announced = max(self._announced, entries[0].revision)
         who = sorted({e.who for e in entries})
         self.app.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
                         f"(revision {entries[0].revision})", title="Store updated")
@@ -384,7 +476,7 @@ class StoreSync:
         result = await self._committed(base, changes, control)
         if result.applied:
             if self.validated:  # the load finished meanwhile, without this save
-                self._in_thread(self._read_again, "load", "Reading the store again")
+                self._start_loading("Reading the store again")
             else:
                 self._outdated = True
         return result

@@ -64,9 +64,13 @@ class TableLockTimeout(StoreError):
     """A read (any statement outside a save's own waits) waited the lock timeout for a table
     another session locked (LOCK TABLE, ALTER TABLE): nothing was read."""
 
-    def __init__(self, location: str, what: str, holder: str, waited: float) -> None:
+    def __init__(self, location: str, what: str, holders: tuple[str, ...],
+                 waited: float) -> None:
         self.what = what
-        self.holder = holder
+        #: Who holds it, each in words (``alice (psql, pid 4242)``); none when the database
+        #: does not say.
+        self.holders = holders
+        holder = ", ".join(holders) or "another session (the database does not say whose)"
         super().__init__(
             f"{location}: waited {waited:g} s for {what}, held by {holder}; try again when "
             "they are done (OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)")

@@ -143,12 +143,10 @@ class Connection:
                 if self.driver.kind(error) is None:
                     raise
         locked = sorted({str(row[4]) for row in rows})
-        holders = list(dict.fromkeys(describe(row[:4], self.sql) for row in rows))
+        holders = tuple(dict.fromkeys(describe(row[:4], self.sql) for row in rows))
         what = (f"a lock on {', '.join(locked)}" if locked else
                 f"a lock on Oro's tables ({', '.join(tables)})")
-        return TableLockTimeout(self.location, what, ", ".join(holders) or
-                                "another session (the database does not say whose)",
-                                self.lock_timeout)
+        return TableLockTimeout(self.location, what, holders, self.lock_timeout)
 
     def reading(self, work: Callable[[Session], T]) -> T:
         """Run a read; when the connection was lost (the server restarted, an idle timeout),
