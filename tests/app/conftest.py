@@ -88,6 +88,18 @@ async def type_into(pilot: Pilot[Any], text: str) -> None:
     await pilot.press("end", "ctrl+u", *text)
 
 
+async def override_crm(pilot: Pilot[Any], value: str = "300") -> None:
+    """From the organizations grid: the highlighted organization's Configuration (``c``),
+    Use System cleared on CRM Sync Interval and ``value`` typed; not saved."""
+    app = pilot.app
+    await pilot.press("c")
+    await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
+                 and app.screen.form.loaded, "the configuration form")
+    await to_checkbox(pilot, CRM)
+    await pilot.press("space", "tab")
+    await type_into(pilot, value)
+
+
 def status_text(screen: OrganizationsScreen) -> str:
     return str(screen.query_one("#status").render())
 

@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 
 from outlook_tui.app.app import OutlookApp
-from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store.ahead import FIRST_ROWS, FirstRows
 from outlook_tui.store.postgres import PostgresStore
-from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.app.conftest import override_crm
 from tests.conftest import notices, settle, shown_notices
 from tests.postgres.fixtures import SECTION_ROWS, insert_organizations
 from tests.postgres.server import PostgresServer
@@ -132,12 +131,7 @@ async def test_quitting_while_the_first_load_waits_writes_nothing(
     before = pg_server.execute(oro_db, SECTION_ROWS)
     async with first_load_behind_a_dba(many_uri, store) as (app, pilot, _):
         await settle(pilot, lambda: told(app, LOCKED), "the app to say the database is locked")
-        await pilot.press("c")
-        await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                     and app.screen.form.loaded, "the configuration form")
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "300")
+        await override_crm(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: told(app, "Nothing saved"), "the save to be refused")
         assert "waited 0.2 s for a lock on oro_config_value, held by postgres (dba-console" \

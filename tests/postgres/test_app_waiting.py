@@ -17,7 +17,7 @@ from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.app.screens.save_waiting import SaveWaitingModal
 from outlook_tui.store.postgres import PostgresStore
-from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.app.conftest import CRM, override_crm
 from tests.conftest import settle
 from tests.e2e.terminal import EXECUTABLE, Tmux, eventually
 from tests.postgres.fixtures import SECTION_ROWS
@@ -43,12 +43,7 @@ def patient(monkeypatch: pytest.MonkeyPatch) -> None:
 async def edit(pilot: Any, app: OutlookApp) -> None:
     """Default Organization's Configuration: CRM Sync Interval 300, not saved yet."""
     await settle(pilot, lambda: app.validated, "the database to load")
-    await pilot.press("c")
-    await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                 and app.screen.form.loaded, "the configuration form")
-    await to_checkbox(pilot, CRM)
-    await pilot.press("space", "tab")
-    await type_into(pilot, "300")
+    await override_crm(pilot)
 
 
 async def edit_and_save(pilot: Any, app: OutlookApp) -> None:

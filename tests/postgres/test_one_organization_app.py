@@ -8,10 +8,9 @@ import threading
 from collections.abc import Callable
 
 from outlook_tui.app.app import OutlookApp
-from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store import Snapshot
 from outlook_tui.store.postgres import PostgresStore
-from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.app.conftest import CRM, override_crm
 from tests.conftest import HANG_SECONDS, notices, settle
 from tests.postgres.server import PostgresServer
 
@@ -39,12 +38,7 @@ async def test_admin_saves_one_organization_before_the_whole_store_is_read(
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, lambda: app.snapshot is not None, "the first rows")
-            await pilot.press("c")  # Acme's Configuration, from the first rows shown
-            await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                         and app.screen.form.loaded, "the configuration form")
-            await to_checkbox(pilot, CRM)
-            await pilot.press("space", "tab")
-            await type_into(pilot, "300")
+            await override_crm(pilot)  # Acme's Configuration, from the first rows shown
             await pilot.press("ctrl+s")
             await settle(pilot, lambda: any(n.title in ("Configuration saved", "Nothing saved")
                                             for n in notices(app)), "the save")
