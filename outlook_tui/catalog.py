@@ -2,7 +2,8 @@
 
 The form, the command line, validation, the store's pydantic models and its JSON Schema all read
 this module; nothing else spells out a key, a label, a default or a range. Adding a setting is one
-``Setting(...)`` entry below.
+entry below: a ``Setting(...)``, or ``_interval(...)`` / ``_synchronized(...)`` for another sync
+interval or kind of record.
 
 Facts follow ``shared/oro-reference.md`` (OroCRM Enterprise's ``oro_crm_pro_outlook`` section).
 """
@@ -163,6 +164,21 @@ class Setting:
         raise InvalidValue(f"must be true or false (yes/no, 1/0), got {quoted(raw)}")
 
 
+def _interval(name: str, label: str, short_label: str, description: str, *,
+              default: int) -> Setting:
+    """A sync interval: whole seconds from 1 to 86399 (one day less one second)."""
+    return Setting(name=name, label=label, short_label=short_label, description=description,
+                   fieldset=INTEGRATION_SETTINGS, type=SettingType.INTEGER, default=default,
+                   minimum=1, maximum=86399)
+
+
+def _synchronized(name: str, label: str, short_label: str) -> Setting:
+    """Whether one kind of record synchronizes ("Synchronize contacts"): Yes by default."""
+    return Setting(name=name, label=label, short_label=short_label,
+                   description=f"Synchronize {label.lower()}",
+                   fieldset=SYNCHRONIZATION_SETTINGS, type=SettingType.BOOLEAN, default=True)
+
+
 CATALOG: tuple[Setting, ...] = (
     Setting(
         name="contacts_sync_direction",
@@ -195,55 +211,13 @@ CATALOG: tuple[Setting, ...] = (
         default="OroCRMAlwaysWins",
         effective_when=("contacts_sync_direction", "Both"),
     ),
-    Setting(
-        name="contacts_sync_interval_orocrm",
-        label="CRM Sync Interval (In Seconds)",
-        short_label="CRM (s)",
-        description="How often changes on the CRM side are checked",
-        fieldset=INTEGRATION_SETTINGS,
-        type=SettingType.INTEGER,
-        default=120,
-        minimum=1,
-        maximum=86399,  # one day less one second
-    ),
-    Setting(
-        name="contacts_sync_interval_outlook",
-        label="Outlook Sync Interval (In Seconds)",
-        short_label="Outlook (s)",
-        description="How often changes on Outlook side are checked",
-        fieldset=INTEGRATION_SETTINGS,
-        type=SettingType.INTEGER,
-        default=30,
-        minimum=1,
-        maximum=86399,
-    ),
-    Setting(
-        name="contacts_enabled",
-        label="Contacts",
-        short_label="Contacts",
-        description="Synchronize contacts",
-        fieldset=SYNCHRONIZATION_SETTINGS,
-        type=SettingType.BOOLEAN,
-        default=True,
-    ),
-    Setting(
-        name="tasks_enabled",
-        label="Tasks",
-        short_label="Tasks",
-        description="Synchronize tasks",
-        fieldset=SYNCHRONIZATION_SETTINGS,
-        type=SettingType.BOOLEAN,
-        default=True,
-    ),
-    Setting(
-        name="calendar_events_enabled",
-        label="Calendar Events",
-        short_label="Events",
-        description="Synchronize calendar events",
-        fieldset=SYNCHRONIZATION_SETTINGS,
-        type=SettingType.BOOLEAN,
-        default=True,
-    ),
+    _interval("contacts_sync_interval_orocrm", "CRM Sync Interval (In Seconds)", "CRM (s)",
+              "How often changes on the CRM side are checked", default=120),
+    _interval("contacts_sync_interval_outlook", "Outlook Sync Interval (In Seconds)",
+              "Outlook (s)", "How often changes on Outlook side are checked", default=30),
+    _synchronized("contacts_enabled", "Contacts", "Contacts"),
+    _synchronized("tasks_enabled", "Tasks", "Tasks"),
+    _synchronized("calendar_events_enabled", "Calendar Events", "Events"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in CATALOG}
