@@ -5,6 +5,8 @@ PyMySQL is an optional extra (``outlook-tui[mysql]``), imported only when a data
 
 from __future__ import annotations
 
+import functools
+import ssl
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cached_property
@@ -39,6 +41,31 @@ def pymysql() -> Any:
         raise StoreError("Oro's MySQL database needs PyMySQL, which is not installed: "
                          f"{EXTRA_HINT}") from None
     return pymysql
+
+
+@functools.cache
+def _preferred_tls() -> ssl.SSLContext:
+    """The TLS context of a connection given no TLS options (PyMySQL's "preferred" mode: TLS
+    when the server offers it, unverified). PyMySQL builds it anew for every connection with
+    ``ssl.create_default_context()``, which loads every CA certificate of the system (~40 ms,
+    holding the interpreter: a key pressed while the app opened its second connection waited
+    that long) only to verify nothing. One context, with no CA store, serves them all."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+@functools.cache
+def _connection_class(module: Any) -> Any:
+    """PyMySQL's Connection, taking :func:`_preferred_tls` when it has no TLS options; TLS
+    options of its own (``ssl-ca``... in an option file) are PyMySQL's to apply."""
+
+    class Connection(module.connections.Connection):
+        def _create_ssl_ctx(self, sslp: Any) -> Any:
+            return super()._create_ssl_ctx(sslp) if sslp else _preferred_tls()
+
+    return Connection
 
 
 class LockNotGranted(Exception):
@@ -156,9 +183,9 @@ class PyMySQLDriver:
         # never greets would hold the handshake forever. Its reads are bounded by it too, then
         # by the lock timeout and a margin for the work itself: every wait ends.
         timeout = arguments["connect_timeout"]
-        connection = self.pymysql.connect(**arguments, charset="utf8mb4", autocommit=True,
-                                          program_name=PROGRAM_NAME, read_timeout=timeout,
-                                          write_timeout=timeout)
+        connection = _connection_class(self.pymysql)(
+            **arguments, charset="utf8mb4", autocommit=True, program_name=PROGRAM_NAME,
+            read_timeout=timeout, write_timeout=timeout)
         connection._read_timeout = connection._write_timeout = (
             lock_wait_seconds() + ANSWER_MARGIN)
         # A table's metadata lock (a DBA's LOCK TABLES, an ALTER TABLE running) is waited for
