@@ -169,10 +169,23 @@ class MySQLDialect:
         """:meth:`bounds` are the session's already."""
         return self.bounds()
 
-    def table_lock_holders(self, tables: Sequence[str]) -> None:
-        """A read waits only for a table's metadata lock (LOCK TABLES, an ALTER TABLE), whose
-        holder no table of MariaDB's or MySQL 5.7's names."""
-        return None
+    def table_lock_holders(self, tables: Sequence[str]) -> Statement | None:
+        """A read waits only for a table's metadata lock (LOCK TABLES ... WRITE, an ALTER
+        TABLE). MariaDB names its holders in ``information_schema.METADATA_LOCK_INFO`` once a
+        DBA has run ``INSTALL SONAME 'metadata_lock_info'`` (without the plugin the statement
+        fails, and nobody is named), and the holder's user and client in the process list,
+        for other users' sessions with the PROCESS privilege. MySQL's
+        ``performance_schema.metadata_locks`` is not read: untested here."""
+        if not self.mariadb:
+            return None
+        return Statement("""
+SELECT DISTINCT p.ID, p.USER, NULL, p.HOST, m.TABLE_NAME
+FROM information_schema.METADATA_LOCK_INFO m
+JOIN information_schema.PROCESSLIST p ON p.ID = m.THREAD_ID
+WHERE m.TABLE_SCHEMA = DATABASE() AND m.TABLE_NAME IN %s
+  AND m.LOCK_MODE IN ('MDL_SHARED_NO_READ_WRITE', 'MDL_EXCLUSIVE')
+  AND m.THREAD_ID <> CONNECTION_ID()
+ORDER BY m.TABLE_NAME, p.ID""", (_listed(tables),))
 
     def backend_id(self) -> Statement:
         return Statement("SELECT CONNECTION_ID()", ())
