@@ -88,6 +88,14 @@ async def type_into(pilot: Pilot[Any], text: str) -> None:
     await pilot.press("end", "ctrl+u", *text)
 
 
+async def type_own_value(pilot: Pilot[Any], name: str, text: str) -> None:
+    """In the form: Use System cleared beside ``name`` and ``text`` typed as its own value
+    (not saved)."""
+    await to_checkbox(pilot, name)
+    await pilot.press("space", "tab")
+    await type_into(pilot, text)
+
+
 async def override_crm(pilot: Pilot[Any], value: str = "300") -> None:
     """From the organizations grid: the highlighted organization's Configuration (``c``),
     Use System cleared on CRM Sync Interval and ``value`` typed; not saved."""
@@ -95,9 +103,7 @@ async def override_crm(pilot: Pilot[Any], value: str = "300") -> None:
     await pilot.press("c")
     await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                  and app.screen.form.loaded, "the configuration form")
-    await to_checkbox(pilot, CRM)
-    await pilot.press("space", "tab")
-    await type_into(pilot, value)
+    await type_own_value(pilot, CRM, value)
 
 
 def status_text(screen: OrganizationsScreen) -> str:

@@ -19,7 +19,7 @@ from outlook_tui.app.screens.conflict import ConflictModal, conflict_table
 from outlook_tui.app.screens.help import HelpScreen, key_groups
 from outlook_tui.catalog import CATALOG, PAGE_PATH
 from outlook_tui.store import JsonStore, SettingChange
-from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
+from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into, type_own_value
 from tests.conftest import notices, settle
 
 DIRECTION = "contacts_sync_direction"
@@ -106,9 +106,7 @@ async def test_invalid_interval_blocks_the_save(make_store, store_path) -> None:
     before = store_path.read_bytes()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_configuration(pilot, 1)
-        await to_checkbox(pilot, OUTLOOK)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "86400")
+        await type_own_value(pilot, OUTLOOK, "86400")
         assert "must be a whole number from 1 to 86399" in text_of(screen, f"#error-{OUTLOOK}")
         await to_checkbox(pilot, DIRECTION)  # move away; the save must bring us back
         await pilot.press("ctrl+s")
@@ -148,9 +146,7 @@ async def test_leaving_with_unsaved_changes_asks(make_store, store_path, answer)
     before = store_path.read_bytes()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_configuration(pilot, 1)
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "600")
+        await type_own_value(pilot, CRM, "600")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, UnsavedChangesModal)
@@ -222,9 +218,7 @@ async def test_system_level_uses_default_and_saves_in_system(make_store, store_p
         assert screen.title == "System"
         labels = {str(box.label) for box in screen.query(".inherit").results(Checkbox)}
         assert labels == {"Use default"}
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "900")
+        await type_own_value(pilot, CRM, "900")
         await pilot.press("ctrl+s")
         await settle(pilot)
         snapshot = JsonStore(store_path).load()
@@ -239,9 +233,7 @@ async def _conflicting_edit(pilot: Pilot[Any], store_path: Path) -> Configuratio
     """The admin sets CRM to 300 and clears Use System on Tasks; meanwhile Bob saves CRM 500;
     then the admin saves and the conflict dialog opens."""
     screen = await open_configuration(pilot, 1)
-    await to_checkbox(pilot, CRM)
-    await pilot.press("space", "tab")
-    await type_into(pilot, "300")
+    await type_own_value(pilot, CRM, "300")
     await to_checkbox(pilot, "tasks_enabled")
     await pilot.press("space", "tab", "space")
     other = JsonStore(store_path)
@@ -296,9 +288,7 @@ async def test_changes_by_others_show_up_without_losing_edits(make_store, store_
     app = make_app(make_store(["Acme"]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_configuration(pilot, 1)
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "300")
+        await type_own_value(pilot, CRM, "300")
         other = JsonStore(store_path)
         other.commit(other.load(), [SettingChange(1, CRM, None, 500),
                                     SettingChange(1, "tasks_enabled", None, False)])

@@ -10,7 +10,7 @@ from outlook_tui.app.screens.conflict import ConflictModal
 from outlook_tui.app.screens.save_waiting import SaveWaitingModal
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store.waiting import SaveControl, Waiting
-from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
+from tests.app.conftest import CRM, open_configuration, type_own_value
 from tests.conftest import settle
 
 
@@ -31,9 +31,7 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
         else:
             await open_configuration(pilot, 1)
         if state == "invalid":
-            await to_checkbox(pilot, CRM)
-            await pilot.press("space", "tab")
-            await type_into(pilot, "0")
+            await type_own_value(pilot, CRM, "0")
             await pilot.press("ctrl+s")
             await app.workers.wait_for_complete()
         elif state == "help":
@@ -43,9 +41,7 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             await settle(pilot, lambda: app.screen.query_one(
                 "#value-contacts_sync_direction").has_class("-expanded"), "the choice list")
         elif state == "conflict":
-            await to_checkbox(pilot, CRM)
-            await pilot.press("space", "tab")
-            await type_into(pilot, "600")
+            await type_own_value(pilot, CRM, "600")
             other = JsonStore(store_path)
             # Another admin, named the same on every machine that runs this test.
             monkeypatch.setattr("outlook_tui.store.json.store.current_user", lambda: "bob")
@@ -55,9 +51,7 @@ def test_configuration_looks_right_at_80x24(snap_compare, make_store, store_path
             await settle(pilot, lambda: "bob" in str(
                 app.screen.query_one("#conflict-title").render()), "the other admin's name")
         elif state == "save waiting":  # as a save behind Oro's own save shows it
-            await to_checkbox(pilot, CRM)
-            await pilot.press("space", "tab")
-            await type_into(pilot, "600")
+            await type_own_value(pilot, CRM, "600")
             await app.push_screen(SaveWaitingModal(SaveControl(), Waiting(
                 "Oro's settings rows (oro_config, oro_config_value)",
                 ("oro_web (php-fpm, pid 4242, from 10.0.0.5)",))))

@@ -16,7 +16,7 @@ from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.store import JsonStore
-from tests.app.conftest import open_configuration, to_checkbox, type_into
+from tests.app.conftest import open_configuration, to_checkbox, type_own_value
 from tests.conftest import burst, settle, showing, shown_notices
 
 CRM = "contacts_sync_interval_orocrm"
@@ -38,9 +38,7 @@ def overrides(store_path: Path) -> dict[str, Any]:
 
 async def edit_crm(pilot: Any, value: str) -> ConfigurationScreen:
     screen = await open_configuration(pilot, 1)
-    await to_checkbox(pilot, CRM)
-    await pilot.press("space", "tab")
-    await type_into(pilot, value)
+    await type_own_value(pilot, CRM, value)
     return screen
 
 

@@ -14,7 +14,7 @@ from outlook_tui.app.screens.history import HistoryScreen
 from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.session import SessionScreen
-from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into
+from tests.app.conftest import CRM, open_configuration, type_own_value
 from tests.conftest import StoreFactory, notices, settle
 
 
@@ -71,9 +71,7 @@ async def test_a_save_that_fails_unexpectedly_is_reported_and_nothing_is_written
     app = OutlookApp(store, watch_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_configuration(pilot, 1)
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "600")
+        await type_own_value(pilot, CRM, "600")
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: any("failed" in n.title for n in notices(app)),
                      "the failure's notice")

@@ -13,7 +13,14 @@ from textual.widgets import Input, Static
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.confirm import UnsavedChangesModal
 from outlook_tui.store import JsonStore
-from tests.app.conftest import CRM, loaded, open_configuration, to_checkbox, type_into
+from tests.app.conftest import (
+    CRM,
+    loaded,
+    open_configuration,
+    to_checkbox,
+    type_into,
+    type_own_value,
+)
 from tests.conftest import said, settle
 
 
@@ -80,9 +87,7 @@ async def test_leaving_names_each_unsaved_setting_and_the_invalid_one(
     async with app.run_test(size=(80, 24)) as pilot:
         await open_configuration(pilot, 1)
         await pilot.press("space", "tab", "enter", "up", "enter")  # Outlook to OroCRM
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "12x")
+        await type_own_value(pilot, CRM, "12x")
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, UnsavedChangesModal), "the question")
         question = str(app.screen.query_one(".dialog-message", Static).render())

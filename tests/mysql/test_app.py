@@ -8,7 +8,7 @@ import pytest
 
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.mysql import MySQLStore
-from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.app.conftest import CRM, type_own_value
 from tests.conftest import loaded_app, settle
 from tests.mysql.server import OTHER_ROWS_SQL, MariaDBServer
 
@@ -46,9 +46,7 @@ async def test_admin_sets_crm_sync_interval_in_oros_mysql_database(
         await pilot.press("c")  # Acme's Configuration: first in name order
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                      and app.screen.form.loaded, "the configuration form")
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")  # clear Use System, to the field
-        await type_into(pilot, "300")
+        await type_own_value(pilot, CRM, "300")
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: store.history(), "the save")
     store.close()

@@ -11,13 +11,13 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from outlook_tui.app.app import OutlookApp
-from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.help import HelpScreen
 from outlook_tui.config import Config
 from outlook_tui.store.postgres import PostgresStore
-from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.app.conftest import CRM, override_crm
 from tests.conftest import loaded_app, settle, shown_notices
 from tests.postgres.server import PostgresServer
 
@@ -33,16 +33,11 @@ def messages(app: OutlookApp) -> list[str]:
     return [n.message for n in shown_notices(app)]
 
 
-async def save_crm_interval(pilot: object, app: OutlookApp, value: str) -> None:
+async def save_crm_interval(pilot: Any, value: str) -> None:
     """Admin opens the Default Organization's Configuration, gives CRM Sync Interval its own
     value and saves."""
-    await pilot.press("c")  # type: ignore[attr-defined]
-    await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
-                 and app.screen.form.loaded, "the configuration form")
-    await to_checkbox(pilot, CRM)  # type: ignore[arg-type]
-    await pilot.press("space", "tab")  # type: ignore[attr-defined]
-    await type_into(pilot, value)  # type: ignore[arg-type]
-    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+    await override_crm(pilot, value)
+    await pilot.press("ctrl+s")
 
 
 def write_fifo(fifo: Path, text: str) -> None:
@@ -56,7 +51,7 @@ async def test_help_opens_while_the_command_runs_then_its_result_is_shown(
     os.mkfifo(fifo)
     config = Config(after_save_command=f"cat {fifo}")
     async with loaded_app(PostgresStore(oro_uri), config=config) as (app, pilot):
-        await save_crm_interval(pilot, app, "300")
+        await save_crm_interval(pilot, "300")
         await settle(pilot, lambda: app.after_save.running, "the command to start")
         # The save is committed before the command runs.
         assert pg_server.execute(oro_db, STORED_CRM) == [("300",)]
@@ -85,7 +80,7 @@ async def test_the_stop_key_ends_the_command_and_the_save_stays(
     os.mkfifo(fifo)
     async with loaded_app(PostgresStore(oro_uri),
                           config=Config(after_save_command=f"cat {fifo}")) as (app, pilot):
-        await save_crm_interval(pilot, app, "450")
+        await save_crm_interval(pilot, "450")
         await settle(pilot, lambda: app.after_save.running, "the command to start")
         await pilot.press("ctrl+g")
         await settle(pilot, lambda: not app.after_save.running, "the command to stop")

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.store.postgres import PostgresStore
-from tests.app.conftest import CRM, to_checkbox, type_into
+from tests.app.conftest import CRM, to_checkbox, type_own_value
 from tests.conftest import burst, loaded_app, notices, settle
 from tests.postgres.fixtures import stored_as_oro_would
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
@@ -75,9 +75,7 @@ async def test_admin_sets_crm_sync_interval_in_oros_database(
         await pilot.press("c")  # Acme's Configuration
         await settle(pilot, lambda: isinstance(app.screen, ConfigurationScreen)
                     and app.screen.form.loaded, "the configuration form")
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")  # clear Use System, to the field
-        await type_into(pilot, "300")
+        await type_own_value(pilot, CRM, "300")
         original_notify = app.notify
 
         def remember(message: str, **options: object) -> None:
@@ -131,9 +129,7 @@ async def test_admin_replaces_a_damaged_value_on_purpose(
         notes = str(app.screen.query_one(f"#notes-{CRM}", Static).render())
         assert f"'90000' (oro_config_value row {row})" in notes
         assert "out of range" in notes
-        await to_checkbox(pilot, CRM)
-        await pilot.press("space", "tab")
-        await type_into(pilot, "300")
+        await type_own_value(pilot, CRM, "300")
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert pg_server.execute(oro_db, "SELECT id, text_value FROM oro_config_value WHERE "
