@@ -123,6 +123,25 @@ async def test_a_locked_first_load_says_who_keeps_the_rows_usable_then_reads_all
         assert isinstance(app.screen, OrganizationsScreen)
 
 
+async def test_an_app_started_while_the_table_is_locked_waits_for_every_row(
+        pg_server: PostgresServer, oro_db: str, many_uri: str, store: PostgresStore) -> None:
+    """The DBA locked the table before outlook-tui started: not even the first screen can be
+    read. Still no recovery screen: the app says so, and reads everything once free."""
+    with holding(many_uri, TABLE_LOCKED) as dba:
+        app = OutlookApp(store, watch_seconds=0.05, first_rows=FirstRows(store))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, lambda: told(app, LOCKED), "the app to say it is locked")
+            assert told(app, LOCKED) == [
+                "The database is locked: reading the organizations is waiting for a lock on "
+                f"oro_config_value, held by postgres (dba-console, pid {dba_pid(dba)}). They "
+                "are read as soon as it is free."]
+            assert isinstance(app.screen, OrganizationsScreen) and app.snapshot is None
+            dba.rollback()
+            await settle(pilot, lambda: app.validated, "every organization to be read")
+            assert app.snapshot is not None and len(app.snapshot) == len(MANY) + 1
+            assert told(app, RELEASED) == [f"All {len(MANY) + 1} organizations read."]
+
+
 async def test_quitting_while_the_first_load_waits_writes_nothing(
         pg_server: PostgresServer, oro_db: str, many_uri: str, store: PostgresStore) -> None:
     """While the whole read waits: the admin opens the first organization's Configuration,
