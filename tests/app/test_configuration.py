@@ -4,6 +4,8 @@ keys at 80x24, checked by what the store holds afterwards."""
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -229,24 +231,27 @@ async def test_system_level_uses_default_and_saves_in_system(make_store, store_p
 # -- someone else saved meanwhile ---------------------------------------------------------------
 
 
-async def _conflicting_edit(pilot: Pilot[Any], store_path: Path) -> ConfigurationScreen:
+@asynccontextmanager
+async def conflicting_edit(make_store: Any, store_path: Path
+                           ) -> AsyncIterator[tuple[Pilot[Any], ConfigurationScreen]]:
     """The admin sets CRM to 300 and clears Use System on Tasks; meanwhile Bob saves CRM 500;
     then the admin saves and the conflict dialog opens."""
-    screen = await open_configuration(pilot, 1)
-    await type_own_value(pilot, CRM, "300")
-    await to_checkbox(pilot, "tasks_enabled")
-    await pilot.press("space", "tab", "space")
-    other = JsonStore(store_path)
-    other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
-    await pilot.press("ctrl+s")
-    await settle(pilot, lambda: isinstance(pilot.app.screen, ConflictModal), "the conflict")
-    return screen
+    app = make_app(make_store(["Acme"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_configuration(pilot, 1)
+        await type_own_value(pilot, CRM, "300")
+        await to_checkbox(pilot, "tasks_enabled")
+        await pilot.press("space", "tab", "space")
+        other = JsonStore(store_path)
+        other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")
+        yield pilot, screen
 
 
 async def test_conflict_keep_mine(make_store, store_path) -> None:
-    app = make_app(make_store(["Acme"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await _conflicting_edit(pilot, store_path)
+    async with conflicting_edit(make_store, store_path) as (pilot, _):
+        app = pilot.app
         modal = app.screen
         assert isinstance(modal, ConflictModal)
         console = Console(width=70, record=True, file=io.StringIO())
@@ -259,9 +264,7 @@ async def test_conflict_keep_mine(make_store, store_path) -> None:
 
 
 async def test_conflict_take_theirs_keeps_my_other_edits(make_store, store_path) -> None:
-    app = make_app(make_store(["Acme"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _conflicting_edit(pilot, store_path)
+    async with conflicting_edit(make_store, store_path) as (pilot, screen):
         await pilot.press("t")
         await settle(pilot)
         assert overrides(store_path) == {CRM: 500}
@@ -273,9 +276,8 @@ async def test_conflict_take_theirs_keeps_my_other_edits(make_store, store_path)
 
 
 async def test_conflict_escape_saves_nothing_and_keeps_every_edit(make_store, store_path) -> None:
-    app = make_app(make_store(["Acme"]))
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _conflicting_edit(pilot, store_path)
+    async with conflicting_edit(make_store, store_path) as (pilot, screen):
+        app = pilot.app
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
