@@ -19,6 +19,7 @@ from outlook_tui.history_text import describe
 from outlook_tui.store import JsonStore, SettingChange
 from outlook_tui.store import history as history_file
 from outlook_tui.store.history import RawLine
+from outlook_tui.store.json.document import serialize
 from outlook_tui.store.json.hand_edits import NOT_COMPARED
 from outlook_tui.store.outside import OUTSIDE
 from tests.conftest import every_byte, run_cli, write_store
@@ -35,14 +36,25 @@ def _saved_600(store_path: Path, *, revision: int = 0) -> JsonStore:
     return store
 
 
-def _hand_edit(store_path: Path, edit: Callable[[dict[str, Any]], object]) -> str:
-    """An admin edits the file in an editor a minute later; returns the file's time."""
+def _hand_edit(store_path: Path, edit: Callable[[dict[str, Any]], object], *,
+               written_form: bool = False) -> str:
+    """An admin edits the file in an editor a minute later (keeping the form outlook-tui
+    writes it in, or not); returns the file's time."""
     document = json.loads(store_path.read_text())
     edit(next(o for o in document["organizations"] if o["name"] == "Acme"))
-    store_path.write_text(json.dumps(document))
+    store_path.write_bytes(serialize(document) if written_form else
+                           json.dumps(document).encode())
+    _later(store_path)
+    return _touched_at(store_path)
+
+
+def _touched_at(store_path: Path) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(store_path.stat().st_mtime)))
+
+
+def _later(store_path: Path) -> None:
     later = time.time() + 60
     os.utime(store_path, (later, later))
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(later)))
 
 
 def _to_900(acme: dict[str, Any]) -> None:
@@ -115,6 +127,59 @@ async def test_the_history_screen_of_all_changes_shows_the_hand_edit(store_path:
         row = screen._row(0)
         assert row[1:] == [OUTSIDE, "Acme", "CRM Sync Interval (In Seconds)", "600 -> 900"]
     assert every_byte(store_path.parent) == before
+
+
+#: Acme among them, neither first nor last in name order; organization 5 with tasks on.
+MANY = ["Default Organization", *({"name": f"A Org {n:03d}", "overrides": {
+    "tasks_enabled": True}} if n == 4 else f"A Org {n:03d}" for n in range(1, 100)),
+        {"name": "Acme", "overrides": {INTERVAL: 300}}, *(f"Org {n:03d}" for n in range(100))]
+
+
+def _many_saved(store_path: Path) -> tuple[JsonStore, int]:
+    """200 organizations; Acme's 300, organization 5's tasks and the system level changed in
+    one save."""
+    write_store(store_path, MANY)
+    store = JsonStore(store_path)
+    base = store.load()
+    acme = next(o["id"] for o in base.document["organizations"] if o["name"] == "Acme")
+    store.commit(base, [SettingChange(acme, INTERVAL, 300, 600),
+                        SettingChange(5, "tasks_enabled", True, False),
+                        SettingChange(None, INTERVAL, None, 1200)])
+    return store, acme
+
+
+def test_a_hand_edit_in_the_written_form_is_found_among_many_organizations(
+        store_path: Path) -> None:
+    store, acme = _many_saved(store_path)
+    stamp = _hand_edit(store_path, _to_900, written_form=True)
+    outside = [e for e in store.history() if e.user == OUTSIDE]
+    assert [(e.organization_id, e.organization_name, e.old, e.new, e.time) for e in outside] \
+        == [(acme, "Acme", 600, 900, stamp)]
+
+
+def test_a_hand_edit_that_undoes_the_last_save_is_found(store_path: Path) -> None:
+    """The file put back as it was before the last save (its revision kept): Acme's record is
+    the backup's, byte for byte, yet the save had changed it."""
+    store, acme = _many_saved(store_path)
+    (backup,) = store.backups()
+    store_path.write_bytes(backup.path.read_bytes().replace(b'"revision": 0,',
+                                                            b'"revision": 1,', 1))
+    _later(store_path)
+    outside = {(e.organization_id, e.key): (e.old, e.new)
+               for e in store.history() if e.user == OUTSIDE}
+    assert outside == {(acme, KEY): (600, 300), (5, "oro_crm_pro_outlook.tasks_enabled"):
+                       (False, True), (None, KEY): (1200, None)}
+
+
+def test_an_organization_removed_by_hand_takes_its_values_with_it(store_path: Path) -> None:
+    store, acme = _many_saved(store_path)
+    document = json.loads(store_path.read_text())
+    document["organizations"] = [o for o in document["organizations"] if o["id"] != acme]
+    store_path.write_bytes(serialize(document))
+    _later(store_path)
+    (removed,) = [e for e in store.history() if e.user == OUTSIDE]
+    assert (removed.organization_id, removed.organization_name, removed.old, removed.new) == \
+        (acme, "Acme", 600, None)
 
 
 def _interval(revision: int) -> int:

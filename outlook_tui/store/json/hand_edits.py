@@ -29,12 +29,7 @@ from outlook_tui.store.errors import StoreError
 from outlook_tui.store.history import HistoryEntry
 from outlook_tui.store.json import reading
 from outlook_tui.store.json.files import StoreFiles
-from outlook_tui.store.json.last_written import (
-    Written,
-    last_written,
-    organizations_of,
-    settings_of,
-)
+from outlook_tui.store.json.last_written import compared, organizations_of, settings_of
 from outlook_tui.store.outside import (
     OUTSIDE,
     Key,
@@ -128,38 +123,27 @@ def _whole_store(files: StoreFiles) -> list[HistoryEntry]:
         return []
     modified = _stamp(st.st_mtime)
     revision = reading.peek_revision(files.path)
-    written = last_written(files, revision, st.st_size)
-    if isinstance(written, Written) and written.same_bytes:
+    found = compared(files, revision, st.st_size)
+    if found is None:
         return []
-    if isinstance(written, Written):
-        try:
-            document = reading.read(files.path).document
-        except StoreError:
-            return []  # a store that cannot be read says so where it is loaded
-        if document.get("store_id") != written.store_id:
-            written = "its newest backup is of another store"
-        elif document.get("revision") != revision:
-            written = "its revision is not where outlook-tui writes it"
-    if isinstance(written, str):
-        return [_not_compared(files, revision, modified, written)]
+    if isinstance(found, str):
+        return [_not_compared(files, revision, modified, found)]
     stored: dict[Key, Stored] = {}
     recorded: dict[Key, HistoryEntry] = {}
-    now = dict(settings_of(document))
-    names = {**written.names, **{r["id"]: str(r.get("name", ""))
-                                 for r in organizations_of(document)}}
-    for key in now.keys() | written.values.keys():
-        value, before = now.get(key), written.values.get(key)
+    for key in found.now.keys() | found.before.keys():
+        value, before = found.now.get(key), found.before.get(key)
         if same_value(before, value):
             continue
-        if key in now:
+        if key in found.now:
             stored[key] = Stored(value, None, modified)
         organization_id, name = key
         # No time of its own: the change is dated by the file (see outside_changes).
         recorded[key] = HistoryEntry(
-            "", "", None, written.revision, "system" if organization_id is None else
-            "organization", organization_id, names.get(organization_id) if organization_id
-            is not None else None, BY_NAME[name].key, None, before)
-    return outside_changes(stored, recorded, organization_names=names, history_began=None)
+            "", "", None, revision, "system" if organization_id is None else "organization",
+            organization_id, None if organization_id is None else
+            found.names.get(organization_id), BY_NAME[name].key, None, before)
+    return outside_changes(stored, recorded, organization_names=found.names,
+                           history_began=None)
 
 
 def _not_compared(files: StoreFiles, revision: int, modified: str,

@@ -1,18 +1,19 @@
-"""What outlook-tui itself last wrote to the JSON store, for finding hand edits of the whole
-store (:mod:`outlook_tui.store.json.hand_edits`) at a cost that follows the store's size, not
-the history's length.
+"""What outlook-tui itself last wrote to the JSON store, beside what the file holds, for
+finding hand edits of the whole store (:mod:`outlook_tui.store.json.hand_edits`) at a cost
+that follows the store's size, not the history's length.
 
 A save keeps the file it replaces as a backup named by its revision
 (:mod:`~outlook_tui.store.json.backups`), so the document outlook-tui wrote at revision ``D`` is
 the newest backup at or before ``D`` (normally ``D - 1``) with the history lines written since
 applied to it: those lines are read backwards from the end of the history and the reading stops
-at the backup's revision (normally one save's lines).
+at the backup's revision (normally one save's lines). Only the organizations that may differ
+are parsed: in the written form each record is delimited, and a record that is the same bytes
+in the backup and in the file, and that no line since changed, is the same in both.
 
-No reference is given, with the reason in words, when:
+No comparison is made, and the reason is given in words, when:
 
-- no backup at or before ``D`` can be read (the caller checks it is of the same store): a
-  first save not made yet, backups deleted, a store copied without its folder, a backup
-  damaged;
+- no backup at or before ``D`` of this store can be read: a first save not made yet, backups
+  deleted, a store copied without its folder, a backup damaged or of another store;
 - the lines since the backup do not say what was written: a restore, a history gap or an
   unreadable line among them, or more bytes of them than :data:`LINES_PER_STORE_BYTE` times the
   store's size (a backup far older than the store).
@@ -30,7 +31,6 @@ from typing import Any
 
 from outlook_tui.catalog import BY_NAME
 from outlook_tui.store import history as history_file
-from outlook_tui.store.backend import Backup
 from outlook_tui.store.beside import open_file
 from outlook_tui.store.errors import StoreError
 from outlook_tui.store.history import HistoryEntry
@@ -46,19 +46,23 @@ LINES_FLOOR = 1 << 20
 #: A backup larger than this many times the store (plus the floor) is not read.
 BACKUP_PER_STORE_BYTE = 4
 
+#: Between two organizations in the written form (two-space indent): a raw newline cannot be
+#: inside a JSON string, so in a file outlook-tui wrote this only ever separates records.
+SEPARATOR = b"\n    },\n    {\n"
+
 
 @dataclass
-class Written:
-    """The settings as outlook-tui last wrote them: the backup's, then the lines since."""
+class Compared:
+    """The settings outlook-tui last wrote and the file's, for the organizations that may
+    differ: those whose record is not the very same bytes in the backup and the file, and those
+    the lines since the backup changed (every other record is the same in both)."""
 
     revision: int
-    store_id: object = None
     #: (organization id, or None for the system scope; setting name) -> value.
-    values: dict[Key, Any] = field(default_factory=dict)
-    #: Each organization's name in the backup (one a hand edit removed still has a name).
+    before: dict[Key, Any] = field(default_factory=dict)
+    now: dict[Key, Any] = field(default_factory=dict)
+    #: Each organization's name (one a hand edit removed keeps the backup's).
     names: dict[int, str] = field(default_factory=dict)
-    #: The backup holds the store's very bytes and no line came since: nothing was edited.
-    same_bytes: bool = False
 
 
 def settings_of(document: dict[str, Any]) -> Iterator[tuple[Key, Any]]:
@@ -84,9 +88,10 @@ def organizations_of(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def last_written(files: StoreFiles, revision: int, store_size: int) -> Written | str:
-    """What outlook-tui wrote at ``revision``, or why that cannot be known (a sentence).
-    ``store_size``: the store file's size in bytes, which bounds what is read."""
+def compared(files: StoreFiles, revision: int, store_size: int) -> Compared | str | None:
+    """What outlook-tui wrote at ``revision`` beside what the file holds; a sentence when what
+    was written cannot be known; None when there is nothing to compare (the file is the backup
+    of its own revision, byte for byte, or cannot be read: its loading says why)."""
     size_limit = BACKUP_PER_STORE_BYTE * store_size + LINES_FLOOR
     reasons: list[str] = []
     for backup in backups.listed(files):
@@ -95,50 +100,79 @@ def last_written(files: StoreFiles, revision: int, store_size: int) -> Written |
         if backup.size > size_limit:
             reasons.append(f"{backup.path.name} is far larger than the store")
             continue
-        written = _from_backup(files, backup, revision, reasons)
-        if written is None:
+        try:
+            written, _ = reading.read_bytes(backup.path)
+            stored, _ = reading.read_bytes(files.path)
+        except (StoreError, OSError) as error:
+            reasons.append(f"{backup.path.name} cannot be read: {error}")
             continue
-        if written.same_bytes:
-            return written
-        why = _apply_lines_since(files, written, revision, store_size)
-        return why if why is not None else written
+        if backup.revision == revision and written == stored:
+            return None
+        lines = _lines_since(files, backup.revision, revision, store_size)
+        if isinstance(lines, str):
+            return lines
+        touched = {key[0] for key in lines if key[0] is not None}
+        written, stored = _reduced(written, stored, touched)
+        try:
+            document = reading.parse(written, backup.path)
+        except StoreError as error:
+            reasons.append(f"{backup.path.name} cannot be read: {error}")
+            continue
+        if document.get("revision") != backup.revision:
+            reasons.append(f"{backup.path.name} does not hold revision {backup.revision}")
+            continue
+        try:
+            current = reading.parse(stored, files.path)
+        except StoreError:
+            return None
+        if current.get("store_id") != document.get("store_id"):
+            return f"its newest backup ({backup.path.name}) is of another store"
+        if current.get("revision") != revision:
+            return "its revision is not where outlook-tui writes it"
+        found = Compared(revision, dict(settings_of(document)), dict(settings_of(current)))
+        found.names = {r["id"]: str(r.get("name", "")) for r in organizations_of(document)}
+        for key, entry in lines.items():
+            found.before[key] = entry.new
+            if key[0] is not None and entry.organization_name is not None:
+                found.names[key[0]] = entry.organization_name
+        found.names.update((r["id"], str(r.get("name", ""))) for r in organizations_of(current))
+        return found
     if reasons:
         return "no backup of it can be used (" + "; ".join(reasons) + ")"
     return f"no backup at or before revision {revision} is kept in {files.backups_path.name}"
 
 
-def _from_backup(files: StoreFiles, backup: Backup, revision: int,
-                 reasons: list[str]) -> Written | None:
-    assert backup.revision is not None
-    try:
-        data, _ = reading.read_bytes(backup.path)
-        if backup.revision == revision and data == reading.read_bytes(files.path)[0]:
-            return Written(revision, same_bytes=True)
-        document = reading.parse(data, backup.path)
-    except (StoreError, OSError) as error:
-        reasons.append(f"{backup.path.name} cannot be read: {error}")
-        return None
-    del data
-    if document.get("revision") != backup.revision:
-        reasons.append(f"{backup.path.name} does not hold revision {backup.revision}")
-        return None
-    written = Written(backup.revision, document.get("store_id"), dict(settings_of(document)))
-    written.names = {r["id"]: str(r.get("name", "")) for r in organizations_of(document)}
-    return written
+def _reduced(written: bytes, stored: bytes, touched: set[int]) -> tuple[bytes, bytes]:
+    """Both files without the organizations whose records are the same bytes in both and that
+    no line since the backup changed: still whole documents, in the written form, of the few
+    records that matter. Files not in the written form are kept whole."""
+    a, b = written.split(SEPARATOR), stored.split(SEPARATOR)
+    if len(a) < 3 or len(b) < 3:
+        return written, stored
+    same = set(a[1:-1]).intersection(b[1:-1])
+    if not same:
+        return written, stored
+    wanted = {b'      "id": %d,' % organization_id for organization_id in touched}
+
+    def kept(pieces: list[bytes]) -> bytes:
+        return SEPARATOR.join([pieces[0], *(
+            piece for piece in pieces[1:-1]
+            if piece not in same or piece[:piece.find(b"\n")] in wanted), pieces[-1]])
+
+    return kept(a), kept(b)
 
 
-def _apply_lines_since(files: StoreFiles, written: Written, revision: int,
-                       store_size: int) -> str | None:
-    """Apply the newest line of each setting written after the backup, up to ``revision``;
-    or say why the lines do not tell what was written."""
+def _lines_since(files: StoreFiles, since: int, revision: int,
+                 store_size: int) -> dict[Key, HistoryEntry] | str:
+    """The newest line of each setting written after revision ``since``, up to ``revision``
+    (read from the end of the history); or why the lines do not tell what was written."""
     budget = LINES_PER_STORE_BYTE * store_size + LINES_FLOOR
-    since = written.revision
     try:
         fd = open_file(files.history_path, os.O_RDONLY, links_allowed=True)
     except FileNotFoundError:
-        return None if since == revision else \
+        return {} if since == revision else \
             f"the history holds no lines since revision {since}"
-    seen: set[Key] = set()
+    newest: dict[Key, HistoryEntry] = {}
     try:
         for line in history_file.reverse_lines(fd):
             budget -= len(line.data) + 1
@@ -158,12 +192,8 @@ def _apply_lines_since(files: StoreFiles, written: Written, revision: int,
                 return (f"revision {entry.revision} is a {entry.event.replace('_', ' ')}, "
                         "whose lines do not say what was written")
             key = key_of(entry)
-            if key is not None and key not in seen:
-                seen.add(key)
-                written.values[key] = entry.new
-                if entry.organization_id is not None and entry.organization_name is not None:
-                    written.names.setdefault(entry.organization_id, entry.organization_name)
+            if key is not None:
+                newest.setdefault(key, entry)
     finally:
         os.close(fd)
-    written.revision = revision
-    return None
+    return newest
