@@ -171,6 +171,21 @@ def test_a_hand_edit_that_undoes_the_last_save_is_found(store_path: Path) -> Non
                        (False, True), (None, KEY): (1200, None)}
 
 
+def test_a_hand_edit_that_undoes_a_save_of_many_organizations_is_found(
+        store_path: Path) -> None:
+    write_store(store_path, [{"name": f"Org {n:03d}", "overrides": {"tasks_enabled": True}}
+                             for n in range(200)])
+    store = JsonStore(store_path)
+    many = list(range(50, 150))
+    store.commit(store.load(), [SettingChange(o, "tasks_enabled", True, False) for o in many])
+    (backup,) = store.backups()
+    store_path.write_bytes(backup.path.read_bytes().replace(b'"revision": 0,',
+                                                            b'"revision": 1,', 1))
+    _later(store_path)
+    outside = {e.organization_id: (e.old, e.new) for e in store.history() if e.user == OUTSIDE}
+    assert outside == dict.fromkeys(many, (False, True))
+
+
 def test_an_organization_removed_by_hand_takes_its_values_with_it(store_path: Path) -> None:
     store, acme = _many_saved(store_path)
     document = json.loads(store_path.read_text())

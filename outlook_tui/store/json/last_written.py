@@ -49,6 +49,9 @@ BACKUP_PER_STORE_BYTE = 4
 #: Between two organizations in the written form (two-space indent): a raw newline cannot be
 #: inside a JSON string, so in a file outlook-tui wrote this only ever separates records.
 SEPARATOR = b"\n    },\n    {\n"
+#: Up to this many organizations changed since the backup, their records are found by the
+#: start of their text; more, by each record's id line.
+WANTED_BY_PREFIX = 64
 
 
 @dataclass
@@ -152,12 +155,20 @@ def _reduced(written: bytes, stored: bytes, touched: set[int]) -> tuple[bytes, b
     same = set(a[1:-1]).intersection(b[1:-1])
     if not same:
         return written, stored
-    wanted = {b'      "id": %d,' % organization_id for organization_id in touched}
+    wanted = tuple(b'      "id": %d,\n' % organization_id for organization_id in touched)
+    if len(wanted) > WANTED_BY_PREFIX:  # a save of many: each record's id line, looked up once
+        lines = set(wanted)
+
+        def changed(piece: bytes) -> bool:
+            return piece[:piece.find(b"\n") + 1] in lines
+    else:
+        def changed(piece: bytes) -> bool:
+            return piece.startswith(wanted)
 
     def kept(pieces: list[bytes]) -> bytes:
         return SEPARATOR.join([pieces[0], *(
-            piece for piece in pieces[1:-1]
-            if piece not in same or piece[:piece.find(b"\n")] in wanted), pieces[-1]])
+            piece for piece in pieces[1:-1] if piece not in same or changed(piece)),
+            pieces[-1]])
 
     return kept(a), kept(b)
 
