@@ -302,6 +302,13 @@ async def loaded_app(store: Any, **options: Any) -> AsyncIterator[tuple[Any, Any
         yield app, pilot
 
 
+def saved_meanwhile(store_path: Path, *changes: Any) -> Any:
+    """Another admin's save of ``changes`` to the JSON store at ``store_path``, from a process
+    of their own: its CommitResult."""
+    other = JsonStore(store_path)
+    return other.commit(other.load(), list(changes))
+
+
 def notices(app: Any) -> list[Any]:
     """What the app has told the person so far (``title``, ``message``, ``severity``), oldest
     first: the app's own record of its ``notify`` calls, whatever draws them on screen."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from outlook_tui.form_model import FormModel, setting_changes
-from outlook_tui.store import Conflict, JsonStore, SettingChange
+from outlook_tui.store import Conflict, SettingChange
 from outlook_tui.store.damaged import DamagedValue
 from outlook_tui.store.saving import Resolution, rebase
+from tests.conftest import saved_meanwhile
 
 CRM = "contacts_sync_interval_orocrm"
 
@@ -74,9 +75,8 @@ def test_refresh_keeps_edits_and_says_what_was_saved_meanwhile(make_store, store
     model.load(store.load())
     model.set_inherit(CRM, False)
     model.set_value(CRM, "300")
-    other = JsonStore(store_path)
-    result = other.commit(other.load(), [SettingChange(1, CRM, None, 500),
-                                         SettingChange(1, "tasks_enabled", None, False)])
+    result = saved_meanwhile(store_path, SettingChange(1, CRM, None, 500),
+                             SettingChange(1, "tasks_enabled", None, False))
     model.refresh(result.snapshot, {CRM: "bob"})
     crm = model.fields[CRM]
     assert (crm.value, crm.stored, crm.latest_stored, crm.meanwhile_by) == ("300", None, 500, "bob")

@@ -22,7 +22,7 @@ from outlook_tui.app.screens.help import HelpScreen, key_groups
 from outlook_tui.catalog import CATALOG, PAGE_PATH
 from outlook_tui.store import JsonStore, SettingChange
 from tests.app.conftest import CRM, open_configuration, to_checkbox, type_into, type_own_value
-from tests.conftest import notices, settle
+from tests.conftest import notices, saved_meanwhile, settle
 
 DIRECTION = "contacts_sync_direction"
 CONFLICTS = "contacts_conflict_resolution"
@@ -242,8 +242,7 @@ async def conflicting_edit(make_store: Any, store_path: Path
         await type_own_value(pilot, CRM, "300")
         await to_checkbox(pilot, "tasks_enabled")
         await pilot.press("space", "tab", "space")
-        other = JsonStore(store_path)
-        other.commit(other.load(), [SettingChange(1, CRM, None, 500)])
+        saved_meanwhile(store_path, SettingChange(1, CRM, None, 500))
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: isinstance(app.screen, ConflictModal), "the conflict")
         yield pilot, screen
@@ -291,9 +290,8 @@ async def test_changes_by_others_show_up_without_losing_edits(make_store, store_
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_configuration(pilot, 1)
         await type_own_value(pilot, CRM, "300")
-        other = JsonStore(store_path)
-        other.commit(other.load(), [SettingChange(1, CRM, None, 500),
-                                    SettingChange(1, "tasks_enabled", None, False)])
+        saved_meanwhile(store_path, SettingChange(1, CRM, None, 500),
+                        SettingChange(1, "tasks_enabled", None, False))
         app.sync.reload()
         await settle(pilot, lambda: app.snapshot is not None and app.snapshot.revision == 1,
                     "the reload")

@@ -13,7 +13,7 @@ from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.notices import NoticeArea
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
-from outlook_tui.store import JsonStore, SettingChange
+from outlook_tui.store import SettingChange
 from tests.app.conftest import (
     CRM,
     form_readable,
@@ -23,7 +23,7 @@ from tests.app.conftest import (
     to_checkbox,
     uncovered,
 )
-from tests.conftest import settle, shown_notices
+from tests.conftest import saved_meanwhile, settle, shown_notices
 
 
 async def test_a_save_says_everything_in_one_notice_that_covers_no_label(
@@ -34,8 +34,7 @@ async def test_a_save_says_everything_in_one_notice_that_covers_no_label(
         await to_checkbox(pilot, CRM)
         await pilot.press("space", "tab", "end", "ctrl+u", *"300")
         # Meanwhile Bob saves Initech's interval: Acme's save merges over it.
-        other = JsonStore(store_path)
-        other.commit(other.load(), [SettingChange(2, CRM, None, 500)])
+        saved_meanwhile(store_path, SettingChange(2, CRM, None, 500))
         saved = await the_saves_one_notice(pilot)
         assert saved.title == "Configuration saved"
         assert "Merged with 1 change saved meanwhile" in saved.message

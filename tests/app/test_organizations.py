@@ -16,7 +16,7 @@ from outlook_tui.app.screens.organizations import OrganizationsScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
 from tests.app.conftest import ORGS, loaded, status_text
-from tests.conftest import notices, settle, showing
+from tests.conftest import notices, saved_meanwhile, settle, showing
 
 
 def make_app(store: JsonStore) -> OutlookApp:
@@ -290,8 +290,7 @@ async def test_the_cursor_stays_on_its_organization_when_the_store_changes(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
         await pilot.press("end")  # Umbrella
-        other = JsonStore(store_path)
-        result = other.commit(other.load(), [NewOrganization("Aardvark")])
+        result = saved_meanwhile(store_path, NewOrganization("Aardvark"))
         app.sync.publish(result.snapshot, "external", [])
         await pilot.pause()
         assert highlighted_name(screen) == "Umbrella"
@@ -311,8 +310,8 @@ async def test_bulk_apply_meets_a_change_saved_meanwhile(
         await pilot.pause()
         await pilot.press("down", "down", "down", "down", "down", "enter", "down", "enter")
         await pilot.pause()
-        other = JsonStore(store_path)  # another admin sets Tasks on Acme meanwhile
-        other.commit(other.load(), [SettingChange(1, "tasks_enabled", None, True)])
+        # another admin sets Tasks on Acme meanwhile
+        saved_meanwhile(store_path, SettingChange(1, "tasks_enabled", None, True))
         await pilot.press("y")
         await showing(pilot, ConflictModal)
         assert app.screen.saves_rest  # type: ignore[attr-defined]
@@ -337,10 +336,9 @@ async def test_the_open_form_takes_changes_saved_meanwhile_into_untouched_fields
         await pilot.press("e")  # Acme
         await pilot.pause()
         await pilot.press("end", *" Corp")  # the admin edits the name only
-        other = JsonStore(store_path)
-        result = other.commit(other.load(), [
-            OrganizationChange(1, "description", "", "Road runners"),
-            OrganizationChange(1, "name", "Acme", "Acme Inc")])
+        result = saved_meanwhile(store_path,
+                                 OrganizationChange(1, "description", "", "Road runners"),
+                                 OrganizationChange(1, "name", "Acme", "Acme Inc"))
         app.sync.publish(result.snapshot, "external", [])
         await pilot.pause()
         modal = app.screen
