@@ -25,7 +25,7 @@ import pickle
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from outlook_tui.store.backend import StoreBackend
 from outlook_tui.store.snapshot import Snapshot
@@ -36,9 +36,8 @@ if TYPE_CHECKING:
 #: Organizations read for the first paint: a screen and a half at 80x24.
 FIRST_ROWS = 40
 
-#: What the thread does: the store, and the first rows when they were read already (a 1-tuple;
-#: None: to be read by the thread with ``peek``).
-Work = Callable[[], "tuple[StoreBackend, tuple[Snapshot | None] | None]"]
+#: What the thread does: open the store, and give what reads its first rows.
+Work = Callable[[], "tuple[StoreBackend, Callable[[], Snapshot | None]]"]
 
 
 class FirstRows:
@@ -47,13 +46,17 @@ class FirstRows:
     store's own timeouts, and the store's lock serialises it with everything else)."""
 
     def __init__(self, store: StoreBackend, limit: int = FIRST_ROWS) -> None:
-        self._start(lambda: (store, None), limit)
+        self._start(lambda: (store, lambda: store.peek(limit)), limit)
 
     @classmethod
     def opening(cls, open_store: Callable[[], StoreBackend],
                 limit: int = FIRST_ROWS) -> FirstRows:
         """``open_store()`` in the thread, then the first rows of the store it returned."""
-        return cls._started(lambda: (open_store(), None), limit)
+        def work() -> tuple[StoreBackend, Callable[[], Snapshot | None]]:
+            store = open_store()
+            return store, lambda: store.peek(limit)
+
+        return cls._started(work, limit)
 
     @classmethod
     def opening_aside(cls, open_database: Callable[[FirstLook | None], StoreBackend],
@@ -82,14 +85,14 @@ class FirstRows:
     def _read(self) -> None:
         # Errors are handed to whoever asks, as opening or peek() would raise them.
         try:
-            store, read = self._work()
+            store, first_rows = self._work()
         except BaseException as error:
             self._store.set_exception(error)
             self._future.set_exception(error)
             return
         self._store.set_result(store)
         try:
-            self._future.set_result(read[0] if read is not None else store.peek(self.limit))
+            self._future.set_result(first_rows())
         except BaseException as error:
             self._future.set_exception(error)
 
@@ -103,51 +106,87 @@ class FirstRows:
 
 
 class _Aside:
-    """The other process of :meth:`FirstRows.opening_aside`, forked at once."""
+    """The other process of :meth:`FirstRows.opening_aside`, forked at once. It sends two
+    pickles through a pipe: what opening found (or the error opening raised), then the first
+    rows (or the error reading them raised), so that the app's process has its store as soon
+    as it would have opened it itself, and meets a read's error where it met it before."""
 
     def __init__(self, open_database: Callable[[FirstLook | None], StoreBackend],
                  limit: int) -> None:
         self.open_database = open_database
+        self.limit = limit
         reading, writing = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(reading)
-            self._answer_and_exit(writing, limit)
+            self._answer_and_exit(writing)
         os.close(writing)
-        self.reading = reading
+        self.answers = open(reading, "rb")  # noqa: SIM115 -- closed by first_rows()
 
-    def _answer_and_exit(self, writing: int, limit: int) -> NoReturn:
-        data = b""  # no answer: the app's process opens the store itself
-        try:
-            try:
-                store: Any = self.open_database(None)
-                try:
-                    answer: tuple[object, ...] = ("rows", store.peek(limit), store.first_look())
-                finally:
-                    store.close()
-            except Exception as error:  # raised again in the app's process
-                answer = ("error", error)
-            data = pickle.dumps(answer)
-        except BaseException:  # interrupted, or an error that does not pickle
-            pass
+    def _answer_and_exit(self, writing: int) -> NoReturn:
         try:
             with open(writing, "wb") as out:
-                out.write(data)
+                store: Any = None
+                try:
+                    store = self.open_database(None)
+                    opened: tuple[str, object] = ("opened", store.first_look())
+                except Exception as error:  # raised again in the app's process
+                    opened = ("error", error)
+                _send(out, opened)
+                if store is not None:
+                    try:
+                        rows: tuple[str, object] = ("rows", store.peek(self.limit))
+                    except Exception as error:
+                        rows = ("error", error)
+                    finally:
+                        store.close()
+                    _send(out, rows)
+        except BaseException:  # interrupted, the app's process gone, an error that won't pickle
+            pass
         finally:
             os._exit(0)  # nothing of the app's process (its atexit, its buffers) runs here
 
-    def answer(self) -> tuple[StoreBackend, tuple[Snapshot | None] | None]:
-        with open(self.reading, "rb") as answer:
-            data = answer.read()
-        os.waitpid(self.pid, 0)
-        try:
-            kind, *found = pickle.loads(data)  # our own fork's, through our own pipe
-        except Exception:  # no answer, or an error that does not unpickle
-            return self.open_database(None), None
+    def answer(self) -> tuple[StoreBackend, Callable[[], Snapshot | None]]:
+        opened = self._receive()
+        if opened is None:  # no answer: opened here, as without a fork
+            self._done()
+            store = self.open_database(None)
+            return store, lambda: store.peek(self.limit)
+        kind, found = opened
         if kind == "error":
-            raise found[0]
-        rows, look = found
-        return self.open_database(look), (rows,)
+            self._done()
+            raise found
+        store = self.open_database(found)
+
+        def first_rows() -> Snapshot | None:
+            read = self._receive()
+            self._done()
+            if read is None:  # no answer (an error that does not unpickle): read here
+                return store.peek(self.limit)
+            kind, found = read
+            if kind == "error":
+                raise found
+            return found
+
+        return store, first_rows
+
+    def _receive(self) -> Any:
+        """The next pickle the other process sent, or None: none came, or it does not load."""
+        try:
+            return pickle.load(self.answers)  # our own fork's, through our own pipe
+        except Exception:
+            return None
+
+    def _done(self) -> None:
+        self.answers.close()
+        os.waitpid(self.pid, 0)
+
+
+def _send(out: BinaryIO, answer: tuple[str, object]) -> None:
+    """One pickle, at once. One that cannot be made raises: nothing more is sent, and the app's
+    process does the rest itself."""
+    out.write(pickle.dumps(answer))
+    out.flush()
 
 
 __all__ = ["FIRST_ROWS", "FirstRows"]

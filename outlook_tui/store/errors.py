@@ -66,6 +66,7 @@ class TableLockTimeout(StoreError):
 
     def __init__(self, location: str, what: str, holders: tuple[str, ...],
                  waited: float) -> None:
+        self._made_of = (location, what, holders, waited)
         self.what = what
         #: Who holds it, each in words (``alice (psql, pid 4242)``); none when the database
         #: does not say.
@@ -74,6 +75,10 @@ class TableLockTimeout(StoreError):
         super().__init__(
             f"{location}: waited {waited:g} s for {what}, held by {holder}; try again when "
             "they are done (OUTLOOK_TUI_LOCK_TIMEOUT sets the wait)")
+
+    def __reduce__(self) -> tuple[type[TableLockTimeout], tuple[str, str, tuple[str, ...], float]]:
+        # Sent whole by the process that reads the app's first rows (store/ahead.py).
+        return (type(self), self._made_of)
 
 
 class StoreWriteError(StoreError):

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from outlook_tui.store import ReadOnlyError, SettingChange, StoreError
+from outlook_tui.store import ReadOnlyError, SettingChange, StoreError, TableLockTimeout
 from outlook_tui.store.ahead import FirstRows
 from outlook_tui.store.postgres import PostgresStore
 from tests.e2e.terminal import EXECUTABLE, Tmux, lines_left
 from tests.oro_seeds import FIRST_ID
 from tests.postgres.server import PostgresServer
+from tests.postgres.waiting import TABLE_LOCKED, holding
 
 INTERVAL = "contacts_sync_interval_orocrm"
 
@@ -98,3 +99,18 @@ def test_a_database_the_other_process_cannot_use_fails_as_opening_it_here_would(
     with pytest.raises(StoreError) as aside:
         first.store()
     assert str(aside.value) == str(here.value)
+
+
+def test_a_dbas_table_lock_at_start_is_met_by_the_first_rows_as_the_app_met_it(
+        pg_server: PostgresServer, oro_uri: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is handed over once opened; the first rows' read, behind the DBA's lock,
+    ends after the lock timeout naming them: the app waits visibly then (sync.py), once."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "1")
+    with holding(oro_uri, TABLE_LOCKED) as dba:
+        dba_pid = dba.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+        first = FirstRows.opening_aside(lambda look: PostgresStore(oro_uri, first_look=look))
+        store = first.store()
+        with pytest.raises(TableLockTimeout) as waited:
+            first.result()
+    assert waited.value.holders == (f"postgres (dba-console, pid {dba_pid})",)
+    assert store.connection.lost  # the other process waited, not this one a second time
