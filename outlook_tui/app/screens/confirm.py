@@ -9,16 +9,12 @@ from typing import Any, ClassVar, Literal, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
-from outlook_tui.app.safe import data
+from outlook_tui.app.screens.dialog import dialog, message
 from outlook_tui.app.session import SessionModal
-from outlook_tui.app.widgets.footer import KeysFooter
 
 LeaveChoice = Literal["save", "discard"]
-#: A question quoting data (names of marked organizations) is clipped to about ten lines.
-MESSAGE_CELLS = 600
 
 AnswerType = TypeVar("AnswerType")
 
@@ -69,15 +65,9 @@ class ConfirmModal(QuestionModal[bool]):
         self.cancel_label = cancel_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(data(self.question_title), classes="dialog-title")
-            yield Static(data(self.message, keep="\n", width=MESSAGE_CELLS),
-                         classes="dialog-message")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.confirm_label} (y)", variant="warning", id="confirm-yes",
-                             name="yes")
-                yield Button(f"{self.cancel_label} (Esc)", id="confirm-no", name="cancel")
-        yield KeysFooter()
+        yield from dialog(self.question_title, message(self.message), buttons=[
+            Button(f"{self.confirm_label} (y)", variant="warning", id="confirm-yes", name="yes"),
+            Button(f"{self.cancel_label} (Esc)", id="confirm-no", name="cancel")])
 
 
 class UnsavedChangesModal(QuestionModal[LeaveChoice | None]):
@@ -101,13 +91,7 @@ class UnsavedChangesModal(QuestionModal[LeaveChoice | None]):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Unsaved changes", classes="dialog-title")
-            yield Static(data(self.message, keep="\n", width=MESSAGE_CELLS),
-                         classes="dialog-message")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (s)", variant="primary", id="unsaved-save", name="save")
-                yield Button("Discard (d)", variant="error", id="unsaved-discard",
-                             name="discard")
-                yield Button("Cancel (Esc)", id="unsaved-cancel", name="cancel")
-        yield KeysFooter()
+        yield from dialog("Unsaved changes", message(self.message), buttons=[
+            Button("Save (s)", variant="primary", id="unsaved-save", name="save"),
+            Button("Discard (d)", variant="error", id="unsaved-discard", name="discard"),
+            Button("Cancel (Esc)", id="unsaved-cancel", name="cancel")])

@@ -10,13 +10,13 @@ from rich.table import Table
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from outlook_tui.app.safe import data
 from outlook_tui.app.screens.confirm import QuestionModal
-from outlook_tui.app.widgets.footer import KeysFooter
+from outlook_tui.app.screens.dialog import dialog, message
 from outlook_tui.catalog import BY_NAME, Value
 from outlook_tui.form_model import shown
 from outlook_tui.store import Conflict, HistoryEntry
@@ -87,23 +87,20 @@ class ConflictModal(QuestionModal[ConflictChoice | None]):
         self.saves_rest = saves_rest
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Saved meanwhile by someone else", classes="dialog-title",
-                         id="conflict-title")
-            yield Static(
-                "Nothing was saved yet. These settings were changed since you chose the "
-                "organizations (Take theirs saves the rest of your change):"
-                if self.saves_rest else
-                "Nothing was saved. These settings were changed since you opened the form:",
-                classes="dialog-message")
-            with VerticalScroll(classes="conflict-list"):
-                yield Static(conflict_table(self.conflicts), id="conflict-table")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Keep mine (m)", variant="warning", id="conflict-mine", name="mine")
-                yield Button("Take theirs (t)", variant="primary", id="conflict-theirs",
-                             name="theirs")
-                yield Button("Cancel (Esc)", id="conflict-cancel", name="cancel")
-        yield KeysFooter()
+        yield from dialog(
+            "Saved meanwhile by someone else",
+            message("Nothing was saved yet. These settings were changed since you chose the "
+                    "organizations (Take theirs saves the rest of your change):"
+                    if self.saves_rest else
+                    "Nothing was saved. These settings were changed since you opened the form:"),
+            VerticalScroll(Static(conflict_table(self.conflicts), id="conflict-table"),
+                           classes="conflict-list"),
+            buttons=[
+                Button("Keep mine (m)", variant="warning", id="conflict-mine", name="mine"),
+                Button("Take theirs (t)", variant="primary", id="conflict-theirs",
+                       name="theirs"),
+                Button("Cancel (Esc)", id="conflict-cancel", name="cancel")],
+            title_id="conflict-title")
 
     def on_mount(self) -> None:
         super().on_mount()

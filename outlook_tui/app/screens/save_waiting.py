@@ -11,15 +11,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from outlook_tui.app.safe import data
-from outlook_tui.app.widgets.footer import KeysFooter
+from outlook_tui.app.screens.dialog import MESSAGE_CELLS, dialog, message
 from outlook_tui.store.waiting import SaveControl, Waiting
-
-MESSAGE_CELLS = 600
 
 
 class SaveWaitingModal(ModalScreen[None]):
@@ -40,12 +37,10 @@ class SaveWaitingModal(ModalScreen[None]):
         self.cancelling = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Saving: waiting", classes="dialog-title")
-            yield Static(self._words(), id="save-waiting", classes="dialog-message")
-            yield Static("Escape cancels the save: nothing is written, your edits stay in the "
-                         "form.", id="save-waiting-hint", classes="dialog-message")
-        yield KeysFooter()
+        yield from dialog(
+            "Saving: waiting", message(self._words(), id="save-waiting"),
+            message("Escape cancels the save: nothing is written, your edits stay in the form.",
+                    id="save-waiting-hint"))
 
     def _words(self) -> Text:
         return data(f"{str(self.waiting)[0].upper()}{str(self.waiting)[1:]}.", keep="\n",
