@@ -23,8 +23,8 @@ from textual.widgets.option_list import Option
 
 from outlook_tui.app.icons import ICONS
 from outlook_tui.app.safe import plain
+from outlook_tui.app.screens.dialog import dialog
 from outlook_tui.app.session import Session, SessionModal
-from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.catalog import (
     BY_NAME,
@@ -286,25 +286,23 @@ class ApplySettingModal(_BulkModal):
 
     def compose(self) -> ComposeResult:
         count = organizations(len(self.records))
-        with Vertical(classes="dialog"):
-            yield Static(f"Apply setting to {count}", classes="dialog-title")
-            yield self._hidden_line()
-            with Horizontal(classes="lists"):
-                with Vertical(classes="column", id="settings-column"):
-                    yield Label("Setting", classes="field-label")
-                    yield OptionList(*[Option(s.label, id=s.name) for s in CATALOG],
-                                     id="settings", compact=True)
-                with Vertical(classes="column", id="values-column"):
-                    yield Label("Value", classes="field-label", id="values-label")
-                    yield OptionList(id="values", compact=True)
-                    # Refuses pasted controls; keeps a digit typed on the way in (no select-all).
-                    yield TextInput(id="number", compact=True, select_on_focus=False)
-            yield Static("", id="value-error", classes="error")
-            yield self._counting_line()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Apply… (Enter)", variant="primary", id="apply")
-                yield Button("Cancel (Esc)", id="cancel")
-        yield KeysFooter()
+        settings = Vertical(
+            Label("Setting", classes="field-label"),
+            OptionList(*[Option(s.label, id=s.name) for s in CATALOG], id="settings",
+                       compact=True),
+            classes="column", id="settings-column")
+        values = Vertical(
+            Label("Value", classes="field-label", id="values-label"),
+            OptionList(id="values", compact=True),
+            # Refuses pasted controls; keeps a digit typed on the way in (no select-all).
+            TextInput(id="number", compact=True, select_on_focus=False),
+            classes="column", id="values-column")
+        yield from dialog(
+            f"Apply setting to {count}", self._hidden_line(),
+            Horizontal(settings, values, classes="lists"),
+            Static("", id="value-error", classes="error"), self._counting_line(),
+            buttons=[Button("Apply… (Enter)", variant="primary", id="apply"),
+                     Button("Cancel (Esc)", id="cancel")])
 
     def on_mount(self) -> None:
         self.query_one("#value-error").display = False
@@ -441,16 +439,12 @@ class ResetOverridesModal(_BulkModal):
             if having:
                 options.append(Option(f"{setting.label} ({organizations(having)})",
                                       id=setting.name))
-        with Vertical(classes="dialog"):
-            yield Static(f"Reset overrides of {count}", classes="dialog-title")
-            yield self._hidden_line()
-            yield Label("Which settings go back to Use System", classes="field-label")
-            yield OptionList(*options, id="reset-what", compact=True)
-            yield self._counting_line()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Reset… (Enter)", variant="warning", id="reset")
-                yield Button("Cancel (Esc)", id="cancel")
-        yield KeysFooter()
+        yield from dialog(
+            f"Reset overrides of {count}", self._hidden_line(),
+            Label("Which settings go back to Use System", classes="field-label"),
+            OptionList(*options, id="reset-what", compact=True), self._counting_line(),
+            buttons=[Button("Reset… (Enter)", variant="warning", id="reset"),
+                     Button("Cancel (Esc)", id="cancel")])
 
     def on_mount(self) -> None:
         self.query_one("#reset-what", OptionList).focus()

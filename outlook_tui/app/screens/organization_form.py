@@ -8,13 +8,12 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.safe import data
+from outlook_tui.app.screens.dialog import dialog
 from outlook_tui.app.session import SessionModal
-from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.text_input import TextInput
 from outlook_tui.app.widgets.toggles import ArrowChoice, RadioChoice
 from outlook_tui.store import (
@@ -73,26 +72,24 @@ class OrganizationFormModal(SessionModal[int | None]):
     def compose(self) -> ComposeResult:
         org = self.organization
         title = "Create organization" if org is None else f"Edit organization: {org.name}"
-        with Vertical(classes="dialog"):
-            yield Static(data(title), classes="dialog-title")
-            yield Label("Name [b]*[/b]", classes="field-label")
+        yield from dialog(
+            title,
+            Label("Name [b]*[/b]", classes="field-label"),
             # A name edited into the file by hand may hold control characters: the field shows
             # it escaped, and saving the form unchanged keeps the stored name (see _changes).
-            yield TextInput(printable(self._base["name"]), id="name", max_length=255)
-            yield Static("", id="name-error", classes="error")
-            yield Label("Status", classes="field-label")
-            with ArrowChoice(id="status"):
-                yield RadioChoice("Active", value=self._base["enabled"], id="active")
-                yield RadioChoice("Inactive", value=not self._base["enabled"], id="inactive")
-            yield Label("Description", classes="field-label")
-            yield TextInput(self._shown("description", self._base["description"]),
-                            id="description", max_length=DESCRIPTION_MAX_LENGTH)
-            yield Static("", id="description-note", classes="note")
-            yield Static("", id="form-error", classes="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Enter)", variant="primary", id="save")
-                yield Button("Cancel (Esc)", id="cancel")
-        yield KeysFooter()
+            TextInput(printable(self._base["name"]), id="name", max_length=255),
+            Static("", id="name-error", classes="error"),
+            Label("Status", classes="field-label"),
+            ArrowChoice(RadioChoice("Active", value=self._base["enabled"], id="active"),
+                        RadioChoice("Inactive", value=not self._base["enabled"], id="inactive"),
+                        id="status"),
+            Label("Description", classes="field-label"),
+            TextInput(self._shown("description", self._base["description"]),
+                      id="description", max_length=DESCRIPTION_MAX_LENGTH),
+            Static("", id="description-note", classes="note"),
+            Static("", id="form-error", classes="error"),
+            buttons=[Button("Save (Enter)", variant="primary", id="save"),
+                     Button("Cancel (Esc)", id="cancel")])
 
     def on_mount(self) -> None:
         self.query_one("#name-error").display = False
