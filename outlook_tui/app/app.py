@@ -230,8 +230,8 @@ class OutlookApp(App[None]):
             self.collector.activity()
             # A read in the background steps aside until what the key did is on screen.
             self.sync.foreground.key()
-            if not self.call_after_refresh(self.sync.foreground.key_shown):
-                self.sync.foreground.key_shown()  # closing: nothing more is painted
+            if not self.call_after_refresh(self.sync.foreground.painted):
+                self.sync.foreground.painted()  # closing: nothing more is painted
         if isinstance(event, events.Paste) and self._refuse_paste(event.text):
             return
         if not self.key_order.take(event):

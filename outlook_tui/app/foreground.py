@@ -36,6 +36,9 @@ SLICE = 0.002
 REST = 0.0005
 #: The longest a read waits at once for the person's key or operation (s).
 LONGEST_WAIT = 0.25
+#: How long something done is awaited on screen at most (s): a paint that never comes (its
+#: screen closed first) must not hold the read back for good.
+PAINT_WAIT = 0.25
 
 
 class Foreground:
@@ -45,11 +48,13 @@ class Foreground:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        #: Set while nothing is waited for (no key unpainted, no operation running).
+        #: Set while nothing is waited for (no operation running, nothing done unpainted).
         self._idle = threading.Event()
         self._idle.set()
         self._operations = 0
-        self._keys = 0
+        #: Keys and operations done whose outcome is not on screen yet, until the deadline.
+        self._unpainted = 0
+        self._deadline = 0.0
         self._resumed = clock()
         #: How often a read stepped aside for the person (for tests and the log).
         self.waits = 0
@@ -58,24 +63,34 @@ class Foreground:
 
     @property
     def busy(self) -> bool:
+        with self._lock:
+            if self._unpainted and self._clock() >= self._deadline:
+                self._unpainted = 0  # never painted (its screen closed first): over
+                self._update()
         return not self._idle.is_set()
 
     def _update(self) -> None:
-        if self._operations or self._keys:
+        if self._operations or self._unpainted:
             self._idle.clear()
         else:
             self._idle.set()
 
+    def _awaiting_paint(self) -> None:
+        """Under the lock: one more thing done, until it is painted (:meth:`painted`)."""
+        self._unpainted += 1
+        self._deadline = self._clock() + PAINT_WAIT
+        self._update()
+
     def key(self) -> None:
-        """A key (a paste, a click) arrived; call :meth:`key_shown` once the screen has been
+        """A key (a paste, a click) arrived; call :meth:`painted` once the screen has been
         painted after it."""
         with self._lock:
-            self._keys += 1
-            self._update()
+            self._awaiting_paint()
 
-    def key_shown(self) -> None:
+    def painted(self) -> None:
+        """What a key or an operation did is on screen."""
         with self._lock:
-            self._keys = max(0, self._keys - 1)
+            self._unpainted = max(0, self._unpainted - 1)
             self._update()
 
     @contextmanager
@@ -90,18 +105,18 @@ class Foreground:
         try:
             yield
         finally:
+            with self._lock:
+                self._operations -= 1
+                if shown is not None:
+                    self._awaiting_paint()
+                self._update()
             # An app that is closing paints nothing more: then over at once.
-            if shown is None or shown(self._end_operation) is False:
-                self._end_operation()
-
-    def _end_operation(self) -> None:
-        with self._lock:
-            self._operations = max(0, self._operations - 1)
-            self._update()
+            if shown is not None and shown(self.painted) is False:
+                self.painted()
 
     def pause(self) -> None:
         """Between two chunks of a background read (in its thread)."""
-        if self.busy:
+        if self.busy:  # (the operation's and keys' paint deadlines are looked at here)
             self.reader_waiting.set()
             try:
                 self.waits += 1

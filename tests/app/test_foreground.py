@@ -12,7 +12,7 @@ from textual.binding import Binding
 
 from outlook_tui.app import app as app_module
 from outlook_tui.app.app import OutlookApp
-from outlook_tui.app.foreground import Foreground
+from outlook_tui.app.foreground import PAINT_WAIT, Foreground
 from outlook_tui.store import Change, CommitResult
 from outlook_tui.store.json import JsonStore
 from outlook_tui.store.waiting import SaveControl
@@ -28,7 +28,7 @@ def test_a_read_waits_while_the_person_waits_and_goes_on_after() -> None:
     reader.start()
     wait_until(foreground.reader_waiting.is_set, "the read stepping aside")
     assert reader.is_alive()
-    foreground.key_shown()  # what the key did is on screen
+    foreground.painted()  # what the key did is on screen
     reader.join(timeout=60)
     assert not reader.is_alive() and not foreground.busy and foreground.waits == 1
 
@@ -44,6 +44,27 @@ def test_an_operation_keeps_the_read_aside_until_its_outcome_is_shown() -> None:
     with foreground.operation():  # nothing to paint: over as it ends
         pass
     assert not foreground.busy
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_paint_that_never_comes_holds_the_read_back_a_moment_only() -> None:
+    clock = Clock()
+    foreground = Foreground(clock)
+    foreground.key()  # its screen is closed before anything is painted
+    with foreground.operation(lambda done: None):  # nor is this one's outcome
+        pass
+    assert foreground.busy
+    clock.now += PAINT_WAIT
+    assert not foreground.busy
+    foreground.pause()  # goes on at once
+    assert foreground.waits == 0
 
 
 def test_a_failed_operation_lets_the_read_go_on() -> None:
