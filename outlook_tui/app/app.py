@@ -353,6 +353,7 @@ class OutlookApp(App[None]):
     def on_unmount(self) -> None:
         if self.save_control is not None:
             self.save_control.cancel()  # an app that ended saves nothing more
+        self.sync.stop()
         self.after_save.stop("stopped: outlook-tui ended")
         with contextlib.suppress(RuntimeError, NotImplementedError, ValueError):
             asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)

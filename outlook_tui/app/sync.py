@@ -10,6 +10,7 @@ thread workers of the app, so failures reach its one worker handler.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -253,6 +254,14 @@ class StoreSync:
             self._notices.withdraw(self._lock_notice)
             self._lock_notice = None
         self.app.notify(message, title="Database lock released")
+
+    def stop(self) -> None:
+        """The app ends: the reads under way in the background are ended, so that one waiting
+        for a locked table does not keep the process alive until the lock timeout (in a
+        thread: asking the server to cancel them opens a connection)."""
+        if self._reading or self._checking:
+            threading.Thread(target=self.store.interrupt, name="outlook-tui interrupt reads",
+                             daemon=True).start()
 
     def damaged(self, error: StoreError) -> None:
         """A store that fails to load opens the recovery screen instead of a crash (once per

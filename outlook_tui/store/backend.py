@@ -148,6 +148,12 @@ class StoreBackend(Protocol):
 
     def close(self) -> None: ...
 
+    def interrupt(self) -> None:
+        """End the reads other threads run in the background now (the whole store's, the
+        change check), from any thread: the app is ending, and a read waiting for a lock
+        must not keep its process alive until the lock timeout. They fail; nothing is
+        written. A save is cancelled through its own SaveControl, never by this."""
+
 
 @runtime_checkable
 class BackupStore(StoreBackend, Protocol):

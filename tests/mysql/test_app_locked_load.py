@@ -18,6 +18,7 @@ from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store.ahead import FIRST_ROWS, FirstRows
 from outlook_tui.store.mysql import MySQLStore
 from tests.conftest import notices, settle, shown_notices
+from tests.e2e.terminal import eventually
 from tests.mysql.fixtures import insert_organizations
 from tests.mysql.server import MariaDBServer
 from tests.mysql.waiting import ROWS, TABLE_LOCKED, holding
@@ -104,3 +105,26 @@ async def test_with_metadata_lock_info_the_dba_is_named_and_quitting_writes_noth
         await settle(pilot, lambda: not app.is_running, "the app to end")
     assert mysql_server.execute(mysql_db, ROWS) == before
     assert store.history() == []
+
+
+async def test_quitting_while_the_whole_read_waits_ends_that_read_too(
+        mysql_server: MariaDBServer, mysql_db: str, store: MySQLStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a patient lock timeout (600 s), ctrl+q while the whole read waits behind LOCK
+    TABLES ends that read too (KILL QUERY on its own connection): nothing stays waiting."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
+    first_rows = FirstRows(store)
+    assert first_rows.result() is not None
+
+    def read_waits() -> bool:
+        return bool(mysql_server.execute(
+            None, "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = %s AND STATE = "
+            "'Waiting for table metadata lock'", (store.loading.backend_id,)))
+
+    with holding(mysql_server, mysql_db, TABLE_LOCKED):
+        app = OutlookApp(store, watch_seconds=0.05, first_rows=first_rows)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, read_waits, "the whole read to wait for the DBA")
+            await pilot.press("ctrl+q")
+            await settle(pilot, lambda: not app.is_running, "the app to end")
+        eventually(lambda: not read_waits(), "the whole read to have ended")

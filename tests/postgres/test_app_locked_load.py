@@ -22,9 +22,10 @@ from outlook_tui.store.ahead import FIRST_ROWS, FirstRows
 from outlook_tui.store.postgres import PostgresStore
 from tests.app.conftest import override_crm
 from tests.conftest import notices, settle, shown_notices
+from tests.e2e.terminal import eventually
 from tests.postgres.fixtures import SECTION_ROWS, insert_organizations
 from tests.postgres.server import PostgresServer
-from tests.postgres.waiting import TABLE_LOCKED, holding
+from tests.postgres.waiting import TABLE_LOCKED, holding, waiting_session
 
 #: More organizations than the first screen reads: the rest wait for the whole read.
 MANY = [f"Organization {n:02}" for n in range(1, FIRST_ROWS + 21)]
@@ -162,6 +163,27 @@ async def test_quitting_while_the_first_load_waits_writes_nothing(
         await settle(pilot, lambda: not app.is_running, "the app to end")
     assert pg_server.execute(oro_db, SECTION_ROWS) == before
     assert store.history() == []
+
+
+async def test_quitting_while_the_whole_read_waits_ends_that_read_too(
+        pg_server: PostgresServer, oro_db: str, many_uri: str, store: PostgresStore,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A patient admin's lock timeout (600 s): ctrl+q while the whole read still waits for
+    the DBA ends the app and that read with it, so the process does not stay behind,
+    waiting for the lock, after its screen is gone."""
+    monkeypatch.setenv("OUTLOOK_TUI_LOCK_TIMEOUT", "600")
+    first_rows = FirstRows(store)
+    assert first_rows.result() is not None
+    with holding(many_uri, TABLE_LOCKED):
+        app = OutlookApp(store, watch_seconds=0.05, first_rows=first_rows)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, lambda: waiting_session(pg_server, oro_db,
+                                                        store.loading.backend_id),
+                         "the whole read to wait for the DBA")
+            await pilot.press("ctrl+q")
+            await settle(pilot, lambda: not app.is_running, "the app to end")
+        eventually(lambda: not waiting_session(pg_server, oro_db, store.loading.backend_id),
+                   "the whole read to have ended")
 
 
 async def test_a_first_load_that_fails_otherwise_still_opens_the_recovery_screen(

@@ -90,6 +90,9 @@ class JsonStore:
     def close(self) -> None:
         """Nothing stays open between calls: each read and save opens and closes its files."""
 
+    def interrupt(self) -> None:
+        """A read of the file waits for no lock: nothing to end."""
+
     # -- reading -------------------------------------------------------------------------------
 
     def exists(self) -> bool:

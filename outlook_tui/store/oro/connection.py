@@ -107,6 +107,27 @@ class Connection:
         with self.lock:
             self.drop()
 
+    def interrupt(self) -> None:
+        """Cancel what another thread runs on this connection now (a read waiting for a
+        table someone locked), from a session of its own (``Dialect.cancel``: allowed on
+        one's own sessions without privilege); nothing when it is idle. Best effort: a
+        server that cannot be reached leaves the statement to its own bound."""
+        if self.lock.acquire(blocking=False):  # idle (or this very thread's)
+            self.lock.release()
+            return
+        backend_id = self.backend_id
+        if backend_id is None:
+            return
+        try:
+            session = connect(self.driver, self.sql, self.uri)
+            try:
+                session.run(self.sql.cancel(backend_id))
+            finally:
+                session.close()
+        except Exception as error:
+            if self.driver.kind(error) is None:
+                raise
+
     @contextmanager
     def errors(self) -> Iterator[None]:
         """Database errors as StoreError naming the database; a lost connection reconnects

@@ -147,6 +147,12 @@ class OroStore:
         self.loading.close()
         self.watching.close()
 
+    def interrupt(self) -> None:
+        """The whole read's and the change check's statements, cancelled by the server (not
+        the saves' connection: a save is cancelled by its SaveControl)."""
+        self.loading.interrupt()
+        self.watching.interrupt()
+
     def history_exists(self) -> bool:
         """Whether ``outlook-tui db init`` has created the history table."""
         return self.connection.reading(self._history_exists)
