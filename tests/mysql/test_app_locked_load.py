@@ -21,7 +21,7 @@ from tests.conftest import notices, settle, shown_notices
 from tests.e2e.terminal import eventually
 from tests.mysql.fixtures import insert_organizations
 from tests.mysql.server import MariaDBServer
-from tests.mysql.waiting import ROWS, TABLE_LOCKED, holding
+from tests.mysql.waiting import ROWS, TABLE_LOCKED, connection_id, holding, metadata_lock_info
 from tests.oro_seeds import seeds_of
 
 MANY = [f"Organization {n:02}" for n in range(1, FIRST_ROWS + 21)]
@@ -38,14 +38,6 @@ def store(mysql_server: MariaDBServer, mysql_db: str, mysql_uri: str,
     store = MySQLStore(mysql_uri)
     yield store
     store.close()
-
-
-@pytest.fixture
-def lock_info(mysql_server: MariaDBServer) -> Iterator[None]:
-    """MariaDB's metadata_lock_info plugin, as a DBA installs it (removed after the test)."""
-    mysql_server.execute(None, "INSTALL SONAME 'metadata_lock_info'")
-    yield
-    mysql_server.execute(None, "UNINSTALL SONAME 'metadata_lock_info'")
 
 
 def told(app: OutlookApp, title: str) -> list[str]:
@@ -88,21 +80,19 @@ async def test_a_first_load_behind_lock_tables_waits_then_reads_every_organizati
         assert [n.title for n in shown_notices(app)] == [RELEASED]
 
 
-@pytest.mark.usefixtures("lock_info")
 async def test_with_metadata_lock_info_the_dba_is_named_and_quitting_writes_nothing(
         mysql_server: MariaDBServer, mysql_db: str, store: MySQLStore) -> None:
     before = mysql_server.execute(mysql_db, ROWS)
-    async with first_load_behind_a_dba(mysql_server, mysql_db, store) as (app, pilot, dba):
-        with dba.cursor() as cursor:
-            cursor.execute("SELECT CONNECTION_ID()")
-            connection = cursor.fetchone()[0]
-        assert told(app, LOCKED) == [
-            "The database is locked: reading the organizations is waiting for a lock on "
-            f"oro_config_value, held by root (connection {connection}, from localhost). The "
-            "organizations shown can be opened meanwhile; the rest are read as soon as it is "
-            "free."]
-        await pilot.press("ctrl+q")
-        await settle(pilot, lambda: not app.is_running, "the app to end")
+    with metadata_lock_info(mysql_server):
+        async with first_load_behind_a_dba(mysql_server, mysql_db, store) as (app, pilot, dba):
+            connection = connection_id(dba)
+            assert told(app, LOCKED) == [
+                "The database is locked: reading the organizations is waiting for a lock on "
+                f"oro_config_value, held by root (connection {connection}, from localhost). "
+                "The organizations shown can be opened meanwhile; the rest are read as soon "
+                "as it is free."]
+            await pilot.press("ctrl+q")
+            await settle(pilot, lambda: not app.is_running, "the app to end")
     assert mysql_server.execute(mysql_db, ROWS) == before
     assert store.history() == []
 

@@ -16,7 +16,15 @@ from outlook_tui.store.mysql import MySQLStore
 from tests.conftest import run_cli as run
 from tests.e2e.terminal import eventually
 from tests.mysql.server import MariaDBServer
-from tests.mysql.waiting import ROWS, ROWS_HELD, SAVERS_HELD, TABLE_LOCKED, holding
+from tests.mysql.waiting import (
+    ROWS,
+    ROWS_HELD,
+    SAVERS_HELD,
+    TABLE_LOCKED,
+    connection_id,
+    holding,
+    metadata_lock_info,
+)
 from tests.waiting_saves import INTERVAL, Saver, silent_server
 
 SAVER = "oro_saver"
@@ -43,12 +51,6 @@ def ended(server: MariaDBServer, store: MySQLStore) -> None:
     show transactions as of up to 0.1 s ago, so this waits (bounded) for them to say so."""
     eventually(lambda: lingering(server, store) == [], "the save's transaction to have ended",
                describe=lambda: repr(lingering(server, store)))
-
-
-def connection_id(connection: Any) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT CONNECTION_ID()")
-        return int(cursor.fetchone()[0])
 
 
 @pytest.mark.parametrize(("held", "what"), [
@@ -112,6 +114,20 @@ def test_a_table_locked_by_a_dba_is_waited_for_visibly_and_cancelled(
         waiting = saver.start().cancelled_while_waiting()
         assert waiting.what == "Oro's settings rows (oro_config, oro_config_value)"
         assert waiting.holders == ()
+    assert mysql_server.execute(mysql_db, ROWS) == before
+    assert mysql_store.history() == []
+
+
+def test_with_metadata_lock_info_who_holds_a_table_lock_is_named(
+        mysql_server: MariaDBServer, mysql_db: str, mysql_store: MySQLStore) -> None:
+    """Once a DBA has installed MariaDB's metadata_lock_info plugin, the waiting save names
+    the session that ran LOCK TABLES."""
+    before = mysql_server.execute(mysql_db, ROWS)
+    saver = Saver(mysql_store)
+    with metadata_lock_info(mysql_server), \
+            holding(mysql_server, mysql_db, TABLE_LOCKED) as dba:
+        waiting = saver.start().cancelled_while_waiting()
+        assert waiting.holders == (f"root (connection {connection_id(dba)}, from localhost)",)
     assert mysql_server.execute(mysql_db, ROWS) == before
     assert mysql_store.history() == []
 

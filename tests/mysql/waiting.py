@@ -20,6 +20,24 @@ TABLE_LOCKED = "LOCK TABLES oro_config_value WRITE"
 SAVERS_HELD = "SELECT GET_LOCK('outlook-tui save', 0)"
 
 
+def connection_id(connection: Any) -> int:
+    """The server's id of a test's own connection (as KILL and the process list name it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CONNECTION_ID()")
+        return int(cursor.fetchone()[0])
+
+
+@contextmanager
+def metadata_lock_info(server: MariaDBServer) -> Iterator[None]:
+    """MariaDB's metadata_lock_info plugin installed, as a DBA does (removed after): it names
+    who holds a table's lock (``information_schema.METADATA_LOCK_INFO``)."""
+    server.execute(None, "INSTALL SONAME 'metadata_lock_info'")
+    try:
+        yield
+    finally:
+        server.execute(None, "UNINSTALL SONAME 'metadata_lock_info'")
+
+
 @contextmanager
 def holding(server: MariaDBServer, database: str, sql: str) -> Iterator[Any]:
     """Another session holding a lock until the block ends (then rolled back and closed, which

@@ -14,7 +14,7 @@ from outlook_tui.store.backend import ASKED_READ_ONLY
 from outlook_tui.store.errors import StoreError, TableLockTimeout
 from outlook_tui.store.lock import timeout_from_environment
 from outlook_tui.store.oro.sql import Dialect, Driver, ErrorKind, Session, connect
-from outlook_tui.store.oro.watch import describe
+from outlook_tui.store.oro.watch import lock_holders
 from outlook_tui.store.uri import scrub
 
 T = TypeVar("T")
@@ -86,6 +86,11 @@ class Connection:
                                  else look.read_only_reason)
 
     @property
+    def tables(self) -> tuple[str, ...]:
+        """The tables a statement of outlook-tui may wait for: Oro's and its history."""
+        return (*ORO_TABLES, self.sql.history_table)
+
+    @property
     def session(self) -> Session:
         """The open session; a new one when the last was lost."""
         if self._session is None or self._session.closed:
@@ -154,7 +159,7 @@ class Connection:
         """A statement outside a save's own waits (those name what they wait for themselves)
         waited the lock timeout: a read waits only for a table's lock, so who holds one on
         Oro's tables is asked now, on this session, when the server can tell."""
-        tables = [*ORO_TABLES, self.sql.history_table]
+        tables = self.tables
         statement = self.sql.table_lock_holders(tables)
         rows: list[tuple[object, ...]] = []
         if statement is not None and self._session is not None and not self._session.closed:
@@ -164,7 +169,7 @@ class Connection:
                 if self.driver.kind(error) is None:
                     raise
         locked = sorted({str(row[4]) for row in rows})
-        holders = tuple(dict.fromkeys(describe(row[:4], self.sql) for row in rows))
+        holders = lock_holders(rows, self.sql)
         what = (f"a lock on {', '.join(locked)}" if locked else
                 f"a lock on Oro's tables ({', '.join(tables)})")
         return TableLockTimeout(self.location, what, holders, self.lock_timeout)

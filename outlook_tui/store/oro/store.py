@@ -242,7 +242,8 @@ class OroStore:
     def _watched_commit(self, base: Snapshot, settings: list[SettingChange],
                         control: SaveControl) -> CommitResult:
         connection = self.connection
-        watch = Watch(self.uri, self.driver, self.sql, lambda: connection.backend_id, control)
+        watch = Watch(self.uri, self.driver, self.sql, lambda: connection.backend_id, control,
+                      connection.tables)
         with watch:
             watch.what = SAVERS_LOCK
 

@@ -44,12 +44,20 @@ def describe(row: tuple[Any, ...], dialect: Dialect) -> str:
     return f"{user or 'an unknown user'} ({', '.join(parts)})"
 
 
+def lock_holders(rows: list[tuple[Any, ...]], dialect: Dialect) -> tuple[str, ...]:
+    """The sessions of ``Dialect.table_lock_holders``' rows, each in words, once."""
+    return tuple(dict.fromkeys(describe(row[:4], dialect) for row in rows))
+
+
 class Watch:
-    """Started with a save (``with Watch(...)``), ended when it ends."""
+    """Started with a save (``with Watch(...)``), ended when it ends. ``tables``: whose
+    lock it may wait for, to name a table lock's holders when the server can."""
 
     def __init__(self, uri: str, driver: Driver, dialect: Dialect,
-                 backend_id: Callable[[], Any], control: SaveControl) -> None:
+                 backend_id: Callable[[], Any], control: SaveControl,
+                 tables: tuple[str, ...] = ()) -> None:
         self.uri = uri
+        self.tables = tables
         self.driver = driver
         self.sql = dialect
         #: The save's session on the server (it changes when the connection is made anew).
@@ -117,10 +125,21 @@ class Watch:
         if named:
             self.holders = named
             self.control.report(Waiting(self.what, self.holders))
-        elif rows:  # the server says the save waits, not for whom
-            self.control.report(Waiting(self.what))
+        elif rows:  # the server says the save waits, not for whom: a table's lock
+            holders = self._table_holders(session)
+            self.holders = holders or self.holders
+            self.control.report(Waiting(self.what, holders))
         else:
             self.control.report(None)
+
+    def _table_holders(self, session: Session) -> tuple[str, ...]:
+        """Who holds a lock on one of the tables, when the server can say (MariaDB with its
+        metadata_lock_info plugin); none else."""
+        statement = self.sql.table_lock_holders(self.tables)
+        rows: list[tuple[Any, ...]] = []
+        if statement is None or not self._quietly(lambda: rows.extend(session.rows(statement))):
+            return ()
+        return lock_holders(rows, self.sql)
 
     def _unknown(self) -> None:
         """The server cannot be asked: past UNKNOWN_AFTER, the save waits for someone."""
