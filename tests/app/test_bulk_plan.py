@@ -4,6 +4,8 @@ app's back (its watch is off, so its view stays as it was) before the dialog was
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,17 @@ def id_of(store: StoreBackend, name: str) -> int:
     return organization.id
 
 
+@asynccontextmanager
+async def marked(store: StoreBackend, name_part: str) -> AsyncIterator[tuple[OutlookApp, Any]]:
+    """The app on ``store`` (no disk watch: its view stays as it read it) with the
+    organizations whose name holds ``name_part`` marked (/, the text, Enter, a)."""
+    app = OutlookApp(store, watch_seconds=0, location_label="store")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *name_part, "enter", "a")
+        yield app, pilot
+
+
 def confirmation(app: OutlookApp) -> str:
     return str(app.screen.query_one(".dialog-message", Static).render())
 
@@ -48,10 +61,7 @@ async def test_apply_confirms_how_many_change_and_how_many_already_have_it_now(
     has it (the app's own view would say 2 change)."""
     store, other = stores
     europe = id_of(other, "Acme Europe")
-    app = OutlookApp(store, watch_seconds=0, location_label="store")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("slash", *"acme", "enter", "a")  # both Acmes marked
+    async with marked(store, "acme") as (app, pilot):  # both Acmes marked
         other.commit(other.load(), [SettingChange(europe, TASKS, None, False)])
         await pilot.press("b", "down", "down", "down", "down", "down", "enter")  # Tasks
         await pilot.press("down", "enter")  # No
@@ -75,10 +85,7 @@ async def test_reset_confirms_the_overrides_the_store_holds_now(
     1 override goes, not 2, and saving removes that one."""
     store, other = stores
     initech = id_of(other, "Initech")
-    app = OutlookApp(store, watch_seconds=0, location_label="store")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("slash", *"initech", "enter", "a")
+    async with marked(store, "initech") as (app, pilot):
         other.commit(other.load(), [SettingChange(initech, CRM, 300, None)])
         await pilot.press("x", "enter")  # every setting
         await showing(pilot, ConfirmModal)
@@ -97,10 +104,7 @@ async def test_nothing_to_apply_when_the_store_has_it_everywhere_already(
     stays, saying there is nothing to change, and nothing is saved."""
     store, other = stores
     ids = [id_of(other, "Acme"), id_of(other, "Acme Europe")]
-    app = OutlookApp(store, watch_seconds=0, location_label="store")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        await pilot.press("slash", *"acme", "enter", "a")
+    async with marked(store, "acme") as (app, pilot):
         other.commit(other.load(), [SettingChange(i, TASKS, None, False) for i in ids])
         revision = other.load().revision
         await pilot.press("b", "down", "down", "down", "down", "down", "enter", "down",
