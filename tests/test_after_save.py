@@ -63,15 +63,20 @@ def gone(pid: int) -> bool:
 
 
 def test_a_timeout_ends_the_command_and_what_it_started(tmp_path: Path) -> None:
-    fifo = tmp_path / "never-written"
-    os.mkfifo(fifo)
-    done = run_of(f"cat {fifo} & echo $! > {tmp_path}/pid; echo waiting; wait", tmp_path,
-                  timeout=1).run()
+    """The command never ends by itself (``cat`` waits on a pipe nobody writes): the timeout is
+    its only way out. Its clock starts once the command has said "waiting" and given the pid of
+    what it started (read in ``started``), so a slow machine cannot time it out earlier."""
+    never_written, pid_of_cat = tmp_path / "never-written", tmp_path / "pid"
+    os.mkfifo(never_written)
+    os.mkfifo(pid_of_cat)
+    command = f"cat {never_written} & echo waiting; echo $! > {pid_of_cat}; wait"
+    pids: list[int] = []
+    done = run_of(command, tmp_path, timeout=1).run(
+        started=lambda: pids.append(int(pid_of_cat.read_text())))  # blocks until written
     assert done.warnings == [
         f"after_save_command did not finish within 1 s and was stopped (after_save_timeout in "
-        f"config.toml): cat {fifo} & echo $! > {tmp_path}/pid; echo waiting; wait; the save "
-        "itself is committed", "after_save_command: waiting"]
-    assert gone(int((tmp_path / "pid").read_text()))
+        f"config.toml): {command}; the save itself is committed", "after_save_command: waiting"]
+    assert gone(pids[0])
 
 
 def test_stop_ends_it_at_once_saying_why(tmp_path: Path) -> None:
