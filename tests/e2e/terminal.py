@@ -98,12 +98,16 @@ class Tmux:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", "t", check=False)
 
-    def wait_for(self, text: str, timeout: float = WAIT_SECONDS) -> str:
+    def wait_for(self, *texts: str, timeout: float = WAIT_SECONDS) -> str:
+        """The screen once it shows every one of ``texts`` in one capture: parts of a screen
+        are drawn one after another (the status line before the footer), so a capture taken
+        when one text appears may not hold the others yet."""
         def shown() -> str | None:
             screen = self.screen()
-            return screen if text in screen else None
+            return screen if all(text in screen for text in texts) else None
 
-        return eventually(shown, f"{text!r} on the screen", timeout, describe=self.screen)
+        what = " and ".join(repr(text) for text in texts)
+        return eventually(shown, f"{what} on the screen", timeout, describe=self.screen)
 
     def pane_pid(self) -> int:
         return int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}"))

@@ -44,9 +44,7 @@ def test_a_support_login_that_may_only_read_sees_view_only_on_the_first_screen(
     terminal = Tmux([str(EXECUTABLE), "--store", pg_server.uri(acme_db, user=reader)],
                     width=200)
     try:
-        screen = terminal.wait_for("Acme")
-        if "View only" not in screen:
-            screen = terminal.wait_for("View only")
+        screen = terminal.wait_for("Acme", "View only")
     finally:
         terminal.close()
     assert f"View only (database user {reader} may not write Oro's settings" in screen

@@ -49,7 +49,7 @@ def kill_a_saving_writer(path: Path, delay: float, after_first_save: bool = Fals
         assert kind == "saved"
     time.sleep(delay)  # fault point: the kill lands at a random moment, not a wait
     os.kill(process.pid, signal.SIGKILL)  # type: ignore[arg-type]
-    process.join(5)
+    process.join(60)
     while parent.poll():
         try:
             _, reported = parent.recv()

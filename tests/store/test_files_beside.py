@@ -240,19 +240,19 @@ def test_a_writer_that_waited_on_a_deleted_lock_file_waits_again(tmp_path: Path)
                    "T2 to wait on the new lock file, or to get in")
 
     t1 = threading.Thread(target=critical, args=("T1", lambda: (t1_holds.set(),
-                                                                t1_release.wait(10))))
+                                                                t1_release.wait(60))))
     t1.start()
-    t1_holds.wait(10)
+    t1_holds.wait(60)
     t2 = threading.Thread(target=critical, args=("T2", lambda: None))
     t2.start()
     wait_until(lambda: opened_here(path) == 2, "T2 to wait on the first lock file")
     path.unlink()
     t3 = threading.Thread(target=critical, args=("T3", t3_hold))
     t3.start()
-    t3_holds.wait(10)
+    t3_holds.wait(60)
     t1_release.set()
     for thread in (t1, t2, t3):
-        thread.join(15)
+        thread.join(60)
     assert overlap == []
 
 

@@ -29,7 +29,7 @@ def holder(lock_path: Path):  # type: ignore[no-untyped-def]
     process = fork.Process(target=_hold_until, args=(lock_path, ready, fork.Event()),
                            daemon=True)
     process.start()
-    assert ready.wait(10)
+    assert ready.wait(60)
     return process
 
 
@@ -38,7 +38,7 @@ def test_a_second_writer_waits_for_the_first(store: JsonStore) -> None:
     ready, release = fork.Event(), fork.Event()
     first = fork.Process(target=_hold_until, args=(store.lock_path, ready, release), daemon=True)
     first.start()
-    assert ready.wait(10)
+    assert ready.wait(60)
     results: list[CommitResult] = []
     writer = threading.Thread(target=lambda: results.append(
         JsonStore(store.path, lock_timeout=60).commit(
@@ -54,7 +54,7 @@ def test_a_second_writer_waits_for_the_first(store: JsonStore) -> None:
         release.set()
     writer.join(60)
     assert results and results[0].snapshot.revision == 1
-    first.join(5)
+    first.join(60)
 
 
 def test_past_the_timeout_the_message_names_the_holder(store: JsonStore) -> None:
@@ -72,14 +72,14 @@ def test_past_the_timeout_the_message_names_the_holder(store: JsonStore) -> None
         assert files_of(store) == before
     finally:
         first.kill()
-        first.join(5)
+        first.join(60)
 
 
 def test_a_killed_holder_leaves_no_stale_lock(store: JsonStore) -> None:
     snapshot = store.load()
     first = holder(store.lock_path)
     os.kill(first.pid, signal.SIGKILL)  # type: ignore[arg-type]
-    first.join(5)
+    first.join(60)
     # A stale lock would make this raise LockTimeout: the commit going through is the proof.
     JsonStore(store.path, lock_timeout=1).commit(
         snapshot, [set_system(snapshot, CRM_INTERVAL, 300)])
