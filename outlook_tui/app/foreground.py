@@ -45,8 +45,13 @@ class Foreground:
     """Whether the person waits for something now, and the pause a background read takes
     between its chunks."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 longest_wait: float = LONGEST_WAIT) -> None:
+        """``clock`` dates the paints awaited (:data:`PAINT_WAIT`); ``longest_wait`` bounds
+        each wait of the read in :meth:`pause`. Tests give a clock that stands still and a long
+        wait, so that only what they do ends a wait, however busy the machine."""
         self._clock = clock
+        self._longest_wait = longest_wait
         self._lock = threading.Lock()
         #: Set while nothing is waited for (no operation running, nothing done unpainted).
         self._idle = threading.Event()
@@ -120,7 +125,7 @@ class Foreground:
             self.reader_waiting.set()
             try:
                 self.waits += 1
-                self._idle.wait(LONGEST_WAIT)
+                self._idle.wait(self._longest_wait)
             finally:
                 self.reader_waiting.clear()
         elif self._clock() - self._resumed >= SLICE:

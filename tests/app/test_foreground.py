@@ -19,9 +19,27 @@ from outlook_tui.store.waiting import SaveControl
 from tests.app.conftest import CRM, open_configuration, the_saves_one_notice, to_checkbox
 from tests.conftest import settle, wait_until, write_store
 
+#: Longer than any test runs: a wait of the read ends by what the test does, never by time.
+FOREVER = 3600.0
+
+
+class Clock:
+    """A clock that moves only when the test moves it: no paint awaited expires by itself,
+    however slow a busy machine makes the test."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def steady() -> Foreground:
+    return Foreground(Clock(), longest_wait=FOREVER)
+
 
 def test_a_read_waits_while_the_person_waits_and_goes_on_after() -> None:
-    foreground = Foreground()
+    foreground = steady()
     foreground.key()
     assert foreground.busy
     reader = threading.Thread(target=foreground.pause)
@@ -34,7 +52,7 @@ def test_a_read_waits_while_the_person_waits_and_goes_on_after() -> None:
 
 
 def test_an_operation_keeps_the_read_aside_until_its_outcome_is_shown() -> None:
-    foreground = Foreground()
+    foreground = steady()
     painted: list[Callable[[], None]] = []
     with foreground.operation(painted.append):
         assert foreground.busy
@@ -46,17 +64,9 @@ def test_an_operation_keeps_the_read_aside_until_its_outcome_is_shown() -> None:
     assert not foreground.busy
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_a_paint_that_never_comes_holds_the_read_back_a_moment_only() -> None:
     clock = Clock()
-    foreground = Foreground(clock)
+    foreground = Foreground(clock, longest_wait=FOREVER)
     foreground.key()  # its screen is closed before anything is painted
     with foreground.operation(lambda done: None):  # nor is this one's outcome
         pass
@@ -68,7 +78,7 @@ def test_a_paint_that_never_comes_holds_the_read_back_a_moment_only() -> None:
 
 
 def test_a_failed_operation_lets_the_read_go_on() -> None:
-    foreground = Foreground()
+    foreground = steady()
     try:
         with foreground.operation():
             raise OSError("the database went away")
@@ -86,6 +96,7 @@ class NotingApp(OutlookApp):
 
     def __init__(self, store: JsonStore) -> None:
         super().__init__(store, watch_seconds=0)
+        self.sync.foreground = steady()
         self.busy_seen: list[bool] = []
 
     def action_note_busy(self) -> None:
@@ -122,7 +133,7 @@ async def test_a_save_goes_before_the_background_read_until_its_notice_shows(
     store = NotingStore(store_path, lock_timeout=2)
     store.busy_seen = []
     app = OutlookApp(store, watch_seconds=0)
-    store.foreground = app.sync.foreground
+    store.foreground = app.sync.foreground = steady()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.validated, "the store to load")
         assert app.snapshot is not None
