@@ -96,8 +96,12 @@ def test_stop_ends_it_at_once_saying_why(tmp_path: Path) -> None:
     assert gone(pid)
 
 
+#: The app, reduced to the hang-up and the command. Its main thread waits as the app's event
+#: loop does, woken by any signal: Python runs a signal's handler in the main thread only, and
+#: the kernel may hand SIGHUP to another thread; a main thread blocked in Event().wait() then
+#: never runs it (seen on a loaded machine: the process never ended).
 HANGING_UP = r"""
-import sys, threading
+import os, select, signal, sys, threading
 from outlook_tui.after_save import AfterSaveRun
 from outlook_tui.terminal import exit_on_hangup
 started, release = sys.argv[1], sys.argv[2]
@@ -106,7 +110,12 @@ run = AfterSaveRun(f"echo $$ > {started}; cat {release}", revision=1,
 exit_on_hangup(saving=lambda: False, fds=(),
                before_exit=lambda: run.stop("stopped: the terminal went away"))
 threading.Thread(target=run.run, daemon=True).start()
-threading.Event().wait()
+wake_read, wake_write = os.pipe()
+os.set_blocking(wake_write, False)
+signal.set_wakeup_fd(wake_write)  # written by any thread the signal lands on
+while True:
+    select.select([wake_read], [], [])
+    os.read(wake_read, 512)  # back in Python: the handler runs here
 """
 
 
