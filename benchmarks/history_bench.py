@@ -171,6 +171,10 @@ def measure(store: Path, work: Path, *, cli: list[str], env: Mapping[str, str],
         generated.replace(source_store)
     copy = work / "store.json"
     history = work / "store.history.jsonl"
+    # Every run measures the same case: a store copied without its time (newer than its
+    # history's last line, as a hand edit leaves it) and no backup to compare it with. The
+    # terminal figures' save of an earlier run left one here; it would make this run compare.
+    shutil.rmtree(work / "store.json.backups", ignore_errors=True)
     shutil.copyfile(source_store, copy)
     shutil.copyfile(cached, history)
     figures.lines = sum(chunk.count(b"\n") for chunk in _chunks(history))
