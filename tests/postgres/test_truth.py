@@ -16,6 +16,7 @@ from outlook_tui.store import ConflictError, InputError, SettingChange, StoreErr
 from outlook_tui.store.oro import store as oro_store
 from outlook_tui.store.postgres import PostgresStore
 from tests.conftest import run_cli as run
+from tests.conftest import wait_until
 from tests.postgres.fixtures import stored_as_oro_would
 from tests.postgres.server import PostgresServer
 
@@ -193,10 +194,9 @@ def _save_beside(pg_store: PostgresStore, pg_server: PostgresServer, oro_db: str
     saver.start()
     waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' " \
               "AND datname = %s"
-    for _ in range(6000):  # bounded: until the save waits on Oro's transaction
-        if pg_server.execute(oro_db, waiting, (oro_db,))[0][0]:
-            break
-        threading.Event().wait(0.01)
+    # Oro commits only once the save waits on its transaction: the collision, whatever the load.
+    wait_until(lambda: failure or pg_server.execute(oro_db, waiting, (oro_db,))[0][0],
+               "the save waiting on Oro's open insert")
     oro.commit()
     saver.join(60)
     assert not saver.is_alive()
