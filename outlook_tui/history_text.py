@@ -12,7 +12,9 @@ from typing import Any
 
 from outlook_tui.catalog import SECTION, lookup
 from outlook_tui.store.history import HistoryEntry
+from outlook_tui.store.outside import OUTSIDE
 from outlook_tui.text import shown_name
+from outlook_tui.words import counted
 
 USE_SYSTEM = "(Use System)"
 USE_DEFAULT = "(Use default)"
@@ -104,3 +106,15 @@ def describe(entry: HistoryEntry) -> DescribedEntry:
     return DescribedEntry(when(entry.time) or UNKNOWN_TIME, entry.who, where, what,
                           _value(entry, entry.old),
                           _value(entry, entry.new))
+
+
+def changes_by(entries: list[HistoryEntry]) -> str:
+    """Who made ``entries`` (newest first), for the notice of changes by others: "2 changes
+    saved by alice", "1 change made outside outlook-tui", or both joined by "and"."""
+    who = {entry.who for entry in entries}
+    said = []
+    if who - {OUTSIDE}:
+        said.append(f"saved by {', '.join(sorted(who - {OUTSIDE}))}")
+    if OUTSIDE in who:
+        said.append(f"made {OUTSIDE}")
+    return f"{counted(len(entries), 'change')} {' and '.join(said)}"

@@ -26,6 +26,7 @@ from outlook_tui.app.foreground import Foreground
 from outlook_tui.app.memory import reading_in_background
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.notices import NoticeBoard, notice
+from outlook_tui.history_text import changes_by
 from outlook_tui.store import (
     Backup,
     Change,
@@ -383,9 +384,8 @@ class StoreSync:
     def _announce(self, entries: list[HistoryEntry]) -> None:
         """Name who saved meanwhile (from the history: ``entries`` newest first)."""
         self._announced = max(self._announced, entries[0].revision)
-        who = sorted({e.who for e in entries})
-        self.app.notify(f"{counted(len(entries), 'change')} saved by {', '.join(who)} "
-                        f"(revision {entries[0].revision})", title="Store updated")
+        self.app.notify(f"{changes_by(entries)} (revision {entries[0].revision})",
+                        title="Store updated")
 
     def publish(self, snapshot: Snapshot, reason: str,
                 entries: list[HistoryEntry] | None = None, announce: bool = True) -> None:
@@ -455,9 +455,7 @@ class StoreSync:
         self.validated = True
         self.publish(result.snapshot, "saved", entries)
         if entries:  # said with the save's other notices, in the saving screen's one notice
-            who = sorted({e.who for e in entries})
-            merged = (f"Merged with {counted(len(entries), 'change')} saved meanwhile by "
-                      f"{', '.join(who)}.")
+            merged = f"Merged with {changes_by(entries)} meanwhile."
             result = replace(result, notices=[merged, *result.notices])
         return result
 

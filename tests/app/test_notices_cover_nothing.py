@@ -37,7 +37,7 @@ async def test_a_save_says_everything_in_one_notice_that_covers_no_label(
         saved_meanwhile(store_path, SettingChange(2, CRM, None, 500))
         saved = await the_saves_one_notice(pilot)
         assert saved.title == "Configuration saved"
-        assert "Merged with 1 change saved meanwhile" in saved.message
+        assert "Merged with 1 change saved by" in saved.message
         notice = notice_on_screen(screen)
         assert "Merged with 1 change" in str(notice.render())
         assert form_readable(screen, f"value-{CRM}")

@@ -115,3 +115,17 @@ async def test_effective_settings_say_a_value_was_changed_outside_outlook_tui(
         assert "Changed outside outlook-tui: CRM Sync Interval (In Seconds): 600 -> 900 " \
             f"({stamp})" in " ".join(notes.split())
     assert every_byte(store_path.parent) == before
+
+
+def test_the_notice_of_changes_by_others_says_outside_changes_were_made_not_saved() -> None:
+    from outlook_tui.history_text import changes_by
+    from outlook_tui.store.history import HistoryEntry
+
+    def entry(user: str) -> HistoryEntry:
+        return HistoryEntry("2030-01-01T10:00:00Z", user, None, 3, "organization", 2, "Acme",
+                            KEY, 600, 900)
+
+    assert changes_by([entry(OUTSIDE)]) == "1 change made outside outlook-tui"
+    assert changes_by([entry("bob"), entry("alice")]) == "2 changes saved by alice, bob"
+    assert changes_by([entry(OUTSIDE), entry("bob")]) == (
+        "2 changes saved by bob and made outside outlook-tui")
