@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets._footer import FooterKey
 
 from outlook_tui import cli
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.screens.organization_form import OrganizationFormModal
 from outlook_tui.app.screens.recovery import RecoveryScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.store import Capability, JsonStore, StoreBackend, factory
 from tests.app.conftest import loaded
 from tests.conftest import said, settle, showing, write_store
@@ -30,7 +30,7 @@ class BareStore(JsonStore):
 
 
 def footer_keys(app: OutlookApp) -> set[str]:
-    return {key.key for key in app.screen.query(FooterKey)}
+    return {key.key for key in app.screen.query_one(KeysFooter).listed_keys()}
 
 
 def test_the_json_store_offers_both_parts(store_path: Path) -> None:

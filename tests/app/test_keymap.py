@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.dom import DOMNode
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from outlook_tui.app.app import OutlookApp, keyed_classes
 from outlook_tui.app.keymap import all_bindings, own_bindings
 from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.help import HelpScreen
 from outlook_tui.app.screens.organizations import OrganizationsScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.config import load_config
 from tests.conftest import StoreFactory
 
@@ -22,8 +21,8 @@ README = Path(__file__).parents[2] / "README.md"
 
 def footer_keys(app: OutlookApp) -> dict[str, str]:
     """What the footer shows: description -> key as displayed."""
-    footer = app.screen.query_one(Footer)
-    return {key.description: key.key_display for key in footer.query(FooterKey)}
+    footer = app.screen.query_one(KeysFooter)
+    return {key.description: key.key_display for key in footer.listed_keys()}
 
 
 async def test_a_keymap_file_remaps_configuration_and_the_footer_and_help_show_it(

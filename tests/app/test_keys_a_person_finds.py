@@ -129,9 +129,8 @@ async def test_q_asks_first_when_something_is_unsaved(make_store: Any,
 
 
 async def test_help_opens_on_this_screens_keys_and_typing_filters_it(make_store: Any) -> None:
-    from textual.widgets import Footer
-
     from outlook_tui.app.screens.help import HelpScreen
+    from outlook_tui.app.widgets.footer import KeysFooter
 
     app = make_app(make_store(ORGS))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -139,8 +138,8 @@ async def test_help_opens_on_this_screens_keys_and_typing_filters_it(make_store:
         await pilot.press("m")
         await settle(pilot, lambda: isinstance(app.screen, MatrixScreen), "Compare")
         # Every key of Compare fits its footer at 80 columns (i, Effective, was the one cut).
-        footer = app.screen.query_one(Footer)
-        shown = {key.description for key in footer.children if key.display}
+        keys = app.screen.query_one(KeysFooter).listed_keys()
+        shown = {key.description for key in keys if key.display}
         assert {"Back", "Filter", "Overrides", "Stale", "Effective"} <= shown, shown
         await pilot.press("f1")
         await settle(pilot, lambda: isinstance(app.screen, HelpScreen), "Help")

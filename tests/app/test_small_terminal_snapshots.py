@@ -15,6 +15,7 @@ from outlook_tui.app.screens.configuration import ConfigurationScreen
 from outlook_tui.app.screens.effective import EffectiveSettingsScreen
 from outlook_tui.app.screens.history import HistoryScreen
 from outlook_tui.app.screens.matrix import MatrixScreen
+from outlook_tui.app.widgets.footer import KeysFooter
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
 from tests.app.conftest import ACME, loaded, support_snapshot_app
@@ -48,8 +49,6 @@ def test_every_screen_is_usable_at_60x20(snap_compare: Any,
 @pytest.mark.parametrize("width", [60, 80, 100])
 async def test_the_footer_shows_whole_keys_help_and_quit_first(make_store: Any,
                                                                width: int) -> None:
-    from textual.widgets._footer import FooterKey
-
     from outlook_tui.app.app import OutlookApp
 
     app = OutlookApp(make_store(["Acme"]), watch_seconds=0, location_label="store.json")
@@ -59,10 +58,11 @@ async def test_the_footer_shows_whole_keys_help_and_quit_first(make_store: Any,
         await settle(pilot)
         await pilot.resize_terminal(width, 24)
         await settle(pilot)
-        keys = [k for k in app.screen.query(FooterKey) if not k.has_class("-command-palette")]
+        every_key = app.screen.query_one(KeysFooter).listed_keys()
+        keys = [k for k in every_key if not k.has_class("-command-palette")]
         shown = [k for k in keys if k.display]
         assert [k.key_display for k in shown[:2]] == ["f1", "^q"]
-        palette = next((k for k in app.screen.query(FooterKey)
+        palette = next((k for k in every_key
                         if k.has_class("-command-palette")), None)
         # Below 80 columns the palette's key (ctrl+p still works) leaves its room to the
         # form's: esc Back and h History stay in view at 60.

@@ -40,6 +40,11 @@ class KeysFooter(Footer):
     def on_resize(self, event: Resize) -> None:
         self._fit(list(self.children))
 
+    def listed_keys(self) -> list[Widget]:
+        """The keys it lists, shown or left out, the palette's included (Textual's FooterKey
+        widgets, found by their public fields: the class is not Textual's public API)."""
+        return [widget for widget in self.children if _is_key(widget)]
+
     def _fit(self, widgets: Iterable[Widget]) -> None:
         """Show the keys that fit whole, in order; the palette's key is docked on the right."""
         width = self.size.width
