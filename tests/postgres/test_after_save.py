@@ -92,10 +92,20 @@ async def test_the_stop_key_ends_the_command_and_the_save_stays(
 
 
 def cli(uri: str, config: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    """The command line as an admin runs it at a terminal, where ctrl+c reaches it.
+
+    A test run started in the background (``make test &``, a CI runner's shell) ignores
+    SIGINT, and an ignored signal stays ignored across exec: the command would never hear
+    the test's ctrl+c. A handler, unlike an ignored signal, is reset to the default by exec."""
     environment = {**os.environ, "OUTLOOK_TUI_STORE": uri, "OUTLOOK_TUI_CONFIG": str(config),
                    **env}
-    return subprocess.Popen([sys.executable, "-m", "outlook_tui", *args], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen([sys.executable, "-m", "outlook_tui", *args], text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+    finally:
+        if inherited is not None:  # None: not set from Python, nothing to give back
+            signal.signal(signal.SIGINT, inherited)
 
 
 def test_the_command_gets_no_password(pg_server: PostgresServer, oro_db: str,
