@@ -153,6 +153,17 @@ def _own_config_directory(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("OUTLOOK_TUI_CONFIG", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _notices_stay_until_dismissed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notice leaves the screen when the person dismisses it or leaves its screen, never
+    because the clock moved: a story that reads what is shown (``shown_notices``, the screen,
+    a snapshot) must not depend on reaching that step within a notice's 4 to 20 seconds,
+    which a busy machine can spend between two steps of a story."""
+    from textual.notifications import Notification
+
+    monkeypatch.setattr(Notification, "has_expired", property(lambda _notification: False))
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "store.json"

@@ -23,11 +23,9 @@ CRM = "contacts_sync_interval_orocrm"
 
 
 def make_app(store: JsonStore) -> OutlookApp:
-    app = OutlookApp(store, watch_seconds=0, location_label="store.json")
-    # Notices stay until the screen they belong to is left: these stories look at which
-    # notices remain, whatever the clock says (a loaded machine takes seconds per story).
-    app.NOTIFICATION_TIMEOUT = 24 * 3600
-    return app
+    # Notices stay until the screen they belong to is left, whatever the clock says
+    # (tests/conftest.py: _notices_stay_until_dismissed).
+    return OutlookApp(store, watch_seconds=0, location_label="store.json")
 
 
 def overrides(store_path: Path) -> dict[str, Any]:
