@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
 
@@ -141,3 +142,32 @@ async def test_set_rows_shrinks_and_clamps_the_cursor() -> None:
         assert "Nothing" in screen_text(app)
         await pilot.press("enter", "down")
         assert app.selected == []
+
+
+async def test_what_a_scroll_paints_is_what_a_full_repaint_draws() -> None:
+    """A Down at the bottom of the screen repaints only the rows (the header row and the
+    scrollbar's track do not move); the thumb is repainted once it has moved. At each stop the
+    screen drawn is the one drawn from scratch, and the thumb ends at the bottom at the end."""
+    app = TableApp(100_000)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+
+        def drawn() -> list[Strip]:
+            return list(app.screen._compositor.render_strips())
+
+        def columns(strips: list[Strip], start: int, end: int) -> list[Strip]:
+            return [strip.crop(start, end) for strip in strips]
+
+        await pilot.pause()
+        top = drawn()
+        for keys in (["down"] * 15, ["pagedown"] * 3, ["end"], ["up"] * 12, ["home"], ["end"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            painted = drawn()
+            table.refresh_rows()
+            table.vertical_scrollbar.refresh()
+            await pilot.pause()
+            assert painted == drawn(), f"after {keys[0]}"
+        assert table.cursor_row == 99_999
+        assert columns(painted, 59, 60) != columns(top, 59, 60)  # the scrollbar's thumb
+        assert columns(painted, 0, 59)[0] == columns(top, 0, 59)[0]  # the header row

@@ -10,6 +10,7 @@ Generic on purpose: the organizations screen and the settings matrix both use it
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from math import ceil
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -21,6 +22,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from outlook_tui.app.icons import ICONS
@@ -191,8 +193,10 @@ class VirtualTable(ScrollView, can_focus=True):
     def _refresh_screen_line(self, y: int) -> None:
         # ScrollView.refresh_line takes a virtual line; ours are screen lines (the header
         # stays on top, so rows are offset by the scroll position and one line).
-        if 0 <= y < self.size.height:
-            self.refresh(Region(0, y, self.size.width, 1))
+        # The scrollable region: the scrollbar beside the line is not repainted with it.
+        width, height = self.scrollable_content_region.size
+        if 0 <= y < height:
+            self.refresh(Region(0, y, width, 1))
 
     def set_sort(self, key: str | None, reverse: bool = False) -> None:
         self.sort_key, self.sort_reverse = key, reverse
@@ -269,6 +273,21 @@ class VirtualTable(ScrollView, can_focus=True):
         self._refresh_screen_line(0)
         self.refresh_row(self.cursor_row)
         self._scroll_column_into_view(new)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        # ScrollView repaints every line and the whole scrollbar on each scroll. The header
+        # row does not move, and at 100k rows the thumb moves one eighth of a cell every few
+        # hundred rows: repainted only when what they show changes (a Down at the bottom of
+        # the screen then repaints the rows alone).
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            if _thumb(bar, new) == _thumb(bar, bar.position):
+                bar.set_reactive(ScrollBar.position, new)  # told, not repainted
+            else:
+                bar.position = new
+        if round(old) != round(new):
+            width, height = self.scrollable_content_region.size
+            self.refresh(Region(0, 1, width, height - 1))
 
     def _scroll_cursor_into_view(self) -> None:
         top = int(self.scroll_y)
@@ -444,6 +463,17 @@ class VirtualTable(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._style_cache.clear()
         self.refresh_rows()
+
+
+def _thumb(scrollbar: ScrollBar, position: float) -> list[Segment]:
+    """What ``scrollbar`` draws with the view at ``position``, by Textual's own renderer (its
+    colours left out: they do not depend on the position)."""
+    window, virtual = scrollbar.window_size, scrollbar.window_virtual_size
+    bar = scrollbar.renderer.render_bar(
+        size=scrollbar.size.height if scrollbar.vertical else scrollbar.size.width,
+        virtual_size=ceil(virtual), window_size=ceil(window if window < virtual else 0),
+        position=position, thickness=scrollbar.thickness, vertical=scrollbar.vertical)
+    return list(bar.segments)
 
 
 __all__ = ["MARK", "Cell", "Column", "RowGetter", "VirtualTable"]
