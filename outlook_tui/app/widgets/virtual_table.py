@@ -29,6 +29,8 @@ from outlook_tui.app.icons import ICONS
 from outlook_tui.app.widgets.cells import Cell, Column, fit, fit_text
 
 RowGetter = Callable[[int], Sequence[Cell]]
+#: What every line of one paint shares: width, column widths, top row, left column, style.
+Paint = tuple[int, tuple[int, ...], int, int, Style]
 
 #: Shown in the gutter of a marked row. In code page 437, so the Linux console draws it too.
 MARK = ICONS.mark
@@ -155,6 +157,8 @@ class VirtualTable(ScrollView, can_focus=True):
         #: Painted rows by index, with what they were painted for: scrolling by one line
         #: repaints every line on screen, but only one of them is new.
         self._strips: dict[int, tuple[tuple[object, ...], Strip]] = {}
+        #: Set while a paint is under way (see render_lines).
+        self._paint: Paint | None = None
 
     # -- data ------------------------------------------------------------------------------
 
@@ -384,14 +388,27 @@ class VirtualTable(ScrollView, can_focus=True):
         self._strips.clear()
         super().notify_style_update()
 
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of one paint shares, worked out once for all of them: a scroll by
+        # one row paints every row (from the strip cache), so per line it would cost more
+        # than the rows themselves.
+        self._paint = self._paint_state()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def _paint_state(self) -> Paint:
         width = self.scrollable_content_region.width
-        widths = self._column_widths(width)
-        base = self._style()
+        return (width, self._column_widths(width), int(self.scroll_y), int(self.scroll_x),
+                self._style())
+
+    def render_line(self, y: int) -> Strip:
+        width, widths, top, left, base = self._paint or self._paint_state()
         if y == 0:
             strip = self._header(widths)
         else:
-            index = int(self.scroll_y) + y - 1
+            index = top + y - 1
             if index >= self._count:
                 if index == 0 and self._count == 0 and self.empty_text:
                     style = self._style("virtual-table--empty")
@@ -399,7 +416,6 @@ class VirtualTable(ScrollView, can_focus=True):
                 else:
                     strip = Strip.blank(width, base)
                 return strip.crop_extend(0, width, base)
-            left = int(self.scroll_x)
             cursor = index == self.cursor_row
             key = (cursor, self.cursor_column if cursor else -1, left, width,
                    self._marked(index) if self._marked is not None else False)
@@ -412,7 +428,6 @@ class VirtualTable(ScrollView, can_focus=True):
                 self._strips.clear()
             self._strips[index] = (key, strip)
             return strip
-        left = int(self.scroll_x)
         return strip.crop_extend(left, left + width, base).simplify()
 
     def _header(self, widths: tuple[int, ...]) -> Strip:
