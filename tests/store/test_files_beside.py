@@ -148,15 +148,30 @@ def test_backups_are_ordered_by_revision_as_a_number(store: JsonStore) -> None:
     assert [b.revision for b in store.backups()] == [1_000_000_000, 999_999_999, 10, 9, 0]
 
 
-def test_a_corrupt_copy_never_goes_through_a_planted_link(store: JsonStore,
-                                                          outside: Path) -> None:
+class StoppedClock:
+    """The ``time`` module as the backups module sees it, with ``gmtime()`` stopped at one
+    second: the name a restore gives the damaged file is known beforehand."""
+
+    SECOND = 1_768_469_400  # 2026-01-15T09:30:00Z
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(time, name)
+
+    def gmtime(self, seconds: float | None = None) -> time.struct_time:
+        return time.gmtime(self.SECOND if seconds is None else seconds)
+
+
+def test_a_corrupt_copy_never_goes_through_a_planted_link(
+        store: JsonStore, outside: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from outlook_tui.store.json import backups
+
     save(store, 300)
     store.path.write_bytes(b"{ damaged")
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    for second in (0, 1):  # the names a restore within the next second would take
-        name = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() + second))
-        (store.path.parent / f"store.json.corrupt-{name}").symlink_to(outside)
-    assert stamp
+    # The name the restore takes, planted as a link beforehand. Planting the names of the
+    # next two seconds instead bet on the restore starting within them: on a busy machine it
+    # may not, and the test then passes without ever meeting a link.
+    monkeypatch.setattr(backups, "time", StoppedClock())
+    (store.path.parent / "store.json.corrupt-20260115T093000Z").symlink_to(outside)
     store.restore(1)
     copies = [p for p in store.path.parent.glob("store.json.corrupt-*") if not p.is_symlink()]
     assert [p.read_bytes() for p in copies] == [b"{ damaged"]
