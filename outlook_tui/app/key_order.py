@@ -242,7 +242,8 @@ class KeyOrder:
         """Wait until every node has handled what was queued on it before now."""
         outstanding: set[int] = set()
         done = asyncio.Event()
-        waited = [node for node in nodes if node.call_later(self._passed, outstanding, done, node)]
+        waited = [node for node in nodes if node.post_message(
+            events.Callback(callback=_Passed(self, outstanding, done, node).passed))]
         outstanding.update(map(id, waited))
         await self._wait(done, outstanding, waited)
 
@@ -281,6 +282,22 @@ class KeyOrder:
                         return
                     self._passed(outstanding, done, node)
                     nodes = [other for other in nodes if other is not node]
+
+
+class _Passed:
+    """One node's part of a barrier, posted as a bound method rather than by ``call_later``,
+    which wraps every callback in a new ``partial``: Textual works out the parameters of a
+    partial (``inspect.signature``) each time it calls one, of a bound method once. A pass
+    over every node after each key cost that many signatures."""
+
+    __slots__ = ("_done", "_node", "_order", "_outstanding")
+
+    def __init__(self, order: KeyOrder, outstanding: set[int], done: asyncio.Event,
+                 node: MessagePump) -> None:
+        self._order, self._outstanding, self._done, self._node = order, outstanding, done, node
+
+    def passed(self) -> None:
+        self._order._passed(self._outstanding, self._done, self._node)
 
 
 def _task_of(node: MessagePump) -> asyncio.Task[Any] | None:
