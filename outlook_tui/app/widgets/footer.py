@@ -3,6 +3,11 @@
 Textual's footer lists the focused widget's keys, then the screen's, then the app's, so on a
 narrow terminal the app's f1 and ^q are the first cut, and the last key shown is cut mid-word.
 Here they come first, and a key that does not fit whole is left out (the palette lists it).
+
+Textual's footer is built again (every key removed and mounted anew: ~15 ms, more on a busy
+machine) at each change of the screen's bindings, one rebuild per change, and a screen's start
+alone makes three (its focus, the stack, the focus again after a refresh), right while the
+person's first keys arrive: here it is built again only when what it would show differs.
 """
 
 from __future__ import annotations
@@ -24,9 +29,14 @@ class KeysFooter(Footer):
 
     def __init__(self, *, show_command_palette: bool = True) -> None:
         super().__init__(compact=True, show_command_palette=show_command_palette)
+        #: What the keys shown were built from (None: nothing built yet).
+        self._built: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
+        shows = self._shows()
         widgets = list(super().compose())
+        # Before the screen's bindings are ready Textual's footer composes nothing.
+        self._built = shows if widgets else None
 
         def rank(widget: Widget) -> int:
             action = getattr(widget, "action", None)
@@ -36,6 +46,18 @@ class KeysFooter(Footer):
         ordered = sorted(widgets, key=rank)  # stable: the others keep their order
         self._fit(ordered)
         yield from ordered
+
+    async def recompose(self) -> None:
+        if self.is_attached and self._built is not None and self._shows() == self._built:
+            return  # the same keys: nothing to build again
+        await super().recompose()
+
+    def _shows(self) -> tuple[object, ...]:
+        """What Textual's footer composes from: the screen's bindings (each with whether it
+        is enabled and its tooltip) and the footer's own settings."""
+        bindings = tuple((binding, enabled, tooltip) for _, binding, enabled, tooltip
+                         in self.screen.active_bindings.values())
+        return (self.compact, self.show_command_palette, self.combine_groups, bindings)
 
     def on_resize(self, event: Resize) -> None:
         self._fit(list(self.children))
