@@ -19,16 +19,23 @@ So the reader calls :meth:`Foreground.pause` between small chunks, and it
 - otherwise lets the other threads have the interpreter for a moment every
   :data:`SLICE` of reading, however its socket reads went.
 
+The same read imports the database's driver when it first connects (psycopg: some 100 modules
+and ~70 ms of Python, PyMySQL about as long), after the first paint, while the person already
+presses keys: :func:`imports_step_aside` makes that import pause before each of its modules too.
+
 This module knows nothing of Textual: the app tells it when keys arrive and when what they did
 is on screen.
 """
 
 from __future__ import annotations
 
+import builtins
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from types import ModuleType
 
 #: Reading time between two moments left to the other threads (s).
 SLICE = 0.002
@@ -133,3 +140,48 @@ class Foreground:
         else:
             return
         self._resumed = self._clock()
+
+
+class _StepAside:
+    """``builtins.__import__`` while some thread imports stepping aside: before an import
+    statement of that thread brings a module not imported yet, that thread's pause. (Not a
+    finder on ``sys.meta_path``: the import system calls finders under its global lock, and
+    a pause there would hold every other thread's imports.) While paused, only the modules
+    that thread is in the middle of importing stay locked."""
+
+    def __init__(self) -> None:
+        self.pauses: dict[int, Callable[[], None]] = {}
+        self.original: Callable[..., ModuleType] = builtins.__import__
+
+    def __call__(self, name: str, globals: Mapping[str, object] | None = None,
+                 locals: Mapping[str, object] | None = None,
+                 fromlist: Sequence[str] | None = (),
+                 level: int = 0) -> ModuleType:
+        pause = self.pauses.get(threading.get_ident())
+        if pause is not None and (level or name not in sys.modules):
+            pause()
+        return self.original(name, globals, locals, fromlist, level)
+
+
+_step_aside = _StepAside()
+_step_aside_lock = threading.Lock()
+
+
+@contextmanager
+def imports_step_aside(pause: Callable[[], None]) -> Iterator[None]:
+    """Modules this thread imports meanwhile are imported one at a time, ``pause()`` before
+    each: a driver's first import, in a background read, goes between keys as the read's
+    chunks do. (Each module's own code still runs at once: that of a C extension, loading its
+    library, takes a few ms.)"""
+    thread = threading.get_ident()
+    with _step_aside_lock:
+        if not _step_aside.pauses:
+            builtins.__import__ = _step_aside
+        _step_aside.pauses[thread] = pause
+    try:
+        yield
+    finally:
+        with _step_aside_lock:
+            del _step_aside.pauses[thread]
+            if not _step_aside.pauses:
+                builtins.__import__ = _step_aside.original

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from functools import partial
 from operator import attrgetter
@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 from textual.app import App
 from textual.notifications import Notification
 
-from outlook_tui.app.foreground import Foreground
+from outlook_tui.app.foreground import Foreground, imports_step_aside
 from outlook_tui.app.memory import reading_in_background
 from outlook_tui.app.messages import SnapshotChanged
 from outlook_tui.app.notices import NoticeBoard, notice
@@ -181,7 +181,7 @@ class StoreSync:
         before it is validated (the preview's records are checked one by one: see ``peek``).
         A table someone locked past the lock timeout is no damage: the watch reads again."""
         try:
-            with reading_in_background():
+            with self._reading_in_background():
                 snapshot = self.store.load(pause=self.foreground.pause)
         except TableLockTimeout as error:
             self._read_over(partial(self._lock_timed_out, error, whole=True, read_again=True))
@@ -192,6 +192,14 @@ class StoreSync:
             raise
         else:
             self._read_over(partial(self._loaded, snapshot))
+
+    @contextmanager
+    def _reading_in_background(self) -> Iterator[None]:
+        """Around a read of the whole store in a worker thread: no garbage collection meanwhile
+        (memory.py), and it steps aside for the person between its chunks and between the
+        modules of the driver it may import first (foreground.py)."""
+        with reading_in_background(), imports_step_aside(self.foreground.pause):
+            yield
 
     def _read_over(self, then: Callable[[], None]) -> None:
         """From a read's thread: ``then`` on the app's thread, where the read ends for
@@ -336,7 +344,7 @@ class StoreSync:
             announced = self._not_announced(self._entries_since(previous))
             if announced:
                 self.app.call_from_thread(self._announce, announced)
-            with reading_in_background():
+            with self._reading_in_background():
                 snapshot = self.store.load(pause=self.foreground.pause)
             entries = self._entries_since(previous)
         except TableLockTimeout as error:

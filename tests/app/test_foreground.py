@@ -4,15 +4,17 @@ its outcome is."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 
 from outlook_tui.app import app as app_module
 from outlook_tui.app.app import OutlookApp
-from outlook_tui.app.foreground import PAINT_WAIT, Foreground
+from outlook_tui.app.foreground import PAINT_WAIT, Foreground, imports_step_aside
 from outlook_tui.store import Change, CommitResult
 from outlook_tui.store.json import JsonStore
 from outlook_tui.store.waiting import SaveControl
@@ -75,6 +77,38 @@ def test_a_paint_that_never_comes_holds_the_read_back_a_moment_only() -> None:
     assert not foreground.busy
     foreground.pause()  # goes on at once
     assert foreground.waits == 0
+
+
+def test_a_driver_imported_by_the_read_waits_module_by_module_for_the_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read's first connection imports the database's driver (a hundred modules): while
+    a key waits to be painted, the import stops before its next module; the app's own
+    imports meanwhile go on."""
+    for name, body in (("slow_driver", "import slow_driver_part\n"), ("slow_driver_part", ""),
+                       ("app_module", "")):
+        (tmp_path / f"{name}.py").write_text(body)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("slow_driver", "slow_driver_part", "app_module"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    foreground = steady()
+    foreground.key()
+
+    def read() -> None:
+        with imports_step_aside(foreground.pause):
+            __import__("slow_driver")  # as the driver's own import statements import
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    wait_until(foreground.reader_waiting.is_set, "the import stepping aside")
+    assert "slow_driver" not in sys.modules
+    __import__("app_module")  # the key's own work: not held back
+    foreground.painted()
+    reader.join(timeout=60)
+    assert not reader.is_alive()
+    assert {"slow_driver", "slow_driver_part"} <= set(sys.modules)
+    foreground.key()  # the read is over: no longer stepping aside for its imports
+    __import__("json.tool")
+    assert foreground.waits == 1
 
 
 def test_a_failed_operation_lets_the_read_go_on() -> None:
