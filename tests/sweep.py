@@ -13,6 +13,7 @@ runs on one machine (each engineer's own) are safe.
 from __future__ import annotations
 
 import contextlib
+import grp
 import json
 import os
 import pwd
@@ -22,6 +23,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +57,7 @@ class Claim:
     owner: str
     directory: str | None = None
     user: str | None = None
+    group: str | None = None
     #: A unique word found in the command line of every process that belongs to the thing
     #: (a data dir's path, a tmux socket's name): those are ended when it is swept.
     marker: str | None = None
@@ -65,13 +68,13 @@ class Claim:
 
 
 def claim(*, directory: Path | str | None = None, user: str | None = None,
-          marker: str | None = None) -> Path:
+          group: str | None = None, marker: str | None = None) -> Path:
     """Write down a throwaway thing this process makes; :func:`release` it when removed."""
     owner = identity(os.getpid())
     assert owner is not None
     path = registry() / f"{owner.replace(':', '-')}-{uuid.uuid4().hex[:8]}.json"
     record = {"owner": owner, "directory": None if directory is None else str(directory),
-              "user": user, "marker": marker if marker is not None else
+              "user": user, "group": group, "marker": marker if marker is not None else
               (None if directory is None else str(directory))}
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(record))
@@ -90,7 +93,8 @@ def claims() -> list[Claim]:
         try:
             record = json.loads(path.read_text())
             found.append(Claim(path, str(record["owner"]), record.get("directory"),
-                               record.get("user"), record.get("marker")))
+                               record.get("user"), record.get("group"),
+                               record.get("marker")))
         except (OSError, ValueError, KeyError, TypeError):
             continue  # being written, or not ours to judge
     return found
@@ -118,16 +122,30 @@ def _processes(marker: str | None, uid: int | None) -> list[int]:
     return found
 
 
-def _remove_user(name: str) -> None:
+def processes_of(uid: int) -> list[int]:
+    """Live processes whose real user is ``uid``."""
+    return _processes(None, uid)
+
+
+def change_users(*command: str) -> subprocess.CompletedProcess[str]:
+    """useradd, userdel, groupadd, groupdel: retried while another process (a parallel test)
+    holds the password files' lock, for up to WAIT_SECONDS; any other failure is an error."""
     deadline = time.monotonic() + WAIT_SECONDS
-    while True:  # another process may hold the password files' lock for a moment
-        done = subprocess.run(["userdel", name], capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, check=False, timeout=WAIT_SECONDS)
-        if done.returncode == 0 or "does not exist" in done.stderr:
-            return
+    while True:
+        done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              check=False, timeout=WAIT_SECONDS)
+        if done.returncode == 0:
+            return done
         if "lock" not in done.stderr or time.monotonic() > deadline:
-            raise RuntimeError(f"userdel {name} failed: {done.stderr.strip()}")
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.strip()}")
         time.sleep(0.1)  # polling the password files' lock, bounded by the deadline
+
+
+def _remove(kind: str, name: str) -> None:
+    """userdel/groupdel ``name``; gone already is fine (a user's own group goes with it)."""
+    with contextlib.suppress(KeyError):
+        (pwd.getpwnam if kind == "user" else grp.getgrnam)(name)
+        change_users(f"{kind}del", name)
 
 
 def sweep_one(found: Claim) -> str:
@@ -147,15 +165,29 @@ def sweep_one(found: Claim) -> str:
                                f"within {WAIT_SECONDS:.0f} s")
         time.sleep(0.05)  # polling processes ending after SIGKILL, bounded by the deadline
     if found.user is not None:
-        _remove_user(found.user)
+        _remove("user", found.user)
+    if found.group is not None:
+        _remove("group", found.group)
     if found.directory is not None:
         shutil.rmtree(found.directory, ignore_errors=True)
     release(found.path)
     return ", ".join(f"{what} {value}" for what, value in (
-        ("user", found.user), ("directory", found.directory),
+        ("user", found.user), ("group", found.group), ("directory", found.directory),
         ("processes of", found.marker if found.directory is None else None)) if value)
 
 
 def sweep() -> list[str]:
     """Sweep every claim whose owner process is gone; what was removed, in words."""
     return [sweep_one(found) for found in claims() if not found.owner_alive()]
+
+
+@contextlib.contextmanager
+def swept_at_end(*, user: str | None = None, group: str | None = None) -> Iterator[None]:
+    """Claim a throwaway thing before it is made, and at the end remove it as a sweep would
+    (the user's processes ended, the user or group removed, the claim released): one way to
+    clean up, whether the run ends normally or is killed and swept at the next start."""
+    path = claim(user=user, group=group)
+    try:
+        yield
+    finally:
+        sweep_one(Claim(path, "", user=user, group=group))

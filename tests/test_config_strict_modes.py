@@ -5,7 +5,6 @@ outlook-tui (or root) can have written it: OpenSSH's StrictModes, with a real th
 from __future__ import annotations
 
 import os
-import pwd
 import secrets
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.users import User, as_user
+from tests.users import User, as_user, throwaway_user
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("useradd") is None,
@@ -27,14 +26,9 @@ COMMAND = '[database]\nafter_save_command = "php bin/console cache:clear"\n'
 
 @pytest.fixture(scope="module")
 def stranger() -> Iterator[User]:
-    name = f"otui{secrets.token_hex(3)}cfg"
-    subprocess.run(["useradd", "-M", "-U", "-s", "/usr/sbin/nologin", "-d", "/nonexistent",
-                    name], check=True, capture_output=True, timeout=60)
-    try:
-        entry = pwd.getpwnam(name)
-        yield User(name, entry.pw_uid, entry.pw_gid)
-    finally:
-        subprocess.run(["userdel", name], capture_output=True, timeout=60, check=False)
+    with throwaway_user(f"otui{secrets.token_hex(3)}cfg", "--no-create-home", "--shell",
+                        "/usr/sbin/nologin", "--home-dir", "/nonexistent") as user:
+        yield user
 
 
 @pytest.fixture

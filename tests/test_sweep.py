@@ -4,19 +4,22 @@ is using."""
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import signal
 import subprocess
 import sys
 import textwrap
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.terminal import eventually, process_gone
-from tests.sweep import claim, claims, release, sweep, sweep_one
+from tests.sweep import claim, claims, processes_of, release, sweep, sweep_one
+from tests.users import throwaway_group, throwaway_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,40 +141,54 @@ def test_a_killed_runs_database_server_is_stopped_and_removed(runs: list[Run],
     assert not Path(directory).exists()
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="creating an OS user needs root (as in CI)")
-def test_a_killed_runs_throwaway_user_and_its_processes_are_swept(runs: list[Run]) -> None:
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0,
+                               reason="creating an OS user needs root (as in CI)")
+
+
+@ROOT_ONLY
+def test_a_killed_runs_throwaway_user_group_and_processes_are_swept(runs: list[Run]) -> None:
+    """Made the way every test makes them (tests/users.py), then the run is killed."""
     run = Run("""
-        import os, subprocess, uuid
-        from tests.sweep import claim
-        name = f"otui-{uuid.uuid4().hex[:10]}"
-        claim(user=name)
-        subprocess.run(["useradd", "--no-create-home", "--shell", "/bin/sh", "--comment",
-                        "outlook-tui sweep test", name], check=True)
-        started = subprocess.Popen(["runuser", "-u", name, "--", "sh", "-c",
+        import contextlib, subprocess, uuid
+        from tests.users import throwaway_group, throwaway_user
+        tag = uuid.uuid4().hex[:8]
+        stack = contextlib.ExitStack()  # never closed: the run is killed first
+        stack.enter_context(throwaway_group(f"otui{tag}grp"))
+        user = stack.enter_context(throwaway_user(f"otui{tag}usr", "--no-create-home",
+                                                  "--shell", "/bin/sh", "--groups",
+                                                  f"otui{tag}grp"))
+        started = subprocess.Popen(["runuser", "-u", user.name, "--", "sh", "-c",
                                     "echo up; exec sleep 600"], start_new_session=True,
                                    stdout=subprocess.PIPE)
         started.stdout.readline()  # the user's process runs
-        print(name, flush=True)
+        print(tag, flush=True)
     """)
     runs.append(run)
-    name = run.said[-1]
-    uid = pwd.getpwnam(name).pw_uid
+    tag = run.said[-1]
+    uid = pwd.getpwnam(f"otui{tag}usr").pw_uid
     run.kill()
 
     sweep()
 
     with pytest.raises(KeyError):
-        pwd.getpwnam(name)
-    eventually(lambda: not [p for p in Path("/proc").iterdir() if p.name.isdigit()
-                            and not process_gone(int(p.name)) and _uid(p) == uid],
-               f"{name}'s processes ended")
+        pwd.getpwnam(f"otui{tag}usr")
+    with pytest.raises(KeyError):
+        grp.getgrnam(f"otui{tag}grp")
+    eventually(lambda: not processes_of(uid), f"otui{tag}usr's processes ended")
 
 
-def _uid(entry: Path) -> int | None:
-    try:
-        return entry.stat().st_uid
-    except OSError:
-        return None
+@ROOT_ONLY
+def test_a_throwaway_user_and_group_go_at_a_normal_end_with_their_claims() -> None:
+    tag = uuid.uuid4().hex[:8]
+    before = {c.path for c in claims()}
+    with (throwaway_group(f"otui{tag}grp"),
+          throwaway_user(f"otui{tag}usr", "--no-create-home", "--groups", f"otui{tag}grp")):
+        assert len({c.path for c in claims()} - before) == 2
+    with pytest.raises(KeyError):
+        pwd.getpwnam(f"otui{tag}usr")
+    with pytest.raises(KeyError):
+        grp.getgrnam(f"otui{tag}grp")
+    assert {c.path for c in claims()} <= before
 
 
 def test_the_session_start_sweeps(runs: list[Run]) -> None:

@@ -1,5 +1,8 @@
-"""Commands run as a real unprivileged user (tests/store/test_real_users.py,
-tests/test_config_strict_modes.py).
+"""Throwaway OS users, and commands run as one (tests/store/test_real_users.py,
+tests/test_config_strict_modes.py, tests/e2e/test_ssh.py).
+
+A user is claimed before it is made (tests/sweep.py), so a run killed while it exists leaves it
+to the next run's sweep.
 
 A Python under /root is not reachable by other users, so each command runs in a child started
 as root that imports everything it will need, then drops to the user (setgroups, setgid,
@@ -8,11 +11,17 @@ setuid), sets the user's umask, and only then runs the command line.
 
 from __future__ import annotations
 
+import contextlib
+import grp
 import os
+import pwd
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.sweep import change_users, swept_at_end
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +54,25 @@ class User:
     name: str
     uid: int
     gid: int
+    home: Path = Path("/nonexistent")
+
+
+@contextlib.contextmanager
+def throwaway_user(name: str, *useradd_options: str) -> Iterator[User]:
+    """``useradd`` a user (with a group of its own) for the duration; removed at the end with
+    its processes, or by the next run's sweep if this run is killed."""
+    with swept_at_end(user=name):
+        change_users("useradd", "--user-group", *useradd_options, name)
+        entry = pwd.getpwnam(name)
+        yield User(name, entry.pw_uid, entry.pw_gid, Path(entry.pw_dir))
+
+
+@contextlib.contextmanager
+def throwaway_group(name: str) -> Iterator[int]:
+    """``groupadd`` a group for the duration (its gid); removed as :func:`throwaway_user`."""
+    with swept_at_end(group=name):
+        change_users("groupadd", name)
+        yield grp.getgrnam(name).gr_gid
 
 
 def as_user(user: User, umask: str, *argv: str) -> subprocess.CompletedProcess[str]:

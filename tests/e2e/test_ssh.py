@@ -12,7 +12,6 @@ import fcntl
 import importlib.metadata
 import json
 import os
-import pwd
 import re
 import shlex
 import shutil
@@ -32,7 +31,9 @@ from packaging.requirements import Requirement
 import outlook_tui
 from tests.conftest import write_store
 from tests.e2e.terminal import EDIT_GLOBEX_CRM_SYNC_INTERVAL, WAIT_SECONDS, Tmux, eventually
-from tests.sweep import claim, release
+from tests.sweep import claim, processes_of, release
+from tests.users import User
+from tests.users import throwaway_user as throwaway_user_named
 
 pytestmark = pytest.mark.e2e
 
@@ -49,69 +50,20 @@ def run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess[s
 # -- a throwaway user ----------------------------------------------------------------------------
 
 
-@dataclass
-class User:
-    name: str
-    uid: int
-    gid: int
-    home: Path
-
-
-def processes_of(uid: int) -> list[int]:
-    """Every process whose real user is ``uid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            for line in (entry / "status").read_text().splitlines():
-                if line.startswith("Uid:"):
-                    if int(line.split()[1]) == uid:
-                        state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                        if state not in ("Z", "X"):
-                            found.append(int(entry.name))
-                    break
-    return found
-
-
-def _user_database(*command: str) -> None:
-    """useradd/userdel, retried while another test holds the password files' lock."""
-    def attempt() -> bool | None:
-        done = run(*command)
-        if done.returncode == 0:
-            return True
-        if "lock" in done.stderr:  # another process is changing users right now
-            return None
-        raise AssertionError(f"{shlex.join(command)} failed: {done.stderr}")
-
-    eventually(attempt, f"{command[0]} took the password files' lock")
-
-
 @contextlib.contextmanager
 def throwaway_user(base: Path, role: str) -> Iterator[User]:
-    name = f"otui-{uuid.uuid4().hex[:10]}"
+    """A user with a home under ``base`` and a login shell; at the end its processes (all
+    started by our sshd) are ended with it."""
     home = base / f"home-{role}"
-    claimed = claim(user=name)  # before it exists: a run killed right after is swept too
     # -p '*': no password, but not a locked account (sshd without PAM refuses those).
-    _user_database("useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/bin/sh",
-                   "--user-group", "-p", "*", "--comment", "outlook-tui e2e test", name)
-    # --user-group: a group of the same name, which the sshd config matches as the README's
-    # recipe matches outlook-admins and outlook-support.
-    try:
-        entry = pwd.getpwnam(name)
-        user = User(name, entry.pw_uid, entry.pw_gid, home)
+    # --user-group (throwaway_user): a group of the same name, which the sshd config matches as
+    # the README's recipe matches outlook-admins and outlook-support.
+    with throwaway_user_named(f"otui-{uuid.uuid4().hex[:10]}", "--no-create-home",
+                              "--home-dir", str(home), "--shell", "/bin/sh", "-p", "*",
+                              "--comment", "outlook-tui e2e test") as user:
         home.mkdir(mode=0o755)
         os.chown(home, user.uid, user.gid)
         yield user
-    finally:
-        with contextlib.suppress(KeyError):
-            uid = pwd.getpwnam(name).pw_uid
-            for pid in processes_of(uid):  # left by a failed test: all started by our sshd
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            eventually(lambda: not processes_of(uid), f"{name}'s processes ended")
-            _user_database("userdel", name)
-        release(claimed)
 
 
 # -- the app, installed for every user ------------------------------------------------------------

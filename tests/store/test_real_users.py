@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import grp
 import os
-import pwd
 import secrets
 import shutil
 import stat
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.users import User, as_user
+from tests.users import User, as_user, throwaway_group, throwaway_user
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("useradd") is None,
@@ -37,38 +36,18 @@ class People:
     stranger: User
 
 
-def _run(*argv: str) -> None:
-    subprocess.run(argv, check=True, capture_output=True, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def people() -> Iterator[People]:
     tag = secrets.token_hex(3)
     group = f"otui{tag}adm"
-    made_users: list[str] = []
-    made_group = False
-    try:
-        _run("groupadd", group)
-        made_group = True
-        for role in ("a002", "a022", "a077", "sup", "str"):
-            name = f"otui{tag}{role}"
-            extra = ["-G", group] if role.startswith("a") else []
-            _run("useradd", "-M", "-U", "-s", "/usr/sbin/nologin", "-d", "/nonexistent",
-                 *extra, name)
-            made_users.append(name)
-
-        def user(role: str) -> User:
-            entry = pwd.getpwnam(f"otui{tag}{role}")
-            return User(entry.pw_name, entry.pw_uid, entry.pw_gid)
-
-        yield People(group, grp.getgrnam(group).gr_gid,
-                     {mask: user(f"a{mask}") for mask in ("002", "022", "077")},
-                     user("sup"), user("str"))
-    finally:
-        for name in made_users:
-            subprocess.run(["userdel", name], capture_output=True, timeout=60, check=False)
-        if made_group:
-            subprocess.run(["groupdel", group], capture_output=True, timeout=60, check=False)
+    options = ["--no-create-home", "--shell", "/usr/sbin/nologin", "--home-dir", "/nonexistent"]
+    with (throwaway_group(group) as gid,
+          throwaway_user(f"otui{tag}a002", *options, "--groups", group) as a002,
+          throwaway_user(f"otui{tag}a022", *options, "--groups", group) as a022,
+          throwaway_user(f"otui{tag}a077", *options, "--groups", group) as a077,
+          throwaway_user(f"otui{tag}sup", *options) as support,
+          throwaway_user(f"otui{tag}str", *options) as stranger):
+        yield People(group, gid, {"002": a002, "022": a022, "077": a077}, support, stranger)
 
 
 @pytest.fixture
