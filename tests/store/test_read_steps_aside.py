@@ -66,3 +66,24 @@ def test_a_save_goes_first_and_the_read_still_brings_every_organization(
     assert after == before, "the save changed one value, no other"
     assert [(e.organization_name, e.key, e.new) for e in store.history()] == [
         (ORGANIZATIONS[0], f"oro_crm_pro_outlook.{CRM}", 300)]
+
+
+#: Three chunks of organizations, each overriding one setting.
+OVERRIDING = [{"name": f"Office {number:04}", "overrides": {CRM: 300 + number % 7}}
+              for number in range(3 * CHUNK)]
+#: What a whole read does, each over every organization (or value): read the organizations,
+#: make their records, work out their name order, place them, read the values, decode them,
+#: give the overriding organizations their values.
+STEPS = 7
+
+
+def test_every_step_of_a_big_read_steps_aside_now_and_then(
+        database_factory: StoreFactory) -> None:
+    """A key never waits behind a whole step of the read (at 100k organizations each is a
+    tenth of a second of Python): each steps aside at least once every chunk."""
+    store = database_factory.again(database_factory(OVERRIDING))
+    pauses: list[None] = []
+    snapshot = store.load(pause=lambda: pauses.append(None))
+    assert len(snapshot) == len(OVERRIDING) + 1  # and Oro's default one
+    assert snapshot.find("Office 0009").overrides == {CRM: 302}
+    assert len(pauses) >= STEPS * len(OVERRIDING) // CHUNK
