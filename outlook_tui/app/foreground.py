@@ -63,6 +63,9 @@ class Foreground:
         #: Set while nothing is waited for (no operation running, nothing done unpainted).
         self._idle = threading.Event()
         self._idle.set()
+        #: Set while no key's effect waits to be painted.
+        self._keys_idle = threading.Event()
+        self._keys_idle.set()
         self._operations = 0
         #: Keys and operations done whose outcome is not on screen yet, until the deadline.
         self._unpainted = 0
@@ -86,6 +89,10 @@ class Foreground:
             self._idle.clear()
         else:
             self._idle.set()
+        if self._unpainted:
+            self._keys_idle.clear()
+        else:
+            self._keys_idle.set()
 
     def _awaiting_paint(self) -> None:
         """Under the lock: one more thing done, until it is painted (:meth:`painted`)."""
@@ -128,11 +135,21 @@ class Foreground:
 
     def pause(self) -> None:
         """Between two chunks of a background read (in its thread)."""
-        if self.busy:  # (the operation's and keys' paint deadlines are looked at here)
+        self._pause(self._idle)
+
+    def pause_for_keys(self) -> None:
+        """Between two modules of an import in a background read (:func:`imports_step_aside`):
+        as :meth:`pause`, but it never waits for an operation (a save, one organization's
+        read): that one may be importing the same driver, and waits for the modules this
+        import is in the middle of."""
+        self._pause(self._keys_idle)
+
+    def _pause(self, idle: threading.Event) -> None:
+        if self.busy and not idle.is_set():  # (busy looks at the paint deadlines)
             self.reader_waiting.set()
             try:
                 self.waits += 1
-                self._idle.wait(self._longest_wait)
+                idle.wait(self._longest_wait)
             finally:
                 self.reader_waiting.clear()
         elif self._clock() - self._resumed >= SLICE:

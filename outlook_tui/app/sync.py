@@ -196,9 +196,9 @@ class StoreSync:
     @contextmanager
     def _reading_in_background(self) -> Iterator[None]:
         """Around a read of the whole store in a worker thread: no garbage collection meanwhile
-        (memory.py), and it steps aside for the person between its chunks and between the
-        modules of the driver it may import first (foreground.py)."""
-        with reading_in_background(), imports_step_aside(self.foreground.pause):
+        (memory.py), and it steps aside for the person between its chunks, and for their keys
+        between the modules of the driver it may import first (foreground.py)."""
+        with reading_in_background(), imports_step_aside(self.foreground.pause_for_keys):
             yield
 
     def _read_over(self, then: Callable[[], None]) -> None:

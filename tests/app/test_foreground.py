@@ -94,7 +94,7 @@ def test_a_driver_imported_by_the_read_waits_module_by_module_for_the_key(
     foreground.key()
 
     def read() -> None:
-        with imports_step_aside(foreground.pause):
+        with imports_step_aside(foreground.pause_for_keys):
             __import__("slow_driver")  # as the driver's own import statements import
 
     reader = threading.Thread(target=read)
@@ -109,6 +109,25 @@ def test_a_driver_imported_by_the_read_waits_module_by_module_for_the_key(
     foreground.key()  # the read is over: no longer stepping aside for its imports
     __import__("json.tool")
     assert foreground.waits == 1
+
+
+def test_a_driver_imported_by_the_read_never_waits_for_a_save(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save (or one organization's read) running while the read imports the driver may be
+    importing it too, and waits for the modules the read is in the middle of: the read's
+    import goes on, and so the save does."""
+    for name, body in (("busy_driver", "import busy_driver_part\n"), ("busy_driver_part", "")):
+        (tmp_path / f"{name}.py").write_text(body)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("busy_driver", "busy_driver_part"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    foreground = steady()
+    with foreground.operation():
+        assert foreground.busy
+        with imports_step_aside(foreground.pause_for_keys):
+            __import__("busy_driver")
+    assert {"busy_driver", "busy_driver_part"} <= set(sys.modules)
+    assert foreground.waits == 0
 
 
 def test_a_failed_operation_lets_the_read_go_on() -> None:
