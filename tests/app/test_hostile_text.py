@@ -24,6 +24,7 @@ from outlook_tui.app.screens.recovery import RecoveryScreen
 from outlook_tui.store import Conflict, JsonStore
 from outlook_tui.store.history import HistoryEntry, encode
 from outlook_tui.text import printable
+from tests.app.screen import screen_text
 from tests.conftest import notices, settle, showing, write_store
 from tests.hostile import HOSTILE, NAMES, hidden_characters
 
@@ -37,11 +38,6 @@ RECORDS: list[dict[str, Any]] = [
 def seen(name: str, cells: int = 8) -> str:
     """The start of ``name`` as it must appear on screen (escaped), short enough for a cell."""
     return printable(name)[:cells]
-
-
-def screen_text(app: OutlookApp) -> str:
-    """What the terminal is sent for the current screen, as text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def assert_safe(app: OutlookApp, *expected: str) -> str:

@@ -20,9 +20,7 @@ SCRIPT = r"""
 import asyncio, sys
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.store import JsonStore
-
-def drawn(app):
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+from tests.app.screen import screen_text
 
 async def settled(pilot):
     # Textual's own signals: every worker done, every message handled.
@@ -46,16 +44,20 @@ async def main():
                      ["escape", "ctrl+p"]):
             await pilot.press(*keys)
             await settled(pilot)
-            seen.append(drawn(app))
+            seen.append(screen_text(app))
     print("\n".join(seen))
 
 asyncio.run(main())
 """
 
 
+#: The script imports tests.app.screen: it runs from the repository's root, wherever pytest does.
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def drawn_with(term: str, store: Path) -> str:
     env = {**os.environ, "TERM": term}
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(store)], env=env,
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(store)], env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=120, check=True)
     return result.stdout
 

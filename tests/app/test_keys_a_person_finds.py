@@ -16,6 +16,7 @@ from outlook_tui.app.screens.matrix import MatrixScreen
 from outlook_tui.app.widgets.virtual_table import VirtualTable
 from outlook_tui.store import JsonStore
 from tests.app.conftest import CRM, ORGS, loaded, open_configuration, to_checkbox
+from tests.app.screen import screen_text
 from tests.conftest import burst, said, settle
 
 
@@ -150,7 +151,7 @@ async def test_help_opens_on_this_screens_keys_and_typing_filters_it(make_store:
         assert groups()[0] == "Compare organizations", groups()
         await pilot.press(*"stale")
         await settle(pilot)
-        drawn = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        drawn = screen_text(app)
         assert groups() == ["Compare organizations"]
         assert "Stale: Show only" in drawn and "Save Settings" not in drawn
         await pilot.press("escape")

@@ -6,6 +6,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 
 from outlook_tui.app.widgets.virtual_table import Column, VirtualTable
+from tests.app.screen import drawn_strips
 
 COLUMNS = [
     Column("name", "Name", 10, flexible=True),
@@ -42,7 +43,7 @@ class TableApp(App[None]):
         self.headers.append(event.column)
 
 
-def screen_text(app: App[object]) -> str:
+def table_text(app: App[object]) -> str:
     table = app.query_one(VirtualTable)
     return "\n".join(table.render_line(y).text for y in range(table.size.height))
 
@@ -57,14 +58,14 @@ async def test_a_million_rows_render_only_what_is_visible() -> None:
         await pilot.pause()
         assert table.cursor_row == 999_999
         assert len(app.asked) < 60
-        assert "Organization 999999" in screen_text(app)
+        assert "Organization 999999" in table_text(app)
 
 
 async def test_header_row_stays_on_top_and_columns_fill_the_width() -> None:
     app = TableApp(3)
     async with app.run_test(size=(40, 8)) as pilot:
         await pilot.pause()
-        lines = screen_text(app).splitlines()
+        lines = table_text(app).splitlines()
         assert lines[0].startswith("Name")
         assert lines[0].rstrip().endswith("Count")
         assert lines[1].startswith("Organization 0")
@@ -101,7 +102,7 @@ async def test_left_and_right_focus_a_column_for_sorting() -> None:
         assert table.cursor_column == 1
         table.set_sort("status", reverse=True)
         await pilot.pause()
-        assert "Status▼" in screen_text(app).splitlines()[0]
+        assert "Status▼" in table_text(app).splitlines()[0]
 
 
 async def test_clicks_highlight_a_row_and_select_a_column_header() -> None:
@@ -123,7 +124,7 @@ async def test_marked_rows_show_a_mark_in_the_gutter() -> None:
     app = TableApp(4, marked={1})
     async with app.run_test(size=(40, 8)) as pilot:
         await pilot.pause()
-        lines = screen_text(app).splitlines()
+        lines = table_text(app).splitlines()
         assert lines[1].startswith("  Organization 0")
         assert lines[2].startswith("• Organization 1")
 
@@ -139,7 +140,7 @@ async def test_set_rows_shrinks_and_clamps_the_cursor() -> None:
         table.set_rows(0)
         await pilot.pause()
         assert table.cursor_row == 0
-        assert "Nothing" in screen_text(app)
+        assert "Nothing" in table_text(app)
         await pilot.press("enter", "down")
         assert app.selected == []
 
@@ -152,22 +153,19 @@ async def test_what_a_scroll_paints_is_what_a_full_repaint_draws() -> None:
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(VirtualTable)
 
-        def drawn() -> list[Strip]:
-            return list(app.screen._compositor.render_strips())
-
         def columns(strips: list[Strip], start: int, end: int) -> list[Strip]:
             return [strip.crop(start, end) for strip in strips]
 
         await pilot.pause()
-        top = drawn()
+        top = drawn_strips(app)
         for keys in (["down"] * 15, ["pagedown"] * 3, ["end"], ["up"] * 12, ["home"], ["end"]):
             await pilot.press(*keys)
             await pilot.pause()
-            painted = drawn()
+            painted = drawn_strips(app)
             table.refresh_rows()
             table.vertical_scrollbar.refresh()
             await pilot.pause()
-            assert painted == drawn(), f"after {keys[0]}"
+            assert painted == drawn_strips(app), f"after {keys[0]}"
         assert table.cursor_row == 99_999
         assert columns(painted, 59, 60) != columns(top, 59, 60)  # the scrollbar's thumb
         assert columns(painted, 0, 59)[0] == columns(top, 0, 59)[0]  # the header row
