@@ -11,8 +11,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from outlook_tui.app.app import OutlookApp
+from outlook_tui.app.screens.bulk import ApplySettingModal, ResetOverridesModal
 from outlook_tui.app.screens.confirm import ConfirmModal, UnsavedChangesModal
+from outlook_tui.app.screens.conflict import ConflictModal
 from outlook_tui.app.screens.organizations import OrganizationsScreen
+from outlook_tui.store import Conflict
 from tests.app.conftest import ORGS, loaded
 from tests.conftest import settle
 
@@ -29,6 +32,10 @@ OPEN: dict[str, Callable[[OutlookApp], object]] = {
         app.snapshot.get(3) if app.snapshot else None, lambda _: None),
     "confirm": lambda app: app.push_screen(ConfirmModal("Reset the form?", "Nothing is saved.")),
     "unsaved changes": lambda app: app.push_screen(UnsavedChangesModal("One change.")),
+    "apply a setting": lambda app: app.push_screen(ApplySettingModal(app.snapshot.records)),
+    "reset overrides": lambda app: app.push_screen(ResetOverridesModal(app.snapshot.records)),
+    "conflict": lambda app: app.push_screen(ConflictModal([Conflict(
+        "Initech", "CRM Sync Interval", "contacts_sync_interval_orocrm", 3, None, 300, 600)])),
 }
 
 Layout = list[tuple[str, str, tuple[int, int, int, int]]]
