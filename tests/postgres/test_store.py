@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import uuid
 from collections.abc import Iterator
 
@@ -16,6 +15,7 @@ from outlook_tui.store.postgres import PostgresStore
 from tests.postgres import writers
 from tests.postgres.fixtures import stored_as_oro_would
 from tests.postgres.server import OTHER_ROWS_SQL, PostgresServer
+from tests.store.conftest import writers_at_once
 
 INTERVAL = "contacts_sync_interval_orocrm"
 VALUE_OF = """SELECT v.id, v.text_value FROM oro_config_value v JOIN oro_config c
@@ -30,20 +30,12 @@ def value_row(server: PostgresServer, db: str, name: str, organization_id: int |
     return rows[0] if rows else None
 
 
-def _processes(count: int, target: object, *args: object) -> list[object]:
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Manager().Barrier(count)
-    with context.Pool(count) as pool:
-        results = [pool.apply_async(target, (*args[i], barrier))  # type: ignore[arg-type]
-                   for i in range(count)]
-        return [r.get(timeout=120) for r in results]
-
-
 def test_four_writers_on_different_settings_all_merge(
         pg_server: PostgresServer, oro_db: str, oro_uri: str) -> None:
     saves = [("contacts_sync_direction", "OutlookToOroCRM"), (INTERVAL, 300),
              ("tasks_enabled", False), ("calendar_events_enabled", True)]
-    results = _processes(4, writers.save_once, *[(oro_uri, n, v) for n, v in saves])
+    results = writers_at_once(writers.save_once, [(oro_uri, n, v) for n, v in saves],
+                              timeout=120)
     assert results == ["saved"] * 4
     store = PostgresStore(oro_uri)
     org = store.load().get(1)
@@ -55,8 +47,8 @@ def test_four_writers_on_different_settings_all_merge(
 
 def test_four_writers_on_the_same_setting_one_wins_three_conflict(
         pg_server: PostgresServer, oro_db: str, oro_uri: str) -> None:
-    results = _processes(4, writers.save_once, *[(oro_uri, INTERVAL, v) for v in
-                                                 (100, 200, 300, 400)])
+    results = writers_at_once(writers.save_once, [(oro_uri, INTERVAL, v) for v in
+                                                  (100, 200, 300, 400)], timeout=120)
     assert sorted(results).count("saved") == 1
     row = value_row(pg_server, oro_db, INTERVAL)
     assert row is not None
@@ -72,7 +64,8 @@ def test_four_writers_incrementing_lose_nothing(
     pg_store.commit(pg_store.load(), [SettingChange(1, INTERVAL, None, 1000)])
     rounds = 5
     steps = (1, 10, 100, 1000)
-    _processes(4, writers.increment, *[(oro_uri, rounds, step) for step in steps])
+    writers_at_once(writers.increment, [(oro_uri, rounds, step) for step in steps],
+                    timeout=120)
     final = 1000 + rounds * sum(steps)
     assert value_row(pg_server, oro_db, INTERVAL)[1] == str(final)  # type: ignore[index]
     history = pg_store.history()

@@ -1,4 +1,5 @@
-"""Writer processes for the concurrency tests (importable: multiprocessing spawns them)."""
+"""Writer processes for the concurrency tests, started together by
+``tests.store.conftest.writers_at_once``: each puts its outcome in ``results``."""
 
 from __future__ import annotations
 
@@ -8,28 +9,29 @@ from outlook_tui.store import ConflictError, SettingChange
 from outlook_tui.store.postgres import PostgresStore
 
 
-def save_once(uri: str, name: str, value: Any, barrier: Any) -> str:
-    """Load, wait for the others to have loaded too, then save one setting of organization 1."""
+def save_once(uri: str, name: str, value: Any, start: Any, results: Any) -> None:
+    """Load, wait for the others to have loaded too, then save one setting of organization 1:
+    ``saved``, or the conflict with what another wrote."""
     store = PostgresStore(uri)
     base = store.load()
-    barrier.wait(timeout=60)
+    start.wait()
     try:
         store.commit(base, [SettingChange(1, name, base.get(1).overrides.get(name), value)])
+        results.put("saved")
     except ConflictError as error:
-        return f"conflict: {error.conflicts[0].theirs!r}"
+        results.put(f"conflict: {error.conflicts[0].theirs!r}")
     finally:
         store.close()
-    return "saved"
 
 
-def increment(uri: str, rounds: int, step: int, barrier: Any) -> int:
+def increment(uri: str, rounds: int, step: int, start: Any, results: Any) -> None:
     """``rounds`` times: read CRM Sync Interval, save it plus ``step``; retry on a conflict.
 
     Each writer's step is a different power of ten (and rounds < 10), so no writer's new value
     can equal what the others made meanwhile (that would be "already done", not a conflict)."""
     store = PostgresStore(uri)
     name = "contacts_sync_interval_orocrm"
-    barrier.wait(timeout=60)
+    start.wait()
     conflicts = 0
     for _ in range(rounds):
         while True:
@@ -41,4 +43,4 @@ def increment(uri: str, rounds: int, step: int, barrier: Any) -> int:
             except ConflictError:
                 conflicts += 1
     store.close()
-    return conflicts
+    results.put(conflicts)

@@ -254,13 +254,13 @@ fork = multiprocessing.get_context("fork")
 def writers_at_once(target: Callable[..., None], args: Sequence[tuple[Any, ...]], *,
                     timeout: float) -> list[Any]:
     """One forked writer per item of ``args``, each running ``target(*item, start, results)``:
-    they wait for ``start`` and go together; what each put in ``results``, once every one has
-    exited cleanly."""
-    start, results = fork.Event(), fork.Queue()
+    ``start.wait()`` returns once every writer has called it (a barrier, bounded by
+    ``timeout``), so they go together, from whatever each did before it (a load: all start
+    from the same revision); what each put in ``results``, once every one has exited cleanly."""
+    start, results = fork.Barrier(len(args), timeout=timeout), fork.Queue()
     processes = [fork.Process(target=target, args=(*item, start, results)) for item in args]
     for process in processes:
         process.start()
-    start.set()
     collected = [results.get(timeout=timeout) for _ in processes]
     for process in processes:
         process.join(timeout)
