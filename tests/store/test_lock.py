@@ -23,10 +23,10 @@ def _hold_until(lock_path: Path, ready, release) -> None:  # type: ignore[no-unt
         release.wait(60)
 
 
-def holder(lock_path: Path):  # type: ignore[no-untyped-def]
-    """Another process holding the lock until it is killed."""
+def holder(lock_path: Path, release=None):  # type: ignore[no-untyped-def]
+    """Another process holding the lock until it is killed (or ``release`` is set)."""
     ready = fork.Event()
-    process = fork.Process(target=_hold_until, args=(lock_path, ready, fork.Event()),
+    process = fork.Process(target=_hold_until, args=(lock_path, ready, release or fork.Event()),
                            daemon=True)
     process.start()
     assert ready.wait(60)
@@ -35,10 +35,8 @@ def holder(lock_path: Path):  # type: ignore[no-untyped-def]
 
 def test_a_second_writer_waits_for_the_first(store: JsonStore) -> None:
     snapshot = store.load()
-    ready, release = fork.Event(), fork.Event()
-    first = fork.Process(target=_hold_until, args=(store.lock_path, ready, release), daemon=True)
-    first.start()
-    assert ready.wait(60)
+    release = fork.Event()
+    first = holder(store.lock_path, release)
     results: list[CommitResult] = []
     writer = threading.Thread(target=lambda: results.append(
         JsonStore(store.path, lock_timeout=60).commit(
