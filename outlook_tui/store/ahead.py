@@ -20,11 +20,14 @@ stops the command with the same message as before, before the app takes the scre
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from outlook_tui.store.backend import StoreBackend
@@ -109,21 +112,31 @@ class _Aside:
     """The other process of :meth:`FirstRows.opening_aside`, forked at once. It sends two
     pickles through a pipe: what opening found (or the error opening raised), then the first
     rows (or the error reading them raised), so that the app's process has its store as soon
-    as it would have opened it itself, and meets a read's error where it met it before."""
+    as it would have opened it itself, and meets a read's error where it met it before.
+
+    Then it waits, its store open, until the app's store asks for its first whole read
+    (:class:`_WholeAhead`, after the first paint): it reads the whole store and sends it in
+    chunks. Decoding a million rows is Python (PyMySQL's is all Python): here it runs on
+    another core and never holds the app's interpreter while the person presses keys and
+    saves; the app only loads the chunks (a twelfth of the time), pausing between two."""
 
     def __init__(self, open_database: Callable[[FirstLook | None], StoreBackend],
                  limit: int) -> None:
         self.open_database = open_database
         self.limit = limit
         reading, writing = os.pipe()
+        asked, asking = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(reading)
-            self._answer_and_exit(writing)
+            os.close(asking)
+            self._answer_and_exit(writing, asked)
         os.close(writing)
-        self.answers = open(reading, "rb")  # noqa: SIM115 -- closed by first_rows()
+        os.close(asked)
+        self.answers = open(reading, "rb")  # noqa: SIM115 -- closed by _done() or _WholeAhead
+        self.asking = asking
 
-    def _answer_and_exit(self, writing: int) -> NoReturn:
+    def _answer_and_exit(self, writing: int, asked: int) -> NoReturn:
         try:
             with open(writing, "wb") as out:
                 store: Any = None
@@ -135,12 +148,16 @@ class _Aside:
                 _send(out, opened)
                 if store is not None:
                     try:
-                        rows: tuple[str, object] = ("rows", store.peek(self.limit))
-                    except Exception as error:
-                        rows = ("error", error)
+                        try:
+                            rows: tuple[str, object] = ("rows", store.peek(self.limit))
+                        except Exception as error:
+                            rows = ("error", error)
+                        _send(out, rows)
+                        # Nothing comes when the app ended, or its store closed, first.
+                        if rows[0] == "rows" and os.read(asked, 1):
+                            _send_whole(out, store)
                     finally:
                         store.close()
-                    _send(out, rows)
         except BaseException:  # interrupted, the app's process gone, an error that won't pickle
             pass
         finally:
@@ -156,15 +173,17 @@ class _Aside:
         if kind == "error":
             self._done()
             raise found
-        store = self.open_database(found)
+        whole = _WholeAhead(self)
+        store = self.open_database(replace(found, whole=whole))
 
         def first_rows() -> Snapshot | None:
             read = self._receive()
-            self._done()
             if read is None:  # no answer (an error that does not unpickle): read here
+                whole.stop()
                 return store.peek(self.limit)
             kind, found = read
             if kind == "error":
+                whole.stop()
                 raise found
             return found
 
@@ -178,8 +197,106 @@ class _Aside:
             return None
 
     def _done(self) -> None:
+        """The other process is told it is over (when it waits to be asked) and ends."""
+        os.close(self.asking)
         self.answers.close()
         os.waitpid(self.pid, 0)
+
+
+class _WholeAhead:
+    """The app's store's side of the other process's whole read
+    (:class:`~outlook_tui.store.oro.connection.WholeRead`), asked for once."""
+
+    def __init__(self, aside: _Aside) -> None:
+        self._aside = aside
+        self._lock = threading.Lock()
+        self._state = "waiting"  # then "reading", then "over"
+        self._stopped = False
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def read(self, pause: Callable[[], None] | None) -> Snapshot | None:
+        with self._lock:
+            if self._state != "waiting":
+                return None
+            self._state = "reading"
+        try:
+            return self._read(pause)
+        finally:
+            self._over()
+
+    def _read(self, pause: Callable[[], None] | None) -> Snapshot | None:
+        try:
+            os.write(self._aside.asking, b"!")
+        except OSError:  # it has ended already
+            return None
+        started = self._aside._receive()
+        if started is None:
+            return None
+        kind, found = started
+        if kind == "error":
+            raise found
+        header, fingerprint, count = found
+        organizations: list[dict[str, Any]] = []
+        positions: dict[int, int] = {}
+        while True:
+            answer = self._aside._receive()
+            if answer is None:
+                return None
+            kind, found = answer
+            if kind == "error":
+                raise found
+            if kind == "end":
+                break
+            positions.update({r["id"]: len(organizations) + i for i, r in enumerate(found)})
+            organizations += found
+            if pause is not None:
+                pause()
+        if len(organizations) != count:
+            return None
+        return Snapshot({**header, "organizations": organizations}, fingerprint=fingerprint,
+                        validated=True, id_positions=positions)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._state == "reading":  # its answers end at once; the read ends it
+                os.kill(self._aside.pid, signal.SIGKILL)
+                return
+            if self._state == "over":
+                return
+            self._state = "reading"
+        self._over()
+
+    def _over(self) -> None:
+        with self._lock:
+            if self._state == "over":
+                return
+            self._state = "over"
+        self._aside._done()
+
+
+#: Organizations per pickle of the whole read: loading one takes the app under a millisecond.
+WHOLE_CHUNK = 1000
+
+
+def _send_whole(out: BinaryIO, store: Any) -> None:
+    """The whole store, in the other process: a header, the organizations a chunk at a time,
+    then the end (or the error the read raised)."""
+    gc.disable()  # every object read survives until this process ends: nothing to collect
+    try:
+        snapshot: Snapshot = store.load()
+    except Exception as error:
+        _send(out, ("error", error))
+        return
+    header = {k: v for k, v in snapshot.document.items() if k != "organizations"}
+    records = snapshot.records
+    _send(out, ("whole", (header, snapshot.fingerprint, len(records))))
+    for start in range(0, len(records), WHOLE_CHUNK):
+        _send(out, ("organizations", records[start:start + WHOLE_CHUNK]))
+    _send(out, ("end", None))
 
 
 def _send(out: BinaryIO, answer: tuple[str, object]) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from outlook_tui.store.backend import ASKED_READ_ONLY
 from outlook_tui.store.errors import StoreError, TableLockTimeout
@@ -17,18 +17,40 @@ from outlook_tui.store.oro.sql import Dialect, Driver, ErrorKind, Session, conne
 from outlook_tui.store.oro.watch import lock_holders
 from outlook_tui.store.uri import scrub
 
+if TYPE_CHECKING:
+    from outlook_tui.store.snapshot import Snapshot
+
 T = TypeVar("T")
 ORO_TABLES = ("oro_organization", "oro_config", "oro_config_value")
+
+
+class WholeRead(Protocol):
+    """The whole store, read by the other process of ``store/ahead.py`` when asked: the
+    app's first whole read, without this process decoding a million rows meanwhile."""
+
+    def read(self, pause: Callable[[], None] | None) -> Snapshot | None:
+        """Ask for it and take it in chunks, ``pause()`` between two; None when no answer
+        came (the process ended, an answer that does not load): then read it here. Raises
+        the :class:`StoreError` the other process met."""
+
+    def stop(self) -> None:
+        """Never mind (the app ends, the store closes): the other process ends, a read
+        under way returns None at once."""
+
+    @property
+    def stopped(self) -> bool: ...
 
 
 @dataclass(frozen=True)
 class FirstLook:
     """What opening a connection found, handed to a store of the same URI in another process
-    (the app's, see ``store/ahead.py``) until it opens a connection of its own."""
+    (the app's, see ``store/ahead.py``) until it opens a connection of its own; and, in that
+    process, the whole store read ahead for its first load (never sent between them)."""
 
     db_user: str
     database: str
     read_only_reason: str | None
+    whole: WholeRead | None = field(default=None, compare=False, repr=False)
 
 
 class Connection:

@@ -155,6 +155,19 @@ class Reader:
         self._organizations = (token[2:], records, positions)
         return records, positions
 
+    def adopt(self, snapshot: Snapshot, pause: Callable[[], None] | None) -> None:
+        """``snapshot``, a whole store another process loaded (``store/ahead.py``), kept as
+        this reader's last load: its organizations' rows serve the next reload."""
+        assert snapshot.fingerprint is not None
+        records: list[dict[str, Any]] = []
+        loaded = snapshot.records
+        for start in range(0, len(loaded), CHUNK):
+            records += [r if not r["overrides"] else {**r, "overrides": {}}
+                        for r in loaded[start:start + CHUNK]]
+            if pause is not None:
+                pause()
+        self._organizations = (snapshot.fingerprint[2:], records, snapshot.id_positions())
+
     def named(self, session: Session, refs: Sequence[str | int]) -> Snapshot:
         """The organizations ``refs`` may name (by id or by exact name) and the system, with
         their values: indexed queries only, the same cost at 3 and at 100k organizations."""

@@ -98,6 +98,8 @@ class OroStore:
         self.reader = Reader(dialect, token,
                              lambda session: self._history_exists(session),
                              lambda: f"{self.scheme}:{self.connection.database}")
+        #: The whole store another process reads for the first :meth:`load` (the app's).
+        self._whole = None if first_look is None else first_look.whole
         if first_look is None:
             self.connection.open()
         else:
@@ -143,6 +145,7 @@ class OroStore:
         return True
 
     def close(self) -> None:
+        self._stop_whole()
         self.connection.close()
         self.loading.close()
         self.watching.close()
@@ -150,8 +153,14 @@ class OroStore:
     def interrupt(self) -> None:
         """The whole read's and the change check's statements, cancelled by the server (not
         the saves' connection: a save is cancelled by its SaveControl)."""
+        self._stop_whole()
         self.loading.interrupt()
         self.watching.interrupt()
+
+    def _stop_whole(self) -> None:
+        whole = self._whole
+        if whole is not None:
+            whole.stop()
 
     def history_exists(self) -> bool:
         """Whether ``outlook-tui db init`` has created the history table."""
@@ -176,7 +185,22 @@ class OroStore:
 
     def load(self, pause: Callable[[], None] | None = None) -> Snapshot:
         """Every organization and this section's values, streamed in chunks from one
-        consistent view of the database."""
+        consistent view of the database. The first, in the app, is read by another process
+        when one was started for it (``store/ahead.py``), and read here when it gave none."""
+        whole = self._whole
+        if whole is not None:
+            try:
+                snapshot = whole.read(pause)
+            finally:
+                self._whole = None
+            if whole.stopped:
+                raise StoreError(f"{self.location}: reading the store was stopped")
+            if snapshot is not None:
+                self.reader.adopt(snapshot, pause)
+                # The driver imported, and the connection the next reads use opened, here in
+                # the background read, as a read of this process's own would have done.
+                self.loading.reading(lambda session: None)
+                return snapshot
         return self.loading.reading(lambda session: self.reader.load(session, pause))
 
     def load_named(self, refs: Sequence[str | int]) -> Snapshot:
