@@ -37,6 +37,7 @@ def cmd_tui(args: argparse.Namespace) -> None:
         first_rows = FirstRows.opening(lambda: open_for(args, writes=True))
     from outlook_tui.app import crash
     from outlook_tui.app.app import OutlookApp
+    from outlook_tui.app.memory import freeze_what_the_start_built
 
     store = first_rows.store()
     app = OutlookApp(store, config=args.config, first_rows=first_rows)
@@ -48,6 +49,7 @@ def cmd_tui(args: argparse.Namespace) -> None:
 
     exit_on_hangup(saving=lambda: app.saving, hung_up=cancel_a_waiting_save,
                    before_exit=lambda: app.after_save.stop("stopped: the terminal went away"))
+    freeze_what_the_start_built()
     status = crash.run(app)
     if status:  # a crash: Textual printed the report and returned as if all was well
         raise SystemExit(status)

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import gc
 import weakref
+from pathlib import Path
 
+import pytest
+import textual.app
+
+from outlook_tui.app import crash
 from outlook_tui.app.app import OutlookApp
 from outlook_tui.app.memory import QuietCollector
+from outlook_tui.cli import tui
+from outlook_tui.cli.main import main
 from tests.app.conftest import loaded
 from tests.conftest import StoreFactory, settle
 
@@ -110,3 +117,24 @@ def test_a_read_that_fails_gives_back_the_switch_interval_and_the_collector() ->
     except OSError:
         pass
     assert gc.isenabled() and sys.getswitchinterval() == interval
+
+
+def test_what_the_start_imported_and_built_is_frozen_before_the_app_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, acme: Path) -> None:
+    """The start-up's own full collections walked Textual's and the app's objects, in the
+    first frames, and delayed the first key pressed once the first rows showed."""
+    seen: dict[str, bool] = {}
+
+    def run(app: OutlookApp) -> int:  # instead of running it: what the app starts with
+        seen["app"] = frozen(app)
+        seen["textual"] = frozen(vars(textual.app))
+        return 0
+
+    monkeypatch.setattr(crash, "run", run)
+    monkeypatch.setattr(tui, "missing_terminal", lambda: None)
+    monkeypatch.setattr(tui, "exit_on_hangup", lambda **given: None)
+    try:
+        assert main(["--store", str(acme)]) == 0
+    finally:
+        gc.unfreeze()
+    assert seen == {"app": True, "textual": True}
