@@ -232,32 +232,31 @@ class _WholeAhead:
             os.write(self._aside.asking, b"!")
         except OSError:  # it has ended already
             return None
-        started = self._aside._receive()
+        started = self._answer()
         if started is None:
             return None
-        kind, found = started
-        if kind == "error":
-            raise found
-        header, fingerprint, count = found
+        header, fingerprint, count = started[1]
         organizations: list[dict[str, Any]] = []
         positions: dict[int, int] = {}
-        while True:
-            answer = self._aside._receive()
-            if answer is None:
-                return None
-            kind, found = answer
-            if kind == "error":
-                raise found
-            if kind == "end":
-                break
+        while (answer := self._answer()) is not None and answer[0] != "end":
+            found = answer[1]
             positions.update({r["id"]: len(organizations) + i for i, r in enumerate(found)})
             organizations += found
             if pause is not None:
                 pause()
+        if answer is None:
+            return None
         if len(organizations) != count:
             return None
         return Snapshot({**header, "organizations": organizations}, fingerprint=fingerprint,
                         validated=True, id_positions=positions)
+
+    def _answer(self) -> tuple[str, Any] | None:
+        """The next answer, None when none came; the error it is, raised."""
+        answer = self._aside._receive()
+        if answer is not None and answer[0] == "error":
+            raise answer[1]
+        return answer
 
     def stop(self) -> None:
         with self._lock:

@@ -134,27 +134,20 @@ def test_after_it_a_change_in_oro_reads_right_from_what_it_handed_over(
         s.close()
 
 
-def test_when_the_other_process_is_gone_the_store_is_read_here(
-        database: StoreFactory, no_child_left: None) -> None:
-    store = seeded(database)
-    expected = store.load()
-    opened, other = opened_as_the_app_does(store)
-    os.kill(other, signal.SIGKILL)
-    same(opened.load(), expected)
-    opened.close()
-
-
-def test_when_it_dies_half_way_the_store_is_read_here(
-        database: StoreFactory, no_child_left: None) -> None:
+@pytest.mark.parametrize("killed", ["before it is asked", "half way"])
+def test_when_the_other_process_dies_the_store_is_read_here(
+        database: StoreFactory, no_child_left: None, killed: str) -> None:
     store = seeded(database)
     expected = store.load()
     opened, other = opened_as_the_app_does(store)
 
-    def killed_after_the_first_chunk() -> None:
+    def kill() -> None:
         if other in children():
             os.kill(other, signal.SIGKILL)
 
-    same(opened.load(pause=killed_after_the_first_chunk), expected)
+    if killed == "before it is asked":
+        kill()
+    same(opened.load(pause=kill), expected)  # half way: after the first chunk
     opened.close()
 
 
