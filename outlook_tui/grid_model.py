@@ -4,8 +4,9 @@ which are marked. What the grid shows stays true whatever draws it (the Textual 
 :mod:`outlook_tui.form_model` is for the settings form.
 
 Rows are positions into ``snapshot.records`` (already in name order), so sorting and filtering
-100k organizations is list work on integers; names are casefolded once per snapshot, when the
-filter is first used, not on every key.
+100k organizations is list work on integers; names are casefolded once per snapshot
+(``Snapshot.folded_names``: the app's background read does it before the snapshot shows), not
+on every key.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ class GridModel:
     def __init__(self) -> None:
         self.snapshot: Snapshot | None = None
         self.records: list[dict[str, Any]] = []
-        self._folded_names: list[str] | None = None
         #: Record positions in the current sort order (None: name order, the records' own).
         self._order: list[int] | None = None
         #: Record positions shown, after the filter.
@@ -47,7 +47,6 @@ class GridModel:
         still there."""
         self.snapshot = snapshot
         self.records = snapshot.records
-        self._folded_names = None
         if self.marks:
             self.marks &= {r["id"] for r in self.records}
         self._apply_sort()
@@ -76,9 +75,7 @@ class GridModel:
 
     @property
     def _folded(self) -> list[str]:
-        if self._folded_names is None:
-            self._folded_names = [r["name"].casefold() for r in self.records]
-        return self._folded_names
+        return [] if self.snapshot is None else self.snapshot.folded_names()
 
     def filter(self, needle: str, *, incremental: bool = True) -> None:
         """Show the organizations whose name holds ``needle`` (ignoring case). A needle that

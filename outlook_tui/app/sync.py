@@ -181,8 +181,7 @@ class StoreSync:
         before it is validated (the preview's records are checked one by one: see ``peek``).
         A table someone locked past the lock timeout is no damage: the watch reads again."""
         try:
-            with self._reading_in_background():
-                snapshot = self.store.load(pause=self.foreground.pause)
+            snapshot = self._read_whole()
         except TableLockTimeout as error:
             self._read_over(partial(self._lock_timed_out, error, whole=True, read_again=True))
         except StoreError as error:
@@ -192,6 +191,14 @@ class StoreSync:
             raise
         else:
             self._read_over(partial(self._loaded, snapshot))
+
+    def _read_whole(self) -> Snapshot:
+        """The whole store, read in a worker thread, with what the screens will ask of it
+        first built here rather than on the UI thread (the filter's casefolded names)."""
+        with self._reading_in_background():
+            snapshot = self.store.load(pause=self.foreground.pause)
+            snapshot.folded_names(self.foreground.pause)
+        return snapshot
 
     @contextmanager
     def _reading_in_background(self) -> Iterator[None]:
@@ -344,8 +351,7 @@ class StoreSync:
             announced = self._not_announced(self._entries_since(previous))
             if announced:
                 self.app.call_from_thread(self._announce, announced)
-            with self._reading_in_background():
-                snapshot = self.store.load(pause=self.foreground.pause)
+            snapshot = self._read_whole()
             entries = self._entries_since(previous)
         except TableLockTimeout as error:
             self._read_over(partial(self._lock_timed_out, error, whole=True))
