@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from outlook_tui.cli.common import open_for
 from outlook_tui.terminal import exit_on_hangup, missing_terminal, no_terminal_message
 
+#: Textual paints at most this many frames a second (its default is 60). A key's paint waits
+#: for the next frame, and Textual 8's frame timer, woken after a pause, skips to the frame
+#: after next: up to two frame times, 33 ms at 60, 17 at 120. Frames are painted only when
+#: something changed, so an app at rest paints no more. A person's own TEXTUAL_FPS wins.
+FRAMES_PER_SECOND = "120"
+
 
 def cmd_tui(args: argparse.Namespace) -> None:
+    # Before Textual is imported: it reads TEXTUAL_FPS once, then.
+    os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)
     if args.config.keymap or args.config.theme is not None:
         from outlook_tui.app.app import keyed_classes
         from outlook_tui.app.keymap import check_config
