@@ -80,3 +80,56 @@ def downs_from_first_paint(argv: list[str], row: str, keys: Sequence[str],
     finally:
         term.kill()
     return run
+
+
+#: The filter field's line, and what it shows when empty.
+FILTER_LINE = " Filter: "
+FILTER_EMPTY = "name contains…"
+
+
+def _filter_shows(term: Terminal, text: str) -> bool:
+    """The filter field shows ``text`` (its placeholder when empty)."""
+    expected = text or FILTER_EMPTY
+    return any(line.startswith(FILTER_LINE)
+               and line[len(FILTER_LINE):].split("  ")[0] == expected
+               for line in term.screen.display)
+
+
+def filter_keys_from_first_paint(argv: list[str], row: str, text: str, rounds: int,
+                                 loaded: re.Pattern[str], env: Mapping[str, str], cwd: str, *,
+                                 timeout: float, load_timeout: float) -> DownRun:
+    """The filter opened (/) the moment the first row shows, then ``text`` typed and erased
+    ``rounds`` times, each key timed until the field shows it (``text`` without spaces: the
+    field's text is read up to its padding). Counted in ``downs``."""
+    run = DownRun()
+    term = Terminal(argv, env=env, cwd=cwd)
+    try:
+        try:
+            run.first_paint = term.wait_until(term.contains(row), load_timeout, repr(row),
+                                              since=term.started)
+            sent = term.send("/")
+            term.wait_until(lambda t: _filter_shows(t, ""), timeout, "the filter", since=sent)
+        except Timeout as error:
+            run.problems.append(f"no filter from the first paint: {error}")
+            return run
+        shown = ""
+        for _ in range(rounds):
+            for key in [*text, *["backspace"] * len(text)]:
+                if run.loaded is None and any(loaded.search(line)
+                                              for line in term.screen.display):
+                    run.loaded = time.perf_counter() - term.started
+                run.while_loading += run.loaded is None
+                shown = shown[:-1] if key == "backspace" else shown + key
+                sent = term.send(key)
+                try:
+                    run.downs.append(term.wait_until(
+                        lambda t, expected=shown: _filter_shows(t, expected), timeout,
+                        f"the filter to show {shown!r}", since=sent))
+                except Timeout as error:
+                    run.timeouts += 1
+                    run.problems.append(str(error))
+                    return run  # the field's text is no longer known
+                term.settle(0.02, 0.5)
+    finally:
+        term.kill()
+    return run
