@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from terminal import Terminal, Timeout
@@ -42,6 +42,36 @@ def _cursor(term: Terminal, top: int, colour: str) -> tuple[int, str] | None:
     return None
 
 
+def _first_row(term: Terminal, row: str, run: DownRun, load_timeout: float) -> bool:
+    """Wait for the first paint (``row`` shows); False (and why, in ``run``) when it never
+    came."""
+    try:
+        run.first_paint = term.wait_until(term.contains(row), load_timeout, repr(row),
+                                          since=term.started)
+    except Timeout as error:
+        run.problems.append(f"first row never painted: {error}")
+        return False
+    return True
+
+
+def _timed_key(term: Terminal, run: DownRun, key: str, done: Callable[[Terminal], bool],
+               what: str, loaded: re.Pattern[str], timeout: float) -> bool:
+    """Send ``key`` and time it until ``done``, counting it as sent while loading or not;
+    False when it timed out."""
+    if run.loaded is None and any(loaded.search(line) for line in term.screen.display):
+        run.loaded = time.perf_counter() - term.started
+    run.while_loading += run.loaded is None
+    sent = term.send(key)
+    try:
+        run.downs.append(term.wait_until(done, timeout, what, since=sent))
+    except Timeout as error:
+        run.timeouts += 1
+        run.problems.append(str(error))
+        return False
+    term.settle(0.02, 0.5)  # the rest of the key's frame
+    return True
+
+
 def downs_from_first_paint(argv: list[str], row: str, keys: Sequence[str],
                            loaded: re.Pattern[str], env: Mapping[str, str], cwd: str, *,
                            timeout: float, load_timeout: float) -> DownRun:
@@ -49,33 +79,15 @@ def downs_from_first_paint(argv: list[str], row: str, keys: Sequence[str],
     run = DownRun()
     term = Terminal(argv, env=env, cwd=cwd)
     try:
-        try:
-            run.first_paint = term.wait_until(term.contains(row), load_timeout, repr(row),
-                                              since=term.started)
-        except Timeout as error:
-            run.problems.append(f"first row never painted: {error}")
+        if not _first_row(term, row, run, load_timeout):
             return run
         top = next(y for y, line in enumerate(term.screen.display) if row in line)
         colour = term.screen.buffer[top][PROBE_X].bg  # the cursor starts on the first row
-
-        def is_loaded() -> bool:
-            return any(loaded.search(line) for line in term.screen.display)
-
         for key in keys:
             before = _cursor(term, top, colour)
-            if run.loaded is None and is_loaded():
-                run.loaded = time.perf_counter() - term.started
-            run.while_loading += run.loaded is None
-            sent = term.send(key)
-            try:
-                run.downs.append(term.wait_until(
-                    lambda t, was=before: _cursor(t, top, colour) not in (was, None), timeout,
-                    "the highlighted row to move", since=sent))
-            except Timeout as error:
-                run.timeouts += 1
-                run.problems.append(str(error))
-                continue
-            term.settle(0.02, 0.5)  # the rest of the key's frame
+            _timed_key(term, run, key,
+                       lambda t, was=before: _cursor(t, top, colour) not in (was, None),  # type: ignore[misc]
+                       "the highlighted row to move", loaded, timeout)
         run.peak_rss = term.peak_rss()
     finally:
         term.kill()
@@ -104,32 +116,22 @@ def filter_keys_from_first_paint(argv: list[str], row: str, text: str, rounds: i
     run = DownRun()
     term = Terminal(argv, env=env, cwd=cwd)
     try:
+        if not _first_row(term, row, run, load_timeout):
+            return run
         try:
-            run.first_paint = term.wait_until(term.contains(row), load_timeout, repr(row),
-                                              since=term.started)
             sent = term.send("/")
             term.wait_until(lambda t: _filter_shows(t, ""), timeout, "the filter", since=sent)
         except Timeout as error:
-            run.problems.append(f"no filter from the first paint: {error}")
+            run.problems.append(f"the filter never opened: {error}")
             return run
         shown = ""
         for _ in range(rounds):
             for key in [*text, *["backspace"] * len(text)]:
-                if run.loaded is None and any(loaded.search(line)
-                                              for line in term.screen.display):
-                    run.loaded = time.perf_counter() - term.started
-                run.while_loading += run.loaded is None
                 shown = shown[:-1] if key == "backspace" else shown + key
-                sent = term.send(key)
-                try:
-                    run.downs.append(term.wait_until(
-                        lambda t, expected=shown: _filter_shows(t, expected), timeout,
-                        f"the filter to show {shown!r}", since=sent))
-                except Timeout as error:
-                    run.timeouts += 1
-                    run.problems.append(str(error))
+                if not _timed_key(term, run, key,
+                                  lambda t, expected=shown: _filter_shows(t, expected),  # type: ignore[misc]
+                                  f"the filter to show {shown!r}", loaded, timeout):
                     return run  # the field's text is no longer known
-                term.settle(0.02, 0.5)
     finally:
         term.kill()
     return run
