@@ -179,11 +179,11 @@ class _Aside:
         def first_rows() -> Snapshot | None:
             read = self._receive()
             if read is None:  # no answer (an error that does not unpickle): read here
-                whole.stop()
+                whole.give_up()
                 return store.peek(self.limit)
             kind, found = read
-            if kind == "error":
-                whole.stop()
+            if kind == "error":  # the store reads everything itself (it ended after this)
+                whole.give_up()
                 raise found
             return found
 
@@ -257,6 +257,15 @@ class _WholeAhead:
         if answer is not None and answer[0] == "error":
             raise answer[1]
         return answer
+
+    def give_up(self) -> None:
+        """No whole read from it (its first rows failed): it ends, and the store's first
+        load reads here. Not a stop: the app goes on."""
+        with self._lock:
+            if self._state != "waiting":
+                return
+            self._state = "reading"
+        self._over()
 
     def stop(self) -> None:
         with self._lock:

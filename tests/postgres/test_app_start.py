@@ -114,3 +114,6 @@ def test_a_dbas_table_lock_at_start_is_met_by_the_first_rows_as_the_app_met_it(
             first.result()
     assert waited.value.holders == (f"postgres (dba-console, pid {dba_pid})",)
     assert store.connection.lost  # the other process waited, not this one a second time
+    # The lock released, the app's read again (its watch's) reads the store, here.
+    assert [o.name for o in store.load().organizations()][:1] == ["Default Organization"]
+    store.close()
