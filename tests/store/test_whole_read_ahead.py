@@ -49,8 +49,11 @@ def children() -> set[int]:
     tasks = Path(f"/proc/{os.getpid()}/task")
     found: set[int] = set()
     for task in tasks.iterdir():
-        with open(task / "children") as listing:
-            found.update(int(pid) for pid in listing.read().split())
+        try:
+            with open(task / "children") as listing:
+                found.update(int(pid) for pid in listing.read().split())
+        except FileNotFoundError:
+            continue  # a thread that ended meanwhile (a worker's): it has no children now
     return found
 
 
